@@ -1,0 +1,38 @@
+"""The package's own errors: one base class, so callers (widgets, the CLI) can catch them all.
+
+Every message is meant for the learner: it says what is wrong and what to do next.
+"""
+
+from __future__ import annotations
+
+
+class EcslabError(Exception):
+    """Base class of every error ecslab raises on purpose."""
+
+    #: A short hint on what to do next, shown under the message.
+    hint: str = ""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        if hint:
+            self.hint = hint
+
+
+class SettingError(EcslabError):
+    """An environment variable has a value ecslab cannot use."""
+
+
+class FargateSizeError(EcslabError):
+    """A cpu/memory pair that Fargate does not offer."""
+
+
+class LocalCloudError(EcslabError):
+    """The local cloud cannot start, is not running, or does not answer."""
+
+
+class TerraformError(EcslabError):
+    """Terraform failed; carries Terraform's own diagnostics."""
+
+
+class CheckFailed(EcslabError):
+    """A lab check did not pass; the hint says where to look."""

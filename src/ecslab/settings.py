@@ -1,0 +1,71 @@
+"""Every setting that comes from the environment, read in one place.
+
+Each function reads its variable when called (not at import), so tests and notebooks can
+change the environment and see the change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The root of the source checkout (where pyproject.toml lives), when running from one.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: The region of the book's examples.
+DEFAULT_REGION = "ap-northeast-1"
+
+
+def _project_dir(name: str) -> Path:
+    """A folder of the checkout when running from one, else of the current directory."""
+    root = PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").exists() else Path.cwd()
+    return root / name
+
+
+def home() -> Path:
+    """ECSLAB_HOME: pid file, logs and state of the local cloud (default: ./.ecslab)."""
+    return Path(os.environ.get("ECSLAB_HOME") or _project_dir(".ecslab")).resolve()
+
+
+def port() -> int:
+    """ECSLAB_PORT: the local cloud's API port on 127.0.0.1 (default: 4566)."""
+    return int(os.environ.get("ECSLAB_PORT") or 4566)
+
+
+def region() -> str:
+    """ECSLAB_REGION: the region used in local mode (default: ap-northeast-1, as the book)."""
+    return os.environ.get("ECSLAB_REGION") or DEFAULT_REGION
+
+
+def target() -> str:
+    """ECSLAB_TARGET: `local` (the default, offline and free) or `aws` (a real account)."""
+    value = (os.environ.get("ECSLAB_TARGET") or "local").strip().lower()
+    if value not in ("local", "aws"):
+        from ecslab.errors import SettingError
+
+        raise SettingError(f"ECSLAB_TARGET must be 'local' or 'aws', not {value!r}")
+    return value
+
+
+def time_scale() -> float:
+    """ECSLAB_TIME_SCALE: how many times faster than AWS the local data plane runs (default 10).
+
+    1 gives AWS's own timings (e.g. a 30 s health-check interval); 10 makes it 3 s.
+    """
+    return float(os.environ.get("ECSLAB_TIME_SCALE") or 10)
+
+
+def provider_mirror() -> Path | None:
+    """ECSLAB_PROVIDER_MIRROR: a Terraform provider filesystem mirror (default: auto-detected)."""
+    value = os.environ.get("ECSLAB_PROVIDER_MIRROR")
+    return Path(value).expanduser() if value else None
+
+
+def workspace() -> Path:
+    """ECSLAB_WORKSPACE: where the learner's Terraform lives (default: ./workspace, gitignored)."""
+    return Path(os.environ.get("ECSLAB_WORKSPACE") or _project_dir("workspace")).resolve()
+
+
+def name_prefix() -> str:
+    """ECSLAB_NAME_PREFIX: a prefix for resource names in AWS mode (default: empty)."""
+    return os.environ.get("ECSLAB_NAME_PREFIX", "")
