@@ -1,0 +1,1 @@
+"""Fixtures that start a local cloud of the tests' own (owned by the control-plane work)."""
