@@ -69,3 +69,8 @@ def workspace() -> Path:
 def name_prefix() -> str:
     """ECSLAB_NAME_PREFIX: a prefix for resource names in AWS mode (default: empty)."""
     return os.environ.get("ECSLAB_NAME_PREFIX", "")
+
+
+def jupyterhub_prefix() -> str:
+    """JUPYTERHUB_SERVICE_PREFIX: set by JupyterHub and Binder (e.g. /user/ana/); empty elsewhere."""
+    return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
