@@ -1,0 +1,17 @@
+terraform {
+  # 1.9 or later: the task-size validation in variables.tf compares two variables.
+  required_version = ">= 1.9"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+# Book (earlier chapters): provider "aws" { region = "ap-northeast-1" }.
+# Changed: the region comes from the environment (AWS_REGION), so the same code runs in
+# any region and, in the lab, against the local cloud (AWS_ENDPOINT_URL). Nothing local
+# is written here: no endpoints, no skip flags.
+provider "aws" {}
