@@ -36,3 +36,11 @@ class TerraformError(EcslabError):
 
 class CheckFailed(EcslabError):
     """A lab check did not pass; the hint says where to look."""
+
+
+class PreflightFailed(EcslabError):
+    """The environment is not ready for the chosen target (e.g. no AWS credentials)."""
+
+
+class CostNotConfirmed(EcslabError):
+    """AWS mode: the learner has not yet confirmed the cost estimate before the first apply."""
