@@ -126,9 +126,9 @@ def confirm(answer: str, current: Estimate | None = None) -> Path:
     return path
 
 
-def is_confirmed() -> bool:
+def is_confirmed(target: str | None = None) -> bool:
     """True in local mode (free), or once the AWS cost was confirmed."""
-    return settings.target() == "local" or _record().exists()
+    return (target or settings.target()) == "local" or _record().exists()
 
 
 def require_confirmation() -> None:
