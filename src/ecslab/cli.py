@@ -1,0 +1,161 @@
+"""The `ecslab` command.
+
+Each subcommand is one entry of `COMMANDS`: a name, a one-line help, a function that adds
+its arguments, and a handler that does the work and returns the exit code. To add one,
+write those two functions and add one line to `COMMANDS`.
+
+Library code raises `EcslabError`s; only `main` turns them into a message and a hint on
+stderr and exit code 1, so expected errors never show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import NamedTuple
+
+from ecslab.errors import EcslabError
+
+Handler = Callable[[argparse.Namespace], int]
+Configure = Callable[[argparse.ArgumentParser], None]
+
+
+class Command(NamedTuple):
+    """One subcommand: its name, help line, argument setup and handler."""
+
+    name: str
+    help: str
+    configure: Configure
+    handler: Handler
+
+
+def _no_arguments(_parser: argparse.ArgumentParser) -> None:
+    """For commands without arguments."""
+
+
+def _json_flag(parser: argparse.ArgumentParser) -> None:
+    """A --json switch for machine-readable output."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def cmd_up(_args: argparse.Namespace) -> int:
+    """Start the local cloud in the background (no-op when it runs)."""
+    from ecslab.cloud import daemon
+
+    status = daemon.up()
+    print(f"local cloud running at {status.endpoint} (pid {status.pid})")
+    print('use it from a shell with: eval "$(ecslab env)"')
+    return 0
+
+
+def cmd_down(_args: argparse.Namespace) -> int:
+    """Stop the local cloud."""
+    from ecslab.cloud import daemon
+
+    print("local cloud stopped" if daemon.down() else "local cloud was not running")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show whether the local cloud runs, where, since when, and what it holds; 3 if down."""
+    from ecslab.cloud import daemon
+
+    status = daemon.status()
+    if args.json:
+        print(json.dumps(asdict(status), default=str, indent=2))
+    else:
+        print(_format_status(status))
+    return 0 if status.running else 3
+
+
+def _format_status(status: object) -> str:
+    """The text form of a daemon.Status."""
+    from ecslab.cloud.daemon import Status
+
+    assert isinstance(status, Status)
+    if not status.running:
+        return f"local cloud not running (would be at {status.endpoint}); start it: ecslab up"
+    lines = [
+        f"local cloud running at {status.endpoint}",
+        f"  pid {status.pid}, up {_duration(status.uptime_seconds or 0)}, log {status.log}",
+    ]
+    for service, kinds in status.counts.items():
+        shown = ", ".join(f"{kind} {n}" for kind, n in kinds.items() if n)
+        lines.append(f"  {service:6} {shown or '-'}")
+    return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    """1h02m, 3m05s or 12s."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def cmd_reset(_args: argparse.Namespace) -> int:
+    """Wipe the local cloud's resources (restart it empty); workspaces are kept."""
+    from ecslab.cloud import daemon
+
+    status = daemon.reset()
+    print(f"local cloud reset: empty and running at {status.endpoint}")
+    return 0
+
+
+def _env_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecslab env [--target local|aws]`."""
+    parser.add_argument("--target", choices=["local", "aws"], help="default: ECSLAB_TARGET")
+
+
+def cmd_env(args: argparse.Namespace) -> int:
+    """Print the shell lines that point Terraform and the AWS CLI at the target."""
+    from ecslab.environment import export_lines, removed_names, target_env
+
+    env = target_env(args.target)
+    sys.stdout.write(export_lines(env, unset=removed_names(args.target)))
+    return 0
+
+
+#: Every subcommand, in the order `ecslab --help` lists them.
+COMMANDS: list[Command] = [
+    Command("up", "start the local cloud in the background", _no_arguments, cmd_up),
+    Command("down", "stop the local cloud", _no_arguments, cmd_down),
+    Command("status", "is the local cloud running, and what it holds", _json_flag, cmd_status),
+    Command("reset", "wipe the local cloud (your workspace is kept)", _no_arguments, cmd_reset),
+    Command("env", 'shell exports for the target: eval "$(ecslab env)"', _env_arguments, cmd_env),
+]
+
+
+def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentParser:
+    """The argument parser with one subparser per command."""
+    parser = argparse.ArgumentParser(
+        prog="ecslab", description="Hands-on lab for ECS Fargate with Terraform."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in commands:
+        child = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(child)
+        child.set_defaults(handler=command.handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; expected errors become a message, a hint and exit code 1."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except EcslabError as e:
+        print(f"ecslab: error: {e}", file=sys.stderr)
+        if e.hint:
+            print(f"hint: {e.hint}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

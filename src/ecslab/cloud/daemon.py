@@ -1,0 +1,243 @@
+"""Start, stop, inspect and reset the local cloud as a background process.
+
+The process is `python -m ecslab.cloud.server`, detached in its own session so it outlives
+the command that started it. Its pid file and log live under `settings.home()`; the pid
+file is the only claim that a local cloud is ours, checked against the process's command
+line so a recycled pid is never mistaken for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecslab import settings
+from ecslab.cloud import dataplane_dir, log_file, pid_file
+from ecslab.errors import LocalCloudError
+
+#: The module the background process runs; also how we recognise it in /proc.
+SERVER_MODULE = "ecslab.cloud.server"
+
+#: Seconds `up` waits for the server to answer before giving up with the log's tail.
+START_TIMEOUT = 60.0
+
+#: Seconds `down` waits after SIGTERM before SIGKILL.
+STOP_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class Status:
+    """What `status()` knows about the local cloud."""
+
+    running: bool
+    endpoint: str
+    pid: int | None = None
+    uptime_seconds: float | None = None
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    services: list[str] = field(default_factory=list)
+    log: Path | None = None
+
+
+def endpoint(port: int | None = None) -> str:
+    """The local cloud's AWS endpoint URL."""
+    return f"http://127.0.0.1:{port or settings.port()}"
+
+
+def up() -> Status:
+    """Start the local cloud in the background unless it runs; return once it answers."""
+    current = status()
+    if current.running:
+        return current
+    if current.pid is not None:  # ours, still starting (another `up` started it)
+        return _wait_ready(current.pid, settings.port(), time.monotonic() + START_TIMEOUT)
+    _check_port_free(settings.port())
+    pid = _spawn(settings.port())
+    return _wait_ready(pid, settings.port(), time.monotonic() + START_TIMEOUT)
+
+
+def down() -> bool:
+    """Stop the local cloud (SIGTERM, then SIGKILL); False when it was not running."""
+    pid = _our_pid()
+    pid_file().unlink(missing_ok=True)
+    if pid is None:
+        return False
+    _terminate(pid)
+    return True
+
+
+def status() -> Status:
+    """Whether the local cloud runs, where, since when, and what it holds."""
+    pid = _our_pid()
+    here = endpoint()
+    if pid is None:
+        return Status(running=False, endpoint=here)
+    data = _admin_get(settings.port(), "status")
+    if data is None or data.get("pid") != pid:
+        return Status(running=False, endpoint=here, pid=pid, log=log_file())
+    return Status(
+        running=bool(data.get("ready")),
+        endpoint=here,
+        pid=pid,
+        uptime_seconds=data.get("uptime_seconds"),
+        counts=data.get("counts", {}),
+        services=data.get("services", []),
+        log=log_file(),
+    )
+
+
+def reset() -> Status:
+    """Wipe the local cloud: stop it, drop the data plane's state, start it empty.
+
+    moto keeps everything in memory, so a fresh process is an empty cloud. Learners'
+    workspaces live elsewhere (settings.workspace()) and are never touched.
+    """
+    down()
+    shutil.rmtree(dataplane_dir(), ignore_errors=True)
+    return up()
+
+
+def log_tail(lines: int = 20) -> str:
+    """The last lines of the local cloud's log, for error messages."""
+    try:
+        text = log_file().read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _spawn(port: int) -> int:
+    """Start the server in its own session, output appended to the log; write the pid file.
+
+    os.posix_spawn rather than subprocess.Popen: the process outlives this one on purpose,
+    and a Popen object would warn, when collected, that its child still runs.
+    """
+    home = settings.home()
+    home.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", SERVER_MODULE, "--port", str(port)]
+    command += ["--region", settings.region()]
+    log = os.open(log_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        pid = os.posix_spawn(
+            sys.executable,
+            command,
+            dict(os.environ),
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, log, 1),
+                (os.POSIX_SPAWN_DUP2, log, 2),
+            ],
+            setsid=True,
+        )
+    finally:
+        os.close(log)
+    pid_file().write_text(f"{pid}\n")
+    return pid
+
+
+def _wait_ready(pid: int, port: int, deadline: float) -> Status:
+    """Poll the admin API until the new process says it is ready, or fail with its log."""
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            pid_file().unlink(missing_ok=True)
+            raise LocalCloudError(
+                f"the local cloud exited while starting; its log ends with:\n{log_tail()}",
+                hint=f"Full log: {log_file()}",
+            )
+        data = _admin_get(port, "status")
+        if data is not None and data.get("pid") == pid and data.get("ready"):
+            return status()
+        time.sleep(0.1)
+    _terminate(pid)
+    pid_file().unlink(missing_ok=True)
+    raise LocalCloudError(
+        f"the local cloud did not answer within {START_TIMEOUT:.0f} s; its log ends with:\n"
+        f"{log_tail()}",
+        hint=f"Full log: {log_file()}",
+    )
+
+
+def _check_port_free(port: int) -> None:
+    """Fail clearly when something else listens on the port (before starting anything)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        busy = probe.connect_ex(("127.0.0.1", port)) == 0
+    if busy:
+        raise LocalCloudError(
+            f"port {port} on 127.0.0.1 is already used by another program",
+            hint="Stop that program, or choose another port: export ECSLAB_PORT=4567",
+        )
+
+
+def _admin_get(port: int, route: str) -> dict[str, Any] | None:
+    """GET /_ecslab/<route> as JSON, or None when nothing (of ours) answers."""
+    url = f"http://127.0.0.1:{port}/_ecslab/{route}"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            data = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _our_pid() -> int | None:
+    """The pid in the pid file if that process is our server; a stale pid file is removed."""
+    try:
+        pid = int(pid_file().read_text().strip())
+    except (OSError, ValueError):
+        pid_file().unlink(missing_ok=True)
+        return None
+    if _alive(pid) and _is_server(pid):
+        return pid
+    pid_file().unlink(missing_ok=True)
+    return None
+
+
+def _is_server(pid: int) -> bool:
+    """Whether pid runs our server module (Linux: /proc; elsewhere, trust the pid)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()
+    except OSError:
+        return False
+    return SERVER_MODULE.encode() in cmdline
+
+
+def _alive(pid: int) -> bool:
+    """Whether pid is a live process (reaping it first if it is our exited child)."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _terminate(pid: int) -> None:
+    """SIGTERM, wait up to STOP_TIMEOUT, then SIGKILL."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    while _alive(pid):
+        time.sleep(0.05)

@@ -1,0 +1,351 @@
+"""The local cloud's one process: moto's server on 127.0.0.1, an admin API, and hosted services.
+
+Run it with `python -m ecslab.cloud.server --port PORT` (`ecslab up` does, in the background).
+
+Why one process: moto keeps the AWS control plane in memory (VPCs, load balancers, ECS
+services...). The local Fargate data plane must read and change those very objects (task
+states, running counts, target health), so it runs here, beside moto, and reaches them
+with `moto.backends.get_backend(...)`.
+
+Why waitress and not moto's own server: moto's server is werkzeug's development server,
+which closes the connection after every response and was seen to fail an apply in 35
+with a transport error. waitress is a production WSGI server with HTTP/1.1 keep-alive, a
+fixed pool of worker threads and a bounded idle timeout (see `SERVER_OPTIONS`).
+
+The plugin contract (`HostedService`)
+-------------------------------------
+A hosted service is any object with `start(host)` and `stop()`:
+
+- `start(host: Host)` is called once moto's server answers and its backends are warm, in
+  the order of `hosted_services()`. It must return promptly (start its own threads). It
+  may call `host.register_admin_route("/_ecslab/<name>", handler)` and read `host.region`,
+  `host.endpoint`, `host.account_id`. An exception here stops the host (the log says why).
+- `stop()` is called on shutdown (SIGTERM, SIGINT), in reverse order, while moto still
+  answers; it must stop its threads and child processes and return within a few seconds.
+
+Add a service by adding it to the list `hosted_services()` returns.
+
+Admin API
+---------
+Every path under `/_ecslab/` is ours, never moto's. A handler receives an `AdminRequest`
+and returns JSON-serialisable data (sent with status 200), or raises `AdminError(status,
+message)`. Built in: `GET /_ecslab/status` (see `Host.status`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import parse_qsl
+
+from ecslab import settings
+from ecslab.errors import LocalCloudError
+
+#: The prefix of our own routes; moto never serves a path under it.
+ADMIN_PREFIX = "/_ecslab/"
+
+#: waitress options. 16 threads: Terraform runs 10 operations in parallel, plus the data plane.
+#: channel_timeout 300 s: longer than any client keeps an idle connection (Go's AWS SDK: 90 s),
+#: so the client, not the server, closes idle keep-alive connections and never sends a
+#: request on a connection the server is closing at the same instant.
+SERVER_OPTIONS: dict[str, Any] = {
+    "threads": 16,
+    "channel_timeout": 300,
+    "connection_limit": 200,
+    "backlog": 1024,
+    "ident": "ecslab",
+    "expose_tracebacks": False,
+}
+
+StartResponse = Callable[..., Any]
+log = logging.getLogger("ecslab.cloud")
+
+
+@dataclass(frozen=True)
+class AdminRequest:
+    """What an admin handler gets: the method, path, query and raw body of the request."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: bytes = b""
+
+    def json(self) -> Any:
+        """The body parsed as JSON (None when empty)."""
+        return json.loads(self.body) if self.body else None
+
+
+class AdminError(Exception):
+    """Raised by an admin handler to answer with an HTTP error status and a message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+AdminHandler = Callable[[AdminRequest], Any]
+
+
+class HostedService(Protocol):
+    """Something that runs inside the host beside moto (see the module docstring)."""
+
+    def start(self, host: Host) -> None:
+        """Start (return promptly); moto answers and its backends are warm."""
+
+    def stop(self) -> None:
+        """Stop threads and child processes; moto still answers."""
+
+
+def hosted_services() -> list[HostedService]:
+    """The services the host runs beside moto: started in this order, stopped in reverse."""
+    return []
+
+
+@dataclass
+class Host:
+    """moto's WSGI app plus our admin routes, served by waitress; hosts `HostedService`s."""
+
+    port: int
+    region: str
+    services: list[HostedService] = field(default_factory=list)
+    started_at: float = field(default_factory=time.time)
+    ready: bool = False
+    _routes: dict[str, AdminHandler] = field(default_factory=dict)
+    _moto: Any = None
+    _server: Any = None
+    _thread: threading.Thread | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
+    _started: list[HostedService] = field(default_factory=list)
+
+    @property
+    def endpoint(self) -> str:
+        """The AWS endpoint URL clients use."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def account_id(self) -> str:
+        """The account moto files resources under for the fake credentials we hand out."""
+        from moto.core.models import DEFAULT_ACCOUNT_ID
+
+        return str(DEFAULT_ACCOUNT_ID)
+
+    def register_admin_route(self, path: str, handler: AdminHandler) -> None:
+        """Serve `handler` at `path`, which must start with /_ecslab/."""
+        if not path.startswith(ADMIN_PREFIX):
+            raise ValueError(f"admin routes live under {ADMIN_PREFIX}, not {path!r}")
+        self._routes[path.rstrip("/")] = handler
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The WSGI entry point: our admin routes, else moto."""
+        if environ.get("PATH_INFO", "").startswith(ADMIN_PREFIX):
+            return self._admin(environ, start_response)
+        return self._moto(environ, start_response)  # type: ignore[no-any-return]
+
+    def _admin(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        """Answer an admin request as JSON."""
+        request = _admin_request(environ)
+        handler = self._routes.get(request.path.rstrip("/"))
+        try:
+            if handler is None:
+                raise AdminError(404, f"no admin route {request.path}")
+            status, body = 200, handler(request)
+        except AdminError as e:
+            status, body = e.status, {"error": e.message}
+        except Exception as e:
+            log.exception("admin route %s failed", request.path)
+            status, body = 500, {"error": f"{type(e).__name__}: {e}"}
+        data = json.dumps(body, default=str).encode()
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+        return [data]
+
+    def status(self, _request: AdminRequest | None = None) -> dict[str, Any]:
+        """What `ecslab status` shows: who, where, since when, and what moto holds."""
+        from ecslab.cloud import inventory
+
+        return {
+            "pid": os.getpid(),
+            "endpoint": self.endpoint,
+            "port": self.port,
+            "region": self.region,
+            "ready": self.ready,
+            "started_at": self.started_at,
+            "uptime_seconds": round(time.time() - self.started_at, 1),
+            "services": [type(s).__name__ for s in self._started],
+            "counts": inventory.counts(self.account_id, self.region),
+        }
+
+    def start(self) -> None:
+        """Bind, serve, warm moto, then start the hosted services."""
+        self._moto = _moto_app()
+        self.register_admin_route(ADMIN_PREFIX + "status", self.status)
+        self._server = _bind(self, self.port)
+        self._thread = threading.Thread(target=self._serve, name="waitress", daemon=True)
+        self._thread.start()
+        warm(self)
+        for service in self.services:
+            service.start(self)
+            self._started.append(service)
+        self.ready = True
+
+    def _serve(self) -> None:
+        """waitress's loop, one poll at a time, so `stop` can end it from another thread."""
+        from waitress import wasyncore
+
+        server = self._server
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=1.0, map=server._map, use_poll=True, count=1)
+
+    def stop(self) -> None:
+        """Stop the hosted services (in reverse), then the server."""
+        self.ready = False
+        while self._started:
+            service = self._started.pop()
+            try:
+                service.stop()
+            except Exception:
+                log.exception("stopping %s failed", type(service).__name__)
+        if self._server is not None:
+            self._stopping.set()
+            self._server.pull_trigger()
+            if self._thread is not None:
+                self._thread.join(timeout=10)
+            self._server.close()
+
+
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+
+
+def _admin_request(environ: dict[str, Any]) -> AdminRequest:
+    """Read the parts of a WSGI request an admin handler needs."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    return AdminRequest(
+        method=environ.get("REQUEST_METHOD", "GET"),
+        path=environ.get("PATH_INFO", ""),
+        query=dict(parse_qsl(environ.get("QUERY_STRING", ""))),
+        body=body,
+    )
+
+
+def _moto_app() -> Any:
+    """moto's own WSGI app (dispatching on the request to each service's Flask app), patched."""
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # listing 9.6's aws_iam_policy
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from ecslab.cloud import moto_patches
+
+    moto_patches.apply()
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def _bind(app: Host, port: int) -> Any:
+    """A waitress server bound to 127.0.0.1:port (loopback only), not yet serving."""
+    from waitress.server import create_server
+
+    try:
+        return create_server(app, host="127.0.0.1", port=port, **SERVER_OPTIONS)
+    except OSError as e:
+        raise LocalCloudError(
+            f"cannot listen on 127.0.0.1:{port}: {e.strerror or e}",
+            hint="Another program uses this port: stop it or set ECSLAB_PORT to a free port.",
+        ) from e
+
+
+#: One cheap read per service the chapter uses: (service, X-Amz-Target or None, body).
+_WARM_CALLS = [
+    ("ec2", None, "Action=DescribeVpcs&Version=2016-11-15"),
+    ("elasticloadbalancing", None, "Action=DescribeLoadBalancers&Version=2015-12-01"),
+    ("ecs", "AmazonEC2ContainerServiceV20141113.ListClusters", "{}"),
+    ("iam", None, "Action=ListRoles&Version=2010-05-08"),
+    ("logs", "Logs_20140328.DescribeLogGroups", "{}"),
+    ("sts", None, "Action=GetCallerIdentity&Version=2011-06-15"),
+]
+
+
+def warm(host: Host) -> None:
+    """Send each service one request in-process, so moto builds its backends and Flask apps
+    (and loads IAM's managed policies) now rather than during the learner's first apply."""
+    from werkzeug.test import EnvironBuilder
+
+    for service, target, body in _WARM_CALLS:
+        credential = f"test/20260101/{host.region}/{service}/aws4_request"
+        headers = {"Authorization": f"AWS4-HMAC-SHA256 Credential={credential}, Signature=0"}
+        content_type = "application/x-www-form-urlencoded"
+        if target:
+            headers["X-Amz-Target"] = target
+            content_type = "application/x-amz-json-1.1"
+        builder = EnvironBuilder(
+            method="POST",
+            path="/",
+            headers=list(headers.items()),
+            data=body,
+            content_type=content_type,
+        )
+        environ = builder.get_environ()
+        environ["HTTP_HOST"] = f"127.0.0.1:{host.port}"
+        result = host(environ, lambda status, headers, exc_info=None: None)
+        b"".join(result)
+
+
+def _isolate_environment(port: int) -> None:
+    """Make this process deaf to the user's AWS settings: moto itself builds boto3 sessions
+    (e.g. to list regions) and fails on an AWS_PROFILE it cannot find."""
+    from ecslab.environment import FAKE_CREDENTIALS, LOCAL_REMOVED, SERVICE_ENDPOINT_PREFIX
+
+    for name in [*os.environ]:
+        if name in LOCAL_REMOVED or name.startswith(SERVICE_ENDPOINT_PREFIX):
+            del os.environ[name]
+    os.environ.update(FAKE_CREDENTIALS)
+    os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    os.environ["MOTO_PORT"] = str(port)
+
+
+def run(port: int, region: str) -> None:
+    """Run the host until SIGTERM or SIGINT, then stop it cleanly."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    _isolate_environment(port)
+    host = Host(port=port, region=region, services=hosted_services())
+    try:
+        host.start()
+        log.info("ecslab local cloud ready on %s (pid %d)", host.endpoint, os.getpid())
+        while not stop.wait(timeout=1.0):
+            pass
+        log.info("stopping")
+    finally:
+        host.stop()
+    log.info("stopped")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ecslab.cloud.server [--port N] [--region R]`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=settings.port())
+    parser.add_argument("--region", default=settings.region())
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        run(args.port, args.region)
+    except LocalCloudError as e:
+        log.error("%s %s", e, e.hint)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
