@@ -120,6 +120,14 @@ def cmd_env(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_terraform_check(_args: argparse.Namespace) -> int:
+    """Say which Terraform and provider source ecslab uses; install Terraform if missing."""
+    from ecslab import providers
+
+    print(providers.describe())
+    return 0
+
+
 #: Every subcommand, in the order `ecslab --help` lists them.
 COMMANDS: list[Command] = [
     Command("up", "start the local cloud in the background", _no_arguments, cmd_up),
@@ -127,6 +135,12 @@ COMMANDS: list[Command] = [
     Command("status", "is the local cloud running, and what it holds", _json_flag, cmd_status),
     Command("reset", "wipe the local cloud (your workspace is kept)", _no_arguments, cmd_reset),
     Command("env", 'shell exports for the target: eval "$(ecslab env)"', _env_arguments, cmd_env),
+    Command(
+        "terraform-check",
+        "which Terraform and provider source are used (installs Terraform if missing)",
+        _no_arguments,
+        cmd_terraform_check,
+    ),
 ]
 
 

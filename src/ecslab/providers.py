@@ -276,8 +276,11 @@ def ensure_terraform() -> Path:
     """The Terraform to run; installs the pinned release into the venv when none fits."""
     try:
         return terraform_binary()
-    except TerraformError:
-        return install_terraform()
+    except TerraformError as missing:
+        try:
+            return install_terraform()
+        except TerraformError as e:
+            raise TerraformError(f"{missing} Installing it failed: {e}", hint=e.hint) from e
 
 
 def describe() -> str:
