@@ -55,7 +55,7 @@ def test_python_region_raises_todo() -> None:
     """Does a Python solution region become a call that stops with the hint?"""
     source = "x = 1\n### BEGIN SOLUTION\n### HINT: call f\nf()\n### END SOLUTION\ny = 2"
     assert release.strip_region(source, is_file_cell=False) == (
-        "x = 1\n# TODO: call f\necslab.lab.todo('call f')\ny = 2"
+        "x = 1\n# TODO: call f\nlab.todo('call f')\ny = 2"
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import copy
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -26,19 +27,17 @@ import nbformat
 from nbformat import NotebookNode
 
 from ecslab.errors import EcslabError
+from ecslab.sections import FILE_MAGIC, HINT, MARKERS, TODO
 from ecslab.settings import PROJECT_ROOT
 
-BEGIN = "### BEGIN SOLUTION"
-END = "### END SOLUTION"
-HINT = "### HINT:"
-TODO = "### TODO:"
+BEGIN, END = MARKERS
 #: Cells tagged with this are dropped from the lab (e.g. answers shown in full).
 SOLUTION_ONLY_TAG = "solution_only"
-#: The cell magic the notebooks use to write a file into the learner's workspace.
-FILE_MAGIC = "%%workspace_file"
 #: Comments only the notebook tests read; noise for a learner.
 TEST_MARKERS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP", "# NBVAL_CHECK_OUTPUT")
 GENERATOR = "ecslab.release"
+#: Hints are wrapped to this width, so a TODO reads well in a notebook cell.
+WIDTH = 80
 
 Preprocessor = Callable[[NotebookNode], NotebookNode]
 
@@ -76,9 +75,11 @@ def _todo(region: list[str], is_file_cell: bool) -> list[str]:
     indent, body = region[0], region[1:]
     hints = [line.strip()[len(HINT) :].strip() for line in body if line.strip().startswith(HINT)]
     hint = " ".join(hints) or "write your answer here"
+    lines = textwrap.wrap(hint, width=max(40, WIDTH - len(indent))) or [hint]
     if is_file_cell:
-        return [f"{indent}{TODO} {hint}"]
-    return [f"{indent}# TODO: {hint}", f"{indent}ecslab.lab.todo({hint!r})"]
+        return [f"{indent}{TODO} {lines[0]}", *(f"{indent}###       {ln}" for ln in lines[1:])]
+    comments = [f"{indent}# TODO: {lines[0]}", *(f"{indent}#       {ln}" for ln in lines[1:])]
+    return [*comments, f"{indent}lab.todo({hint!r})"]
 
 
 def strip_solutions(nb: NotebookNode) -> NotebookNode:
