@@ -128,6 +128,48 @@ def cmd_terraform_check(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _target_argument(parser: argparse.ArgumentParser) -> None:
+    """`--target local|aws` (default: ECSLAB_TARGET)."""
+    parser.add_argument("--target", choices=["local", "aws"], help="default: ECSLAB_TARGET")
+
+
+def cmd_preflight(args: argparse.Namespace) -> int:
+    """Check the environment for the target; 1 (with what is missing) when not ready."""
+    from ecslab import preflight
+
+    checks = preflight.run(args.target)
+    print(preflight.report(checks, args.target))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _cost_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecslab cost [--cpu N --memory N] [--confirm]`."""
+    parser.add_argument("--cpu", default="256", help="task cpu units (default: the book's 256)")
+    parser.add_argument("--memory", default="512", help="task memory MiB (default: 512)")
+    parser.add_argument("--confirm", action="store_true", help="confirm it (asks you to type)")
+
+
+def cmd_cost(args: argparse.Namespace) -> int:
+    """Print the AWS cost estimate; with --confirm, record the learner's typed yes."""
+    from ecslab import cost
+
+    estimate = cost.estimate(args.cpu, args.memory)
+    print(estimate.text())
+    if args.confirm:
+        print(f'Type "{cost.CONFIRMATION}" to confirm:')
+        print(f"confirmed: {cost.confirm(input('> '), estimate)}")
+    return 0
+
+
+def cmd_leftovers(args: argparse.Namespace) -> int:
+    """List what the lab tagged in AWS and still bills; 1 when something is left."""
+    from ecslab import leftovers
+
+    items = leftovers.find(args.target or "aws")
+    print(leftovers.report(items))
+    return 1 if items else 0
+
+
 #: Every subcommand, in the order `ecslab --help` lists them.
 COMMANDS: list[Command] = [
     Command("up", "start the local cloud in the background", _no_arguments, cmd_up),
@@ -141,6 +183,9 @@ COMMANDS: list[Command] = [
         _no_arguments,
         cmd_terraform_check,
     ),
+    Command("preflight", "is everything ready for the target?", _target_argument, cmd_preflight),
+    Command("cost", "what the chapter costs on AWS; --confirm", _cost_arguments, cmd_cost),
+    Command("leftovers", "what of the lab still bills in AWS", _target_argument, cmd_leftovers),
 ]
 
 
