@@ -84,10 +84,10 @@ def implied_mirror_dirs() -> list[Path]:
     return dirs + [Path(d) / "terraform/plugins" for d in data_dirs if d]
 
 
-def scanned_mirror_dirs(roots: tuple[str, ...] = SCAN_ROOTS) -> list[Path]:
+def scanned_mirror_dirs(roots: tuple[str, ...] | None = None) -> list[Path]:
     """Children and grandchildren of common install roots: a bounded, cheap scan."""
     found: list[Path] = []
-    for root in map(Path, roots):
+    for root in map(Path, SCAN_ROOTS if roots is None else roots):
         for child in _subdirs(root):
             found += [child, *_subdirs(child)]
     return found

@@ -170,11 +170,13 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
         """`terraform apply` of a saved plan (or of a fresh one, auto-approved)."""
         if plan is not None and plan.plan_file is not None:
             return self._stream_summary("apply", on_event, str(plan.plan_file))
-        return self._stream_summary("apply", on_event, **self._options({"auto_approve": True}))
+        return self._stream_summary("apply", on_event, **self._options({"auto_approve": IsFlagged}))
 
     def destroy(self, on_event: OnEvent = _ignore) -> ChangeSummary:
         """`terraform destroy -auto-approve` (python-terraform's `-force` is long gone)."""
-        return self._stream_summary("destroy", on_event, **self._options({"auto_approve": True}))
+        return self._stream_summary(
+            "destroy", on_event, **self._options({"auto_approve": IsFlagged})
+        )
 
     def output(self) -> dict[str, Any]:
         """`terraform output -json`, as {name: value}."""
@@ -189,6 +191,8 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
     def _options(self, extra: Mapping[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = self._generate_default_options(dict(extra))
         options.pop("no_color", None)
+        if not options.get("var"):
+            options.pop("var", None)  # else python-terraform writes an empty var file
         return options
 
     def _stream_summary(self, cmd: str, on_event: OnEvent, *args: Any, **kw: Any) -> ChangeSummary:

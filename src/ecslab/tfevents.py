@@ -24,6 +24,7 @@ class Diagnostic:
     filename: str = ""
     line: int = 0
     snippet: str = ""
+    snippet_line: int = 0
     context: str = ""
     address: str = ""
 
@@ -119,6 +120,7 @@ def parse_diagnostic(raw: dict[str, Any]) -> Diagnostic:
         filename=str(where.get("filename", "")),
         line=int((where.get("start") or {}).get("line", 0)),
         snippet=str(snippet.get("code", "")),
+        snippet_line=int(snippet.get("start_line", 0)),
         context=str(snippet.get("context") or ""),
         address=str(raw.get("address", "")),
     )
@@ -186,9 +188,8 @@ def render_diagnostic(diag: Diagnostic) -> str:
     if diag.filename:
         where = f"  on {diag.filename} line {diag.line}"
         lines += ["", where + (f", in {diag.context}:" if diag.context else ":")]
-        lines += [
-            f"  {diag.line + i:>3}: {code}" for i, code in enumerate(diag.snippet.split("\n"))
-        ]
+        first = diag.snippet_line or diag.line
+        lines += [f"  {first + i:>3}: {code}" for i, code in enumerate(diag.snippet.split("\n"))]
     if diag.detail:
         lines += ["", diag.detail]
     return "\n".join(lines)
