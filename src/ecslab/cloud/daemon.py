@@ -215,9 +215,9 @@ def _is_server(pid: int) -> bool:
 
 
 def _alive(pid: int) -> bool:
-    """Whether pid is a live process (reaping it first if it is our exited child)."""
+    """Whether pid is a live process; an exited one not yet reaped (a zombie) is not."""
     with contextlib.suppress(ChildProcessError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child (tests): reap it
             return False
     try:
         os.kill(pid, 0)
@@ -225,7 +225,16 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether pid has exited but its parent has not reaped it yet (Linux: /proc)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def _terminate(pid: int) -> None:

@@ -313,18 +313,27 @@ def _isolate_environment(port: int) -> None:
 
 
 def run(port: int, region: str) -> None:
-    """Run the host until SIGTERM or SIGINT, then stop it cleanly."""
+    """Run the host until SIGTERM or SIGINT, then stop it cleanly.
+
+    Signal handlers (not a blocked mask and sigwait): a blocked mask would be inherited by
+    every process the data plane starts, and nginx would then ignore SIGTERM.
+    """
+    received: list[int] = []
     stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        stop.set()
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, on_signal)
     _isolate_environment(port)
     host = Host(port=port, region=region, services=hosted_services())
     try:
         host.start()
         log.info("ecslab local cloud ready on %s (pid %d)", host.endpoint, os.getpid())
-        while not stop.wait(timeout=1.0):
-            pass
-        log.info("stopping")
+        stop.wait()
+        log.info("stopping on %s", signal.Signals(received[0]).name)
     finally:
         host.stop()
     log.info("stopped")
