@@ -38,6 +38,10 @@ class CheckFailed(EcslabError):
     """A lab check did not pass; the hint says where to look."""
 
 
+class TaskFailedToStart(EcslabError):
+    """A Fargate task of the local cloud could not start; the message is AWS's stoppedReason."""
+
+
 class PreflightFailed(EcslabError):
     """The environment is not ready for the chosen target (e.g. no AWS credentials)."""
 

@@ -1,0 +1,144 @@
+"""The local Fargate data plane: tasks really run, the load balancer really routes, logs
+really arrive. `DataPlane` is a hosted service of the local cloud (ecslab.cloud.server):
+it lives in moto's process, drives moto's models in-process, and calls the public API
+where an ECS agent would.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from ecslab import settings
+from ecslab.dataplane import health, hooks, network, validation, views
+from ecslab.dataplane.agent import FargateAgent
+from ecslab.dataplane.clock import Clock
+from ecslab.dataplane.controller import Scheduler
+from ecslab.dataplane.loadbalancer import LoadBalancers
+from ecslab.dataplane.network import lb_node_ips
+from ecslab.dataplane.process import reap_stale
+from ecslab.dataplane.runtime import Runtime, default_runtime
+from ecslab.dataplane.tasks import LocalTask
+
+__all__ = ["DataPlane"]
+
+log = logging.getLogger("ecslab.dataplane")
+
+#: How often the scheduler, lifecycles and health checks look around (real seconds).
+TICK = 0.05
+
+
+class DataPlane:
+    """Hosted service: the scheduler thread, the load balancers and the admin routes."""
+
+    def __init__(
+        self, clock: Clock | None = None, runtime: Runtime | None = None, home: Path | None = None
+    ) -> None:
+        self.clock = clock or Clock()
+        self._runtime = runtime
+        self._home = home
+        self.lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.agent: FargateAgent | None = None
+        self.scheduler: Scheduler | None = None
+        self.loadbalancers: LoadBalancers | None = None
+
+    def start(self, host: Any) -> None:
+        """Reap a crashed run's processes, hook moto, serve admin routes, start ticking."""
+        home = (self._home or settings.home()) / "dataplane"
+        reaped = reap_stale(home)
+        if reaped:
+            log.warning("stopped %d processes left by a previous local cloud", reaped)
+        self.agent = FargateAgent(
+            clock=self.clock,
+            runtime=self._runtime or default_runtime(),
+            endpoint=host.endpoint,
+            account_id=host.account_id,
+            region=host.region,
+            home=home,
+        )
+        self.scheduler = Scheduler(self.agent)
+        self.loadbalancers = LoadBalancers(home, self.agent.health, self.agent.endpoints)
+        network.install()
+        validation.install()
+        hooks.install(self)
+        health.install(self.agent.health)
+        host.register_admin_route("/_ecslab/tasks", self.tasks_view)
+        host.register_admin_route("/_ecslab/loadbalancers", self.loadbalancers_view)
+        self._thread = threading.Thread(target=self._run, name="dataplane", daemon=True)
+        self._thread.start()
+        log.info(
+            "local Fargate ready (runtime %s, time scale %g)",
+            self.agent.runtime.name,
+            self.clock.scale,
+        )
+
+    def _run(self) -> None:
+        """The one thread that spawns processes (see ecslab.dataplane.process)."""
+        while not self._stopping.wait(TICK):
+            try:
+                with self.lock:
+                    self.tick()
+            except Exception:
+                log.exception("data plane tick failed")
+
+    def tick(self) -> None:
+        """Scheduler and task lifecycles, then target health, then listeners."""
+        assert self.scheduler and self.agent and self.loadbalancers
+        self.scheduler.tick()
+        for elbv2, ec2 in self.agent.elbv2_backends():
+            for group in list(elbv2.target_groups.values()):
+                delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
+                self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
+                self.agent.health.due(group, self._nodes(elbv2, ec2, group))
+            self.loadbalancers.reconcile(elbv2, ec2)
+
+    @staticmethod
+    def _nodes(elbv2: Any, ec2: Any, group: Any) -> list[str]:
+        for arn in group.load_balancer_arns:
+            lb = elbv2.load_balancers.get(arn)
+            if lb is not None:
+                return lb_node_ips(ec2, [getattr(s, "id", s) for s in lb.subnets])
+        return []
+
+    def adopt(self, backend: Any, task: Any) -> LocalTask:
+        """A task moto's RunTask just filed becomes a real Fargate task."""
+        assert self.scheduler and self.agent
+        with self.lock:
+            local = hooks.adopt_fargate(backend, self.agent.ec2_for(backend.region_name), task)
+            self.scheduler.add(local)
+            return local
+
+    def find(self, task_ref: str) -> LocalTask | None:
+        """A task by id or ARN."""
+        assert self.scheduler
+        return self.scheduler.tasks.get(task_ref.split("/")[-1])
+
+    def tasks_view(self, request: Any) -> list[dict[str, Any]]:
+        assert self.scheduler and self.agent
+        with self.lock:
+            everything = str(request.query.get("all", "")).lower() in ("1", "true", "yes")
+            return views.task_rows(list(self.scheduler.tasks.values()), self.agent, everything)
+
+    def loadbalancers_view(self, _request: Any) -> list[dict[str, Any]]:
+        assert self.loadbalancers
+        with self.lock:
+            return self.loadbalancers.views()
+
+    def stop(self) -> None:
+        """Stop ticking, every task's processes, the listeners; unhook moto."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        with self.lock:
+            for task in list(self.scheduler.tasks.values()) if self.scheduler else []:
+                task.kill()
+            if self.loadbalancers:
+                self.loadbalancers.close()
+            if self.agent:
+                self.agent.close()
+        hooks.uninstall()
+        health.uninstall()

@@ -1,0 +1,159 @@
+"""What the ECS agent of a Fargate task does, done from the local cloud.
+
+It holds the task's tools (clock, runtime, log driver, loopback map, ECSLAB_HOME) and,
+like the real agent, registers and deregisters the task's IP with its target groups
+through the public ELBv2 API against the local endpoint. moto's models are read
+in-process (the same objects the API serves).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from ecslab.dataplane.awslogs import AwsLogs
+from ecslab.dataplane.clock import Clock
+from ecslab.dataplane.health import HealthChecker
+from ecslab.dataplane.network import Endpoints
+from ecslab.dataplane.runtime import Runtime
+from ecslab.dataplane.tasks import LocalTask, utcnow
+
+#: AWS's default deregistration delay, when a target group does not say.
+DEFAULT_DEREGISTRATION_DELAY = 300.0
+
+
+def event(service: Any, message: str) -> None:
+    """Add a service event (newest first), as DescribeServices lists them."""
+    entry = {
+        "id": str(uuid.uuid4()),
+        "createdAt": utcnow(),
+        "message": f"(service {service.name}) {message}",
+    }
+    service.events.insert(0, entry)
+    del service.events[100:]
+
+
+class FargateAgent:
+    """The data plane's hands: tools for tasks, API calls an ECS agent would make."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        runtime: Runtime,
+        endpoint: str,
+        account_id: str,
+        region: str,
+        home: Path,
+    ) -> None:
+        self.clock = clock
+        self.runtime = runtime
+        self.endpoint = endpoint
+        self.account_id = account_id
+        self.region = region
+        self.home = home
+        self.endpoints = Endpoints()
+        self.health = HealthChecker(clock, self.endpoints)
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        self.logs = AwsLogs(lambda region: self.client("logs", region), region)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A boto3 client of the local endpoint (fake credentials, this account)."""
+        key = (service, region or self.region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = boto3.session.Session().client(
+                    service,  # type: ignore[call-overload]
+                    region_name=key[1],
+                    endpoint_url=self.endpoint,
+                    aws_access_key_id="test",
+                    aws_secret_access_key="test",
+                )
+            return self._clients[key]
+
+    def ecs_backends(self) -> Iterator[Any]:
+        """moto's ECS backends of this account that exist (one per region used)."""
+        from moto.ecs.models import ecs_backends
+
+        yield from list(ecs_backends[self.account_id].values())
+
+    def elbv2_backends(self) -> Iterator[tuple[Any, Any]]:
+        """(elbv2, ec2) moto backends of this account, per region used."""
+        from moto.ec2.models import ec2_backends
+        from moto.elbv2.models import elbv2_backends
+
+        for region, elbv2 in list(elbv2_backends[self.account_id].items()):
+            yield elbv2, ec2_backends[self.account_id][region]
+
+    def ec2_for(self, region: str) -> Any:
+        from moto.ec2.models import ec2_backends
+
+        return ec2_backends[self.account_id][region]
+
+    def ec2(self, task: Any) -> Any:
+        return self.ec2_for(task.region_name)
+
+    def _service(self, task: LocalTask) -> Any:
+        from moto.ecs.models import ecs_backends
+
+        backend = ecs_backends[self.account_id][task.record.region_name]
+        cluster, name = task.service or ("", "")
+        return backend.services.get(f"{cluster}:{name}")
+
+    def register(self, task: LocalTask) -> list[str]:
+        """RegisterTargets for each load balancer of the task's service; the group ARNs."""
+        elbv2 = self.client("elbv2", task.record.region_name)
+        arns = []
+        for lb in task.load_balancers:
+            arn, port = lb["targetGroupArn"], int(lb["containerPort"])
+            elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": task.ip, "Port": port}])
+            task.registered.append((arn, task.ip, port))
+            arns.append(arn)
+        service = self._service(task)
+        for arn in arns:
+            if service is not None:
+                event(service, f"registered 1 targets in (target-group {arn})")
+        return arns
+
+    def deregister(self, task: LocalTask) -> float:
+        """DeregisterTargets; returns the longest deregistration delay (AWS seconds)."""
+        if not task.registered:
+            return 0.0
+        elbv2 = self.client("elbv2", task.record.region_name)
+        delay = 0.0
+        service = self._service(task)
+        for arn, ip, port in task.registered:
+            elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": port}])
+            delay = max(delay, self.deregistration_delay(task.record.region_name, arn))
+            if service is not None:
+                event(service, f"deregistered 1 targets in (target-group {arn})")
+        return delay
+
+    def deregistration_delay(self, region: str, arn: str) -> float:
+        from moto.elbv2.models import elbv2_backends
+
+        group = elbv2_backends[self.account_id][region].target_groups.get(arn)
+        if group is None:
+            return 0.0
+        value = group.attributes.get(
+            "deregistration_delay.timeout_seconds", DEFAULT_DEREGISTRATION_DELAY
+        )
+        return float(value)
+
+    def target_state(self, arn: str, ip: str, port: int) -> str | None:
+        found = self.health.state(arn, ip, port)
+        return found[0] if found else None
+
+    def target_reason(self, arn: str, ip: str, port: int) -> str:
+        found = self.health.state(arn, ip, port)
+        return (found[2] or "") if found else ""
+
+    def close(self) -> None:
+        self.logs.close()
+        self.health.close()

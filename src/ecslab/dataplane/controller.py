@@ -1,0 +1,270 @@
+"""The ECS service scheduler: keeps each Fargate service's desired count of tasks running.
+
+Per ACTIVE Fargate service, every tick: start tasks of the primary deployment up to the
+desired count (within maximumPercent), stop tasks of older deployments as long as
+minimumHealthyPercent holds, scale in, replace tasks that stopped or that the load
+balancer found unhealthy after the grace period, back off when tasks keep failing to
+start, and write runningCount/pendingCount, deployments and events as DescribeServices
+shows them. A new task definition revision runs only once the service is updated to it.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from ecslab.dataplane import launch
+from ecslab.dataplane.agent import FargateAgent, event
+from ecslab.dataplane.tasks import (
+    SERVICE_SCHEDULER_INITIATED,
+    TASK_FAILED_TO_START,
+    LocalTask,
+    utcnow,
+)
+
+#: Backoff between launches after consecutive failures (AWS seconds), capped.
+BACKOFF_BASE, BACKOFF_CAP = 10.0, 300.0
+UNABLE_TO_START = (
+    "is unable to consistently start tasks successfully. For more information, "
+    "see the Troubleshooting section of the Amazon ECS Developer Guide."
+)
+
+
+@dataclass
+class ServiceState:
+    """What the scheduler remembers of one service between ticks."""
+
+    primary: dict[str, Any]
+    old: list[dict[str, Any]] = field(default_factory=list)
+    steady: bool = False
+    failures: int = 0
+    next_launch: float = 0.0
+
+
+def _deployment(
+    service: Any, task_definition: str, deployment_id: str | None = None
+) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "id": deployment_id or f"ecs-svc/{uuid.uuid4().int % 10**19:019d}",
+        "status": "PRIMARY",
+        "taskDefinition": task_definition,
+        "desiredCount": service.desired_count,
+        "pendingCount": 0,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "createdAt": now,
+        "updatedAt": now,
+        "launchType": "FARGATE",
+        "platformVersion": launch.PLATFORM_VERSION,
+        "platformFamily": "Linux",
+        "networkConfiguration": service.network_configuration,
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": "ECS deployment in progress.",
+    }
+
+
+def _task_list(tasks: list[LocalTask]) -> str:
+    return " ".join(f"(task {t.id})" for t in tasks)
+
+
+class Scheduler:
+    """Reconciles services with their tasks; `tasks` is every task of the local cloud."""
+
+    def __init__(self, agent: FargateAgent) -> None:
+        self.agent = agent
+        self.tasks: dict[str, LocalTask] = {}
+        self.states: dict[str, ServiceState] = {}
+
+    def add(self, task: LocalTask) -> None:
+        self.tasks[task.id] = task
+
+    def tick(self) -> None:
+        """One pass: services, then every task's lifecycle, then the counts."""
+        for backend in self.agent.ecs_backends():
+            for service in list(backend.services.values()):
+                if service.launch_type == "FARGATE":
+                    self._reconcile(backend, service)
+        for task in list(self.tasks.values()):
+            task.step(self.agent)
+        for backend in self.agent.ecs_backends():
+            for service in list(backend.services.values()):
+                if service.launch_type == "FARGATE":
+                    self._count(service)
+
+    def service_tasks(self, service: Any, live_only: bool = True) -> list[LocalTask]:
+        key = (service.cluster_name, service.name)
+        return [
+            t
+            for t in self.tasks.values()
+            if t.service == key and not (live_only and (t.stop_request or t.status == "STOPPED"))
+        ]
+
+    def _state(self, backend: Any, service: Any) -> ServiceState:
+        state = self.states.get(service.arn)
+        if state is None:
+            moto_id = service.deployments[0]["id"] if service.deployments else None
+            td = backend.describe_task_definition(service.task_definition).arn
+            state = self.states[service.arn] = ServiceState(_deployment(service, td, moto_id))
+        return state
+
+    def _follow_updates(self, backend: Any, service: Any, state: ServiceState) -> None:
+        """UpdateService to a new revision, or forceNewDeployment, starts a new deployment."""
+        td = backend.describe_task_definition(service.task_definition).arn
+        moto_id = service.deployments[0]["id"] if service.deployments else state.primary["id"]
+        if td != state.primary["taskDefinition"] or moto_id != state.primary["id"]:
+            state.primary["status"] = "ACTIVE"
+            state.old.insert(0, state.primary)
+            new_id = moto_id if moto_id != state.primary["id"] else None
+            state.primary = _deployment(service, td, new_id)
+            state.steady = False
+        service.task_definition = td
+        service.deployments = [state.primary, *state.old]
+
+    def _reconcile(self, backend: Any, service: Any) -> None:
+        state = self._state(backend, service)
+        if service.status != "ACTIVE":
+            self._stop(service, self.service_tasks(service), state)
+            return
+        self._follow_updates(backend, service, state)
+        self._note_failures(service, state)
+        self._replace_unhealthy(service)
+        live = self.service_tasks(service)
+        new = [t for t in live if t.record.started_by == state.primary["id"]]
+        old = [t for t in live if t not in new]
+        desired = int(service.desired_count)
+        config = getattr(service, "deployment_configuration", None) or {}
+        max_total = max(
+            desired * int(config.get("maximumPercent", 200)) // 100, desired if not old else 0
+        )
+        min_healthy = math.ceil(desired * int(config.get("minimumHealthyPercent", 100)) / 100)
+        self._launch(backend, service, state, min(desired - len(new), max_total - len(live)), live)
+        self._retire(service, state, old, new, desired, min_healthy)
+        self._check_steady(service, state, old)
+
+    def _launch(
+        self, backend: Any, service: Any, state: ServiceState, count: int, live: list[LocalTask]
+    ) -> None:
+        if count <= 0 or self.agent.clock.now() < state.next_launch:
+            return
+        ec2 = self.agent.ec2_for(backend.region_name)
+        started = []
+        for _ in range(count):
+            task = launch.create(
+                backend,
+                ec2,
+                service,
+                state.primary["taskDefinition"],
+                state.primary["id"],
+                live + started,
+            )
+            self.add(task)
+            started.append(task)
+        state.steady = False
+        event(service, f"has started {len(started)} tasks: {_task_list(started)}.")
+
+    def _retire(
+        self,
+        service: Any,
+        state: ServiceState,
+        old: list[LocalTask],
+        new: list[LocalTask],
+        desired: int,
+        min_healthy: int,
+    ) -> None:
+        healthy = sum(1 for t in old + new if self._healthy(t))
+        victims = []
+        for task in sorted(old, key=self._healthy):
+            if not self._healthy(task):
+                victims.append(task)
+            elif healthy - 1 >= min_healthy or desired == 0:
+                victims.append(task)
+                healthy -= 1
+        extra = len(new) - desired
+        if extra > 0:
+            victims += sorted(new, key=lambda t: (self._healthy(t), t.record.created_at))[:extra]
+        self._stop(service, victims, state)
+
+    def _stop(self, service: Any, victims: list[LocalTask], state: ServiceState) -> None:
+        if not victims:
+            return
+        reason = f"Scaling activity initiated by (deployment {state.primary['id']})"
+        for task in victims:
+            task.request_stop(SERVICE_SCHEDULER_INITIATED, reason)
+        state.steady = False
+        event(service, f"has stopped {len(victims)} running tasks: {_task_list(victims)}.")
+
+    def _healthy(self, task: LocalTask) -> bool:
+        """RUNNING, and healthy in every target group it is registered with."""
+        if task.status != "RUNNING" or task.stop_request:
+            return False
+        return all(
+            self.agent.target_state(arn, ip, port) == "healthy" for arn, ip, port in task.registered
+        )
+
+    def _replace_unhealthy(self, service: Any) -> None:
+        grace = float(getattr(service, "health_check_grace_period_seconds", None) or 0)
+        for task in self.service_tasks(service):
+            if task.status != "RUNNING" or task.uptime(self.agent.clock) < self.agent.clock.real(
+                grace
+            ):
+                continue
+            for arn, ip, port in task.registered:
+                if self.agent.target_state(arn, ip, port) == "unhealthy":
+                    event(
+                        service,
+                        f"(port {port}) is unhealthy in (target-group {arn}) due to (reason {self.agent.target_reason(arn, ip, port)}).",
+                    )
+                    task.request_stop(
+                        SERVICE_SCHEDULER_INITIATED,
+                        f"Task failed ELB health checks in (target-group {arn})",
+                    )
+                    event(service, f"has stopped 1 running tasks: (task {task.id}).")
+                    break
+
+    def _note_failures(self, service: Any, state: ServiceState) -> None:
+        """Count tasks that failed to start; back off launches as ECS does."""
+        for task in self.service_tasks(service, live_only=False):
+            if task.status != "STOPPED" or getattr(task, "noted", False):
+                continue
+            task.noted = True  # type: ignore[attr-defined]
+            if task.record.stop_code == TASK_FAILED_TO_START or task.started_monotonic is None:
+                state.failures += 1
+                state.primary["failedTasks"] = state.primary.get("failedTasks", 0) + 1
+                delay = min(BACKOFF_BASE * 2 ** (state.failures - 1), BACKOFF_CAP)
+                state.next_launch = self.agent.clock.deadline(delay)
+                if state.failures == 3:
+                    event(service, UNABLE_TO_START)
+        if any(self._healthy(t) for t in self.service_tasks(service)):
+            state.failures = 0
+
+    def _check_steady(self, service: Any, state: ServiceState, old: list[LocalTask]) -> None:
+        live = self.service_tasks(service)
+        ready = (
+            not old and len(live) == service.desired_count and all(self._healthy(t) for t in live)
+        )
+        if ready and not state.steady:
+            state.steady = True
+            state.old.clear()
+            service.deployments = [state.primary]
+            if state.primary["rolloutState"] != "COMPLETED":
+                state.primary["rolloutState"] = "COMPLETED"
+                state.primary["rolloutStateReason"] = (
+                    f"ECS deployment {state.primary['id']} completed."
+                )
+                event(service, f"(deployment {state.primary['id']}) deployment completed.")
+            event(service, "has reached a steady state.")
+
+    def _count(self, service: Any) -> None:
+        tasks = self.service_tasks(service, live_only=False)
+        running = [t for t in tasks if t.status == "RUNNING"]
+        pending = [t for t in tasks if t.status in ("PROVISIONING", "PENDING")]
+        service.running_count, service.pending_count = len(running), len(pending)
+        for deployment in service.deployments:
+            mine = deployment["id"]
+            deployment["runningCount"] = sum(1 for t in running if t.record.started_by == mine)
+            deployment["pendingCount"] = sum(1 for t in pending if t.record.started_by == mine)
+            if deployment["status"] == "PRIMARY":
+                deployment["desiredCount"] = service.desired_count

@@ -1,0 +1,161 @@
+"""The local Application Load Balancer: one loopback nginx per ALB listener.
+
+Each HTTP listener of each ALB in moto gets an nginx on 127.0.0.1:<free port> that
+forwards, round robin, to the healthy targets of its target group (translated to their
+loopback ports), adds X-Forwarded-For/Proto/Port, answers ALB's 503 when no target is
+healthy and ALB's 502 when a target fails. nginx rather than Python: the proxy must keep
+up with nginx itself (the benchmark asks for at least half of direct throughput).
+The configuration is rewritten and reloaded (SIGHUP) when the healthy set changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ecslab.dataplane import nginxconf
+from ecslab.dataplane.health import HealthChecker
+from ecslab.dataplane.network import Endpoints, lb_node_ips
+from ecslab.dataplane.process import Child, free_port, wait_for_port
+from ecslab.dataplane.runtime import NGINX
+
+
+@dataclass
+class Listener:
+    """A running local listener for one ALB listener."""
+
+    arn: str
+    load_balancer: str
+    dns_name: str
+    protocol: str
+    aws_port: int
+    port: int
+    target_group: str | None
+    workdir: Path
+    child: Child | None = None
+    backends: list[tuple[str, int, str]] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def view(self) -> dict[str, Any]:
+        """What the admin API and `ecslab url` show."""
+        return {
+            "load_balancer": self.load_balancer,
+            "dns_name": self.dns_name,
+            "listener_arn": self.arn,
+            "protocol": self.protocol,
+            "listener_port": self.aws_port,
+            "target_group_arn": self.target_group,
+            "url": self.url,
+            "healthy_targets": len(self.backends),
+        }
+
+
+def forward_target_group(listener: Any) -> str | None:
+    """The target group a listener's default action forwards to (None if it does not)."""
+    for action in listener.default_actions:
+        data = getattr(action, "data", {})
+        if data.get("Type") != "forward":
+            continue
+        if data.get("TargetGroupArn"):
+            return str(data["TargetGroupArn"])
+        groups = data.get("ForwardConfig", {}).get("TargetGroups", [])
+        if groups:
+            return str(groups[0]["TargetGroupArn"])
+    return None
+
+
+def _subnet_ids(lb: Any) -> list[str]:
+    return [getattr(s, "id", s) for s in lb.subnets]
+
+
+class LoadBalancers:
+    """Keeps one local listener per ALB listener moto holds; routes to healthy targets."""
+
+    def __init__(self, home: Path, health: HealthChecker, endpoints: Endpoints) -> None:
+        self.home = home
+        self.health = health
+        self.endpoints = endpoints
+        self.listeners: dict[str, Listener] = {}
+
+    def reconcile(self, elbv2: Any, ec2: Any) -> None:
+        """Start listeners for new ALB listeners, stop removed ones, refresh backends."""
+        seen = set()
+        for lb in list(elbv2.load_balancers.values()):
+            if getattr(lb, "loadbalancer_type", "application") != "application":
+                continue
+            nodes = lb_node_ips(ec2, _subnet_ids(lb))
+            for arn, aws_listener in list(lb.listeners.items()):
+                seen.add(arn)
+                listener = self.listeners.get(arn) or self._start(lb, aws_listener)
+                listener.target_group = forward_target_group(aws_listener)
+                self._route(listener, nodes)
+        for arn in set(self.listeners) - seen:
+            self._stop(self.listeners.pop(arn))
+
+    def _start(self, lb: Any, aws_listener: Any) -> Listener:
+        listener = Listener(
+            arn=aws_listener.arn,
+            load_balancer=lb.name,
+            dns_name=lb.dns_name,
+            protocol=aws_listener.protocol,
+            aws_port=int(aws_listener.port),
+            port=free_port(),
+            target_group=forward_target_group(aws_listener),
+            workdir=self.home / "loadbalancers" / lb.name / str(aws_listener.port),
+        )
+        self._write(listener)
+        listener.child = Child(
+            [NGINX, "-p", str(listener.workdir), "-c", "nginx.conf", "-g", "daemon off;"],
+            listener.workdir,
+            None,
+        )
+        wait_for_port(listener.port, listener.child, timeout=5)
+        self.listeners[listener.arn] = listener
+        return listener
+
+    def _route(self, listener: Listener, nodes: list[str]) -> None:
+        backends = []
+        if listener.target_group:
+            for index, (ip, port) in enumerate(self.health.healthy(listener.target_group)):
+                local = self.endpoints.resolve(ip, port)
+                if local:
+                    backends.append(
+                        (local[0], local[1], nodes[index % len(nodes)] if nodes else ip)
+                    )
+        if backends != listener.backends:
+            listener.backends = backends
+            self._write(listener)
+            self._reload(listener)
+
+    def _write(self, listener: Listener) -> None:
+        listener.workdir.mkdir(parents=True, exist_ok=True)
+        conf = nginxconf.listener_conf(
+            listener.workdir, listener.port, listener.aws_port, listener.backends
+        )
+        (listener.workdir / "nginx.conf").write_text(conf)
+
+    @staticmethod
+    def _reload(listener: Listener) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            pid = int((listener.workdir / "nginx.pid").read_text())
+            os.kill(pid, signal.SIGHUP)
+
+    @staticmethod
+    def _stop(listener: Listener) -> None:
+        if listener.child is not None:
+            listener.child.stop()
+
+    def close(self) -> None:
+        """Stop every local listener."""
+        while self.listeners:
+            self._stop(self.listeners.popitem()[1])
+
+    def views(self) -> list[dict[str, Any]]:
+        return [listener.view() for listener in self.listeners.values()]

@@ -1,0 +1,166 @@
+"""Child processes of the local cloud that cannot outlive it.
+
+Every task and listener process is started here, in its own process group, behind a
+tiny `sh` supervisor: the kernel sends the supervisor SIGTERM when the local cloud dies
+(`PR_SET_PDEATHSIG`), and the supervisor then stops its child (nginx stops its own
+workers). The group id is written under ECSLAB_HOME so the next start can reap what a
+hard crash left behind (`reap_stale`).
+
+PR_SET_PDEATHSIG fires when the *thread* that forked exits, so the data plane spawns
+only from its long-lived controller thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+
+#: Runs "$@" in the background and forwards TERM/INT/HUP to it; exits with its status.
+_SUPERVISOR = (
+    "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP\n"
+    '"$@" &\n'
+    "child=$!\n"
+    'wait "$child"; status=$?\n'
+    'while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done\n'
+    "exit $status\n"
+)
+
+LineSink = Callable[[str, str], None]
+"""Receives (stream name, line) for each line a child writes: "stdout" or "stderr"."""
+
+
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (the only interface the local cloud uses)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Child:
+    """A supervised child process whose output lines go to a sink."""
+
+    def __init__(self, argv: Sequence[str], workdir: Path, sink: LineSink | None) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir = workdir
+        out = subprocess.PIPE if sink else subprocess.DEVNULL
+        self.popen = subprocess.Popen(
+            ["/bin/sh", "-c", _SUPERVISOR, "ecslab-supervisor", *argv],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+        (workdir / "pgid").write_text(f"{self.popen.pid}\n")
+        self._readers = [self._pump(name, sink) for name in ("stdout", "stderr") if sink]
+
+    def _pump(self, name: str, sink: LineSink) -> threading.Thread:
+        stream = getattr(self.popen, name)
+
+        def run() -> None:
+            for raw in iter(stream.readline, b""):
+                sink(name, raw.decode("utf-8", "replace").rstrip("\n"))
+            stream.close()
+
+        thread = threading.Thread(target=run, name=f"pump-{self.popen.pid}-{name}", daemon=True)
+        thread.start()
+        return thread
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def exit_code(self) -> int | None:
+        """The exit status once the child has exited, else None."""
+        return self.popen.poll()
+
+    def signal(self, signum: int) -> None:
+        """Send a signal to the supervisor only (it forwards TERM to its child)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.popen.pid, signum)
+
+    def stop(self, timeout: float = 5.0) -> int:
+        """TERM the child, KILL its whole group if it lingers; returns the exit status."""
+        self.signal(signal.SIGTERM)
+        try:
+            code = self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            code = -signal.SIGKILL
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        self.popen.wait()
+        for reader in self._readers:
+            reader.join(timeout=1)
+        with contextlib.suppress(FileNotFoundError):
+            (self.workdir / "pgid").unlink()
+        return code
+
+
+def reap_stale(root: Path) -> int:
+    """Kill process groups a crashed local cloud left under root; returns how many."""
+    reaped = 0
+    for pgid_file in root.glob("**/pgid"):
+        with contextlib.suppress(ValueError, OSError):
+            pgid = int(pgid_file.read_text().strip())
+            if _is_ours(pgid):
+                os.killpg(pgid, signal.SIGKILL)
+                reaped += 1
+        pgid_file.unlink(missing_ok=True)
+    return reaped
+
+
+def _is_ours(pgid: int) -> bool:
+    """Only our supervisors carry this name; guards against a recycled pid."""
+    try:
+        cmdline = Path(f"/proc/{pgid}/cmdline").read_bytes()
+    except OSError:
+        return _group_alive(pgid)
+    return b"ecslab-supervisor" in cmdline
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except OSError:
+        return False
+    return _group_members_ours(pgid)
+
+
+def _group_members_ours(pgid: int) -> bool:
+    """The supervisor died but its group lives on: accept nginx processes only."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid and b"nginx" in (proc / "cmdline").read_bytes():
+                return True
+    return False
+
+
+def wait_for_port(port: int, child: Child, timeout: float) -> bool:
+    """Poll until 127.0.0.1:port accepts a connection, the child exits, or timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.exit_code() is None:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(0.2)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.01)
+    return False

@@ -1,0 +1,168 @@
+"""Container runtimes: how a task's container really runs on this machine.
+
+The process runtime (the default) knows one image, the official nginx, and runs
+Debian's nginx configured like it: its default page, its access-log format on stdout,
+its error log on stderr, its entrypoint's lines, listening on the container port (mapped
+to a free loopback port). Where a Docker engine answers, the docker runtime runs the
+real image instead. An image neither can run fails like a pull failure on AWS.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ecslab.dataplane import nginxconf
+from ecslab.dataplane.process import Child, LineSink
+from ecslab.errors import TaskFailedToStart
+
+NGINX = "/usr/sbin/nginx"
+
+_NGINX_IMAGE = re.compile(
+    r"^(?:(?:docker\.io|registry-1\.docker\.io)/)?(?:library/)?nginx(?::[\w][\w.-]*)?$"
+    r"|^public\.ecr\.aws/nginx/nginx(?::[\w][\w.-]*)?$"
+)
+
+#: What the official image's /docker-entrypoint.sh prints before it starts nginx.
+ENTRYPOINT_LINES = (
+    "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform "
+    "configuration",
+    "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+    "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+    "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+    "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in "
+    "/etc/nginx/conf.d/default.conf",
+    "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+    "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+    "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+    "/docker-entrypoint.sh: Configuration complete; ready for start up",
+)
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """What a runtime needs of one container definition, with its loopback port map."""
+
+    name: str
+    image: str
+    ports: dict[int, int]  # container port -> 127.0.0.1 port
+
+
+class Runtime(Protocol):
+    """Starts a container; raises TaskFailedToStart with AWS's stoppedReason."""
+
+    name: str
+
+    def check_image(self, image: str) -> None: ...
+
+    def start(self, spec: ContainerSpec, workdir: Path, sink: LineSink) -> Child: ...
+
+
+def _docker_ref(image: str) -> str:
+    """The reference a Fargate agent resolves: docker.io/library/<repo>:<tag>."""
+    name, _, tag = image.partition(":")
+    first = name.split("/")[0]
+    if "/" not in name:
+        name = f"docker.io/library/{name}"
+    elif "." not in first and ":" not in first:
+        name = f"docker.io/{name}"
+    return f"{name}:{tag or 'latest'}"
+
+
+def pull_error(image: str, why: str) -> TaskFailedToStart:
+    """A stoppedReason shaped like AWS's, with the local reason appended."""
+    return TaskFailedToStart(
+        "CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+        f"failed to resolve ref {_docker_ref(image)}: {why}"
+    )
+
+
+class ProcessRuntime:
+    """Runs the official nginx image as a local Debian nginx process."""
+
+    name = "process"
+
+    def start(self, spec: ContainerSpec, workdir: Path, sink: LineSink) -> Child:
+        self.check_image(spec.image)
+        if not Path(NGINX).exists():
+            raise TaskFailedToStart(
+                f"CannotStartContainerError: {NGINX} not found: the local cloud runs the "
+                "nginx image with Debian's nginx; install it (sudo apt-get install nginx-light)"
+            )
+        port = spec.ports.get(80) or next(iter(spec.ports.values()), 0)
+        html = nginxconf.install_html(workdir)
+        conf = workdir / "etc/nginx/nginx.conf"
+        conf.parent.mkdir(parents=True, exist_ok=True)
+        conf.write_text(nginxconf.task_conf(workdir, port, html))
+        script = workdir / "docker-entrypoint.sh"
+        script.write_text(_entrypoint(workdir, conf))
+        return Child(["/bin/sh", str(script)], workdir, sink)
+
+    @staticmethod
+    def check_image(image: str) -> None:
+        """Raise the pull failure AWS would give, or say why this runtime cannot run it."""
+        if _NGINX_IMAGE.match(image):
+            return
+        repo = image.split(":")[0]
+        if re.fullmatch(r"nginx/[\w.-]+", repo):
+            why = (
+                "pull access denied, repository does not exist or may require authorization: "
+                "server message: insufficient_scope: authorization failed "
+                f'(the official image is "nginx:<tag>", not "{image}")'
+            )
+        else:
+            why = (
+                "the local cloud's process runtime runs only the official nginx image "
+                '("nginx", "nginx:<tag>", "public.ecr.aws/nginx/nginx:<tag>"); '
+                "start a Docker engine to run other images"
+            )
+        raise pull_error(image, why)
+
+
+def _entrypoint(prefix: Path, conf: Path) -> str:
+    echoes = "\n".join(f"echo '{line}'" for line in ENTRYPOINT_LINES)
+    return (
+        "#!/bin/sh\n# Generated by ecslab.dataplane.runtime: the official image's "
+        "/docker-entrypoint.sh output, then nginx in the foreground.\n"
+        f"{echoes}\nexec {NGINX} -p {prefix} -c {conf} -g 'daemon off;'\n"
+    )
+
+
+class DockerRuntime:
+    """Runs the real image with a Docker engine, published on 127.0.0.1 only."""
+
+    name = "docker"
+
+    def check_image(self, image: str) -> None:
+        """The pull itself (at start) tells whether an image exists."""
+
+    def start(self, spec: ContainerSpec, workdir: Path, sink: LineSink) -> Child:
+        pull = subprocess.run(
+            ["docker", "pull", "-q", spec.image], capture_output=True, text=True, check=False
+        )
+        if pull.returncode != 0:
+            raise pull_error(spec.image, pull.stderr.strip() or "docker pull failed")
+        publish = [f"-p127.0.0.1:{host}:{cport}" for cport, host in spec.ports.items()]
+        name = f"ecslab-{workdir.parent.name}-{spec.name}"
+        argv = ["docker", "run", "--rm", "--init", "--name", name, *publish, spec.image]
+        return Child(argv, workdir, sink)
+
+
+def docker_available() -> bool:
+    """True when a docker client is installed and its engine answers."""
+    if not shutil.which("docker"):
+        return False
+    try:
+        info = subprocess.run(["docker", "info"], capture_output=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return info.returncode == 0
+
+
+def default_runtime() -> Runtime:
+    """Docker where an engine is reachable, else the process runtime."""
+    return DockerRuntime() if docker_available() else ProcessRuntime()

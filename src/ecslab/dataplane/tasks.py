@@ -1,0 +1,235 @@
+"""The Fargate task model: one moto task, really running, through AWS's lifecycle.
+
+PROVISIONING (ENI attached) -> PENDING (image pulled, log stream created) -> RUNNING
+(containers up, registered with the target group) -> DEACTIVATING (deregistered,
+draining) -> STOPPING (containers stopped) -> DEPROVISIONING (ENI deleted) -> STOPPED,
+each step timed in AWS seconds through the clock. A failure carries AWS's stopCode and
+stoppedReason. The moto task object is the state every API reads; this module writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from ecslab.dataplane import clock as timing
+from ecslab.dataplane.awslogs import AwsLogs, LogStream
+from ecslab.dataplane.clock import Clock
+from ecslab.dataplane.network import Endpoints, detach_eni, set_attachment_status
+from ecslab.dataplane.process import Child, free_port, wait_for_port
+from ecslab.dataplane.runtime import ContainerSpec, Runtime
+from ecslab.errors import TaskFailedToStart
+
+TASK_FAILED_TO_START = "TaskFailedToStart"
+ESSENTIAL_CONTAINER_EXITED = "EssentialContainerExited"
+USER_INITIATED = "UserInitiated"
+SERVICE_SCHEDULER_INITIATED = "ServiceSchedulerInitiated"
+
+ESSENTIAL_EXITED_REASON = "Essential container in task exited"
+#: How long a container gets to open its port before the task is failed (AWS seconds).
+START_TIMEOUT = 30.0
+
+
+class Agent(Protocol):
+    """What a task needs from the data plane: the things an ECS agent on Fargate has."""
+
+    clock: Clock
+    runtime: Runtime
+    logs: AwsLogs
+    endpoints: Endpoints
+    home: Path
+
+    def ec2(self, task: Any) -> Any: ...
+
+    def register(self, task: LocalTask) -> list[str]: ...
+
+    def deregister(self, task: LocalTask) -> float: ...
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ContainerRun:
+    """One container of a task: its definition, its moto record, its process."""
+
+    definition: dict[str, Any]
+    record: Any
+    ports: dict[int, int] = field(default_factory=dict)
+    child: Child | None = None
+    stream: LogStream | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.definition["name"])
+
+    @property
+    def essential(self) -> bool:
+        return bool(self.definition.get("essential", True))
+
+
+@dataclass
+class LocalTask:
+    """A task of the local cloud; `step()` moves it on when its time has come."""
+
+    record: Any  # moto.ecs.models.Task
+    task_definition: Any
+    ip: str
+    service: tuple[str, str] | None = None  # (cluster name, service name)
+    load_balancers: list[dict[str, Any]] = field(default_factory=list)
+    containers: list[ContainerRun] = field(default_factory=list)
+    next_at: float = 0.0
+    stop_request: tuple[str, str] | None = None
+    registered: list[tuple[str, str, int]] = field(default_factory=list)
+    started_monotonic: float | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.record.id)
+
+    @property
+    def status(self) -> str:
+        return str(self.record._status)
+
+    def _set(self, status: str, **times: datetime) -> None:
+        self.record.status = status
+        for name, value in times.items():
+            setattr(self.record, name, value)
+
+    def request_stop(self, code: str, reason: str) -> None:
+        """Ask the task to stop (once); the lifecycle does the rest."""
+        if self.stop_request is None and self.status != "STOPPED":
+            self.stop_request = (code, reason)
+            self.record.desired_status = "STOPPED"
+            self.record.stop_code = code
+            self.record.stopped_reason = reason
+
+    def step(self, agent: Agent) -> None:
+        """Advance the lifecycle by at most one step."""
+        now = agent.clock.now()
+        if now < self.next_at:
+            return
+        if self.stop_request and self.status in ("PROVISIONING", "PENDING", "RUNNING"):
+            self._deactivate(agent)
+            return
+        handler = getattr(self, f"_after_{self.status.lower()}", None)
+        if handler is not None:
+            handler(agent)
+
+    def _after_provisioning(self, agent: Agent) -> None:
+        set_attachment_status(self.record, "ATTACHED")
+        self._set("PENDING", pull_started_at=utcnow())
+        self._set_containers("PENDING")
+        try:
+            for container in self.containers:
+                agent.runtime.check_image(container.definition["image"])
+                container.stream = _open_logs(agent, container, self.id)
+        except TaskFailedToStart as e:
+            self.request_stop(TASK_FAILED_TO_START, str(e))
+            return
+        self.next_at = agent.clock.deadline(timing.PENDING_SECONDS)
+
+    def _after_pending(self, agent: Agent) -> None:
+        self.record.pull_stopped_at = utcnow()
+        try:
+            self._start_containers(agent)
+        except TaskFailedToStart as e:
+            for container in self.containers:
+                container.record.reason = str(e)
+            self.request_stop(TASK_FAILED_TO_START, str(e))
+            return
+        now = utcnow()
+        self._set("RUNNING", started_at=now, connectivity="CONNECTED", connectivity_at=now)
+        self._set_containers("RUNNING")
+        self.started_monotonic = agent.clock.now()
+        agent.register(self)
+
+    def _start_containers(self, agent: Agent) -> None:
+        for container in self.containers:
+            ports = {
+                int(m["containerPort"]): free_port()
+                for m in container.definition.get("portMappings", [])
+            }
+            container.ports = ports
+            spec = ContainerSpec(container.name, container.definition["image"], ports)
+            workdir = agent.home / "tasks" / self.id / container.name
+            container.child = agent.runtime.start(spec, workdir, _sink(agent, container))
+            for cport, local in ports.items():
+                if not wait_for_port(
+                    local, container.child, timeout=agent.clock.real(START_TIMEOUT) + 5
+                ):
+                    raise TaskFailedToStart(
+                        f"CannotStartContainerError: container {container.name} did not listen on port {cport}"
+                    )
+                agent.endpoints.add(self.ip, cport, local)
+
+    def _after_running(self, agent: Agent) -> None:
+        for container in self.containers:
+            code = container.child.exit_code() if container.child else None
+            if code is not None:
+                container.record.exitCode = code
+                container.record.last_status = "STOPPED"
+                if container.essential:
+                    self.request_stop(ESSENTIAL_CONTAINER_EXITED, ESSENTIAL_EXITED_REASON)
+
+    def _deactivate(self, agent: Agent) -> None:
+        self._set("DEACTIVATING", stopping_at=utcnow())
+        delay = agent.deregister(self)
+        self.next_at = agent.clock.deadline(delay)
+
+    def _after_deactivating(self, agent: Agent) -> None:
+        self._set("STOPPING")
+        for container in self.containers:
+            if container.child is not None:
+                code = container.child.stop(timeout=max(agent.clock.real(30), 2))
+                if getattr(container.record, "exitCode", None) is None:
+                    container.record.exitCode = max(code, 0) if code >= 0 else 137
+        self._set_containers("STOPPED")
+        agent.endpoints.remove(self.ip)
+        self.record.execution_stopped_at = utcnow()
+        self.next_at = agent.clock.deadline(timing.STOPPING_SECONDS)
+
+    def _after_stopping(self, agent: Agent) -> None:
+        self._set("DEPROVISIONING")
+        with contextlib.suppress(Exception):
+            detach_eni(self.record, agent.ec2(self.record))
+        self.next_at = agent.clock.deadline(timing.STOPPING_SECONDS)
+
+    def _after_deprovisioning(self, agent: Agent) -> None:
+        self._set("STOPPED", stopped_at=utcnow())
+
+    def _set_containers(self, status: str) -> None:
+        for container in self.containers:
+            if container.record.last_status != "STOPPED":
+                container.record.last_status = status
+
+    def kill(self) -> None:
+        """Stop every process now (the local cloud is shutting down)."""
+        for container in self.containers:
+            if container.child is not None:
+                container.child.stop(timeout=2)
+
+    def uptime(self, clock: Clock) -> float:
+        """Wall-clock seconds since RUNNING (0 before)."""
+        if self.started_monotonic is None or self.status == "STOPPED":
+            return 0.0
+        return clock.now() - self.started_monotonic
+
+
+def _open_logs(agent: Agent, container: ContainerRun, task_id: str) -> LogStream | None:
+    config = container.definition.get("logConfiguration") or {}
+    if config.get("logDriver") != "awslogs":
+        return None
+    return agent.logs.open(config.get("options") or {}, container.name, task_id)
+
+
+def _sink(agent: Agent, container: ContainerRun) -> Any:
+    def sink(_stream: str, line: str) -> None:
+        if container.stream is not None:
+            agent.logs.write(container.stream, line)
+
+    return sink

@@ -1,0 +1,219 @@
+"""Checks AWS makes on ECS requests that moto does not, with AWS's own messages.
+
+Pure functions raise moto's ECS exceptions (so the client sees AWS's error code and
+text); `install()` wraps moto's backend methods to run them first.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from moto.ecs.exceptions import EcsClientException, InvalidParameterException
+
+from ecslab import fargate
+from ecslab.errors import FargateSizeError
+
+#: Platform versions a new Fargate (Linux) service or task may ask for.
+PLATFORM_VERSIONS = ("LATEST", "1.4.0")
+
+AWSVPC_ONLY = "Fargate only supports network mode ‘awsvpc’."
+AWSLOGS_NEEDS_ROLE = (
+    "Fargate requires task definition to have execution role ARN to support log driver awslogs."
+)
+NO_NETWORK_CONFIGURATION = (
+    "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+)
+GRACE_WITHOUT_LB = (
+    "Health check grace period is only valid for services configured to use load balancers"
+)
+NOT_FARGATE = "Task definition does not support launch_type FARGATE."
+NO_PLATFORM = "The specified platform does not exist."
+
+
+def _option(options: list[str] | None, name: str) -> bool:
+    return bool(options) and name in (options or [])
+
+
+def check_task_definition(
+    requires: list[str] | None,
+    network_mode: str | None,
+    cpu: str | None,
+    memory: str | None,
+    execution_role_arn: str | None,
+    containers: list[dict[str, Any]],
+) -> None:
+    """RegisterTaskDefinition for FARGATE: network mode, task size, awslogs role."""
+    if not _option(requires, "FARGATE"):
+        return
+    if network_mode != "awsvpc":
+        raise EcsClientException(AWSVPC_ONLY)
+    for name, value in (("cpu", cpu), ("memory", memory)):
+        if not value:
+            raise EcsClientException(
+                f"Fargate requires that '{name}' be defined at the task level."
+            )
+    try:
+        fargate.validate(str(cpu), str(memory))
+    except FargateSizeError as e:
+        raise EcsClientException(str(e)) from e
+    uses_awslogs = any(
+        (c.get("logConfiguration") or {}).get("logDriver") == "awslogs" for c in containers
+    )
+    if uses_awslogs and not execution_role_arn:
+        raise EcsClientException(AWSLOGS_NEEDS_ROLE)
+
+
+def check_launch(
+    task_definition: Any,
+    launch_type: str | None,
+    network: dict[str, Any] | None,
+    platform: str | None,
+) -> None:
+    """RunTask/CreateService with launch type FARGATE: compatibility, network, platform."""
+    if launch_type != "FARGATE":
+        return
+    if "FARGATE" not in (task_definition.requires_compatibilities or []):
+        raise InvalidParameterException(NOT_FARGATE)
+    if task_definition.network_mode == "awsvpc" and not (network or {}).get("awsvpcConfiguration"):
+        raise InvalidParameterException(NO_NETWORK_CONFIGURATION)
+    if platform and platform not in PLATFORM_VERSIONS:
+        raise InvalidParameterException(NO_PLATFORM)
+
+
+def check_load_balancers(
+    load_balancers: list[dict[str, Any]] | None,
+    grace_period: int | None,
+    task_definition: Any,
+    elbv2: Any,
+) -> None:
+    """CreateService/UpdateService: a target group must be behind a load balancer, the
+    container and port must exist, and a grace period needs a load balancer."""
+    if grace_period and not load_balancers:
+        raise InvalidParameterException(GRACE_WITHOUT_LB)
+    for lb in load_balancers or []:
+        arn = lb.get("targetGroupArn")
+        group = elbv2.target_groups.get(arn) if arn else None
+        if group is not None and not group.load_balancer_arns:
+            raise InvalidParameterException(
+                f"The target group with targetGroupArn {arn} does not have an associated load balancer."
+            )
+        if task_definition is not None:
+            _check_container_port(task_definition, lb.get("containerName"), lb.get("containerPort"))
+
+
+def _check_container_port(task_definition: Any, name: str | None, port: int | None) -> None:
+    for container in task_definition.container_definitions:
+        if container.get("name") == name:
+            ports = {int(m.get("containerPort", 0)) for m in container.get("portMappings", [])}
+            if port is not None and int(port) in ports:
+                return
+            break
+    raise InvalidParameterException(
+        f"The container {name} did not have a container port {port} defined."
+    )
+
+
+def _elbv2(backend: Any) -> Any:
+    from moto.elbv2.models import elbv2_backends
+
+    return elbv2_backends[backend.account_id][backend.region_name]
+
+
+def _wrap(cls: Any, name: str, check: Callable[..., None]) -> None:
+    """Run `check` before moto's method; re-installing replaces our previous wrapper only."""
+    current = getattr(cls, name)
+    original = getattr(current, "_ecslab_original", current)
+
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        check(self, *args, **kwargs)
+        return original(self, *args, **kwargs)
+
+    functools.update_wrapper(wrapper, original, updated=())
+
+    wrapper._ecslab_original = original  # type: ignore[attr-defined]
+    setattr(cls, name, wrapper)
+
+
+def _on_register(
+    self: Any, family: str, container_definitions: list[dict[str, Any]], *args: Any, **kw: Any
+) -> None:
+    check_task_definition(
+        kw.get("requires_compatibilities"),
+        kw.get("network_mode"),
+        kw.get("cpu"),
+        kw.get("memory"),
+        kw.get("execution_role_arn"),
+        container_definitions,
+    )
+
+
+def _on_run_task(self: Any, cluster: str, task_definition: str, *args: Any, **kw: Any) -> None:
+    names = (
+        "count",
+        "overrides",
+        "started_by",
+        "tags",
+        "launch_type",
+        "networking_configuration",
+        "group",
+        "platform_version",
+    )
+    params = dict(zip(names, args, strict=False)) | kw
+    definition = self.describe_task_definition(task_definition)
+    check_launch(
+        definition,
+        params.get("launch_type"),
+        params.get("networking_configuration"),
+        params.get("platform_version"),
+    )
+
+
+def _on_create_service(
+    self: Any,
+    cluster: str,
+    name: str,
+    desired: int,
+    task_definition: str | None = None,
+    load_balancers: Any = None,
+    *args: Any,
+    **kw: Any,
+) -> None:
+    definition = self.describe_task_definition(task_definition) if task_definition else None
+    launch_type = args[3] if len(args) > 3 else kw.get("launch_type")
+    if definition is not None:
+        check_launch(
+            definition, launch_type, kw.get("network_configuration"), kw.get("platform_version")
+        )
+    grace = kw.get("health_check_grace_period_seconds")
+    check_load_balancers(load_balancers, grace, definition, _elbv2(self))
+
+
+def _on_update_service(self: Any, properties: dict[str, Any]) -> None:
+    service = self._get_service(
+        properties.get("cluster", "default"), properties["service"].split("/")[-1]
+    )
+    td = properties.get("task_definition")
+    definition = self.describe_task_definition(td) if td else None
+    if definition is not None:
+        check_launch(
+            definition,
+            service.launch_type,
+            service.network_configuration or None,
+            properties.get("platform_version"),
+        )
+    grace = properties.get("health_check_grace_period_seconds")
+    check_load_balancers(
+        properties.get("load_balancers") or service.load_balancers, grace, None, _elbv2(self)
+    )
+
+
+def install() -> None:
+    """Wrap moto's ECS backend so each request is checked first (idempotent)."""
+    from moto.ecs.models import EC2ContainerServiceBackend as Backend
+
+    _wrap(Backend, "register_task_definition", _on_register)
+    _wrap(Backend, "run_task", _on_run_task)
+    _wrap(Backend, "create_service", _on_create_service)
+    _wrap(Backend, "update_service", _on_update_service)

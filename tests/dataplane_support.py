@@ -1,0 +1,192 @@
+"""Helpers for the data-plane tests: an in-process local cloud and a small ECS stack.
+
+The stack mirrors chapter 9 (VPC, private subnets in two AZs, an ALB with an HTTP
+listener forwarding to an `ip` target group, a cluster, a task definition of nginx with
+awslogs, a log group) but is built with boto3 in well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import boto3
+
+from ecslab.cloud.server import Host
+from ecslab.dataplane import DataPlane
+from ecslab.dataplane.clock import Clock
+from ecslab.dataplane.process import free_port
+
+REGION = "ap-northeast-1"
+T = TypeVar("T")
+
+CONTAINER = {
+    "name": "example",
+    "image": "nginx:latest",
+    "essential": True,
+    "logConfiguration": {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-region": REGION,
+            "awslogs-stream-prefix": "nginx",
+            "awslogs-group": "/ecs/example",
+        },
+    },
+    "portMappings": [{"protocol": "tcp", "containerPort": 80}],
+}
+
+
+@dataclass
+class Cloud:
+    """A running in-process local cloud with its data plane."""
+
+    host: Host
+    plane: DataPlane
+
+    def client(self, service: str) -> Any:
+        return boto3.session.Session().client(
+            service,  # type: ignore[call-overload]
+            region_name=REGION,
+            endpoint_url=self.host.endpoint,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+    def admin(self, path: str) -> Any:
+        with urllib.request.urlopen(f"{self.host.endpoint}/_ecslab/{path}", timeout=5) as r:
+            return json.load(r)
+
+
+@contextmanager
+def local_cloud(home: Path, scale: float = 50) -> Iterator[Cloud]:
+    """A Host with a DataPlane on a free port, ECSLAB_HOME under `home`; stopped after."""
+    plane = DataPlane(clock=Clock(scale), home=home)
+    host = Host(port=free_port(), region=REGION, services=[plane])
+    host.start()
+    try:
+        yield Cloud(host, plane)
+    finally:
+        host.stop()
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 20) -> T:
+    """Poll `probe` until it returns something truthy, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """(status, body) of a GET, errors included."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+@dataclass
+class Stack:
+    """IDs and ARNs of the small chapter-9-like stack."""
+
+    vpc: str
+    public: list[str]
+    private: list[str]
+    security_group: str
+    target_group: str
+    load_balancer: str
+    listener: str
+    role: str
+
+
+def network_and_alb(cloud: Cloud, health_path: str = "/", interval: int = 30) -> Stack:
+    """VPC, subnets, security group, ALB, target group and HTTP listener, as chapter 8."""
+    ec2, elbv2, iam = cloud.client("ec2"), cloud.client("elbv2"), cloud.client("iam")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+    def subnet(cidr: str, az: str) -> str:
+        return str(ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"])
+
+    public = [subnet("10.0.1.0/24", f"{REGION}a"), subnet("10.0.2.0/24", f"{REGION}c")]
+    private = [subnet("10.0.65.0/24", f"{REGION}a"), subnet("10.0.66.0/24", f"{REGION}c")]
+    sg = ec2.create_security_group(GroupName="nginx-sg", Description="nginx", VpcId=vpc)["GroupId"]
+    lb = elbv2.create_load_balancer(Name="example", Subnets=public, SecurityGroups=[sg])["LoadBalancers"][0]
+    tg = elbv2.create_target_group(
+        Name="example",
+        Protocol="HTTP",
+        Port=80,
+        VpcId=vpc,
+        TargetType="ip",
+        HealthCheckPath=health_path,
+        HealthyThresholdCount=5,
+        UnhealthyThresholdCount=2,
+        HealthCheckTimeoutSeconds=5,
+        HealthCheckIntervalSeconds=interval,
+        Matcher={"HttpCode": "200"},
+    )["TargetGroups"][0]["TargetGroupArn"]
+    listener = elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
+    )["Listeners"][0]["ListenerArn"]
+    role = iam.create_role(RoleName="ecs-task-execution", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    return Stack(vpc, public, private, sg, tg, lb["LoadBalancerArn"], listener, role)
+
+
+def task_definition(cloud: Cloud, stack: Stack, **container: Any) -> str:
+    """Register the chapter's task definition (listing 9.9 + 9.10); its ARN."""
+    return str(
+        cloud.client("ecs").register_task_definition(
+            family="example",
+            cpu="256",
+            memory="512",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            executionRoleArn=stack.role,
+            containerDefinitions=[CONTAINER | container],
+        )["taskDefinition"]["taskDefinitionArn"]
+    )
+
+
+def service(cloud: Cloud, stack: Stack, td: str, count: int = 2, grace: int = 60) -> dict[str, Any]:
+    """Cluster `example` and service `example` as listing 9.4 (with 9.4's corrections)."""
+    ecs = cloud.client("ecs")
+    ecs.create_cluster(clusterName="example")
+    return dict(
+        ecs.create_service(
+            cluster="example",
+            serviceName="example",
+            taskDefinition=td,
+            desiredCount=count,
+            launchType="FARGATE",
+            platformVersion="1.4.0",
+            healthCheckGracePeriodSeconds=grace,
+            networkConfiguration={
+                "awsvpcConfiguration": {
+                    "assignPublicIp": "DISABLED",
+                    "securityGroups": [stack.security_group],
+                    "subnets": stack.private,
+                }
+            },
+            loadBalancers=[{"targetGroupArn": stack.target_group, "containerName": "example", "containerPort": 80}],
+        )["service"]
+    )
+
+
+def lb_url(cloud: Cloud) -> str:
+    """The local URL of the (only) listener."""
+    return str(wait_for("a local listener", lambda: cloud.admin("loadbalancers"))[0]["url"])
