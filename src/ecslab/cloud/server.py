@@ -108,7 +108,9 @@ class HostedService(Protocol):
 
 def hosted_services() -> list[HostedService]:
     """The services the host runs beside moto: started in this order, stopped in reverse."""
-    return []
+    from ecslab.dataplane import DataPlane
+
+    return [DataPlane()]
 
 
 @dataclass
