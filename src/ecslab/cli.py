@@ -170,6 +170,49 @@ def cmd_leftovers(args: argparse.Namespace) -> int:
     return 1 if items else 0
 
 
+def _ps_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecslab ps [--all] [--json]`."""
+    parser.add_argument("--all", action="store_true", help="include stopped tasks")
+    _json_flag(parser)
+
+
+def cmd_ps(args: argparse.Namespace) -> int:
+    """List the local cloud's tasks: id, service, revision, status, health, IP, uptime."""
+    from ecslab.dataplane import client
+
+    rows = client.tasks(include_stopped=args.all)
+    print(json.dumps(rows, indent=2) if args.json else client.format_tasks(rows))
+    return 0
+
+
+def _url_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecslab url [LB_NAME]`."""
+    parser.add_argument("name", nargs="?", help="load balancer name (needed if several)")
+
+
+def cmd_url(args: argparse.Namespace) -> int:
+    """Print the local URL of a load balancer's listener (just the URL)."""
+    from ecslab.dataplane import client
+
+    print(client.url(args.name))
+    return 0
+
+
+def _logs_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecslab logs GROUP [--follow]`."""
+    parser.add_argument("group", help="log group name, e.g. /ecs/example")
+    parser.add_argument("--follow", "-f", action="store_true", help="keep printing new events")
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    """Print a CloudWatch Logs group of the local cloud, like `aws logs tail`."""
+    from ecslab.dataplane import client
+
+    for line in client.log_lines(args.group, follow=args.follow):
+        print(line, flush=True)
+    return 0
+
+
 #: Every subcommand, in the order `ecslab --help` lists them.
 COMMANDS: list[Command] = [
     Command("up", "start the local cloud in the background", _no_arguments, cmd_up),
@@ -186,6 +229,9 @@ COMMANDS: list[Command] = [
     Command("preflight", "is everything ready for the target?", _target_argument, cmd_preflight),
     Command("cost", "what the chapter costs on AWS; --confirm", _cost_arguments, cmd_cost),
     Command("leftovers", "what of the lab still bills in AWS", _target_argument, cmd_leftovers),
+    Command("ps", "the local cloud's tasks (id, service, status, health, IP)", _ps_arguments, cmd_ps),
+    Command("url", "the local URL of a load balancer (prints just the URL)", _url_arguments, cmd_url),
+    Command("logs", "print a log group: ecslab logs /ecs/example [--follow]", _logs_arguments, cmd_logs),
 ]
 
 

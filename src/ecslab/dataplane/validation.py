@@ -209,9 +209,19 @@ def _on_update_service(self: Any, properties: dict[str, Any]) -> None:
     )
 
 
+def _on_create_service_request(self: Any) -> None:
+    """The grace period never reaches moto's backend: check it on the request."""
+    grace = self._get_param("healthCheckGracePeriodSeconds")
+    if grace and not self._get_param("loadBalancers"):
+        raise InvalidParameterException(GRACE_WITHOUT_LB)
+
+
 def install() -> None:
     """Wrap moto's ECS backend so each request is checked first (idempotent)."""
     from moto.ecs.models import EC2ContainerServiceBackend as Backend
+    from moto.ecs.responses import EC2ContainerServiceResponse as Responses
+
+    _wrap(Responses, "create_service", _on_create_service_request)
 
     _wrap(Backend, "register_task_definition", _on_register)
     _wrap(Backend, "run_task", _on_run_task)
