@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages ecslab's local cloud and tests use, when missing.
 # nginx: the process runtime runs it for `nginx` images. chromium + chromium-driver: browser tests.
+# shellcheck: tests/test_binder.py lints binder/postBuild and binder/start.
 set -euo pipefail
 want=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || want+=(nginx)
 command -v chromium >/dev/null || want+=(chromium)
 command -v chromedriver >/dev/null || want+=(chromium-driver)
+command -v shellcheck >/dev/null || want+=(shellcheck)
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
   echo "ecslab needs these Debian packages: ${want[*]}" >&2
