@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages ecslab's local cloud and tests use, when missing.
 # nginx: the process runtime runs it for `nginx` images. chromium + chromium-driver: browser tests.
-# shellcheck: tests/test_binder.py lints binder/postBuild and binder/start.
+# The shellcheck package: tests/test_binder.py lints binder/postBuild and binder/start.
 set -euo pipefail
 want=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || want+=(nginx)
