@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ecslab import environment, overrides, prepare, sections, settings, terraform, workspace
+from ecslab import cost, environment, overrides, prepare, sections, settings, terraform, workspace
 from ecslab.errors import EcslabError, PreflightFailed, TerraformError
 from ecslab.progress import Reporter, reporter
 from ecslab.tfevents import ChangeSummary
@@ -280,6 +280,7 @@ def plan() -> PlanView:
 
 def apply() -> ApplyView:
     """`terraform apply` of the workspace, with live progress (resources done / total)."""
+    cost.require_confirmation()  # AWS mode: the estimate and an explicit yes come first
 
     def work(ws: Path, progress: Reporter) -> ApplyView:
         progress.step("terraform apply")
