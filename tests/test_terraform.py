@@ -219,3 +219,11 @@ def test_fmt_lists_files_it_would_rewrite(workdir: Path) -> None:
     assert (workdir / "ugly.tf").read_text() == ugly
     assert tf.fmt(workdir) == ["ugly.tf"]
     assert tf.fmt(workdir, check=True) == []
+
+
+def test_targets_limit_the_apply(workdir: Path) -> None:
+    """Does `targets` apply only the named resource (and what it depends on)?"""
+    tf.init(workdir, "local")
+    result = tf.apply(workdir, "local", targets=["terraform_data.first"])
+    assert result.add == 1
+    assert tf.plan(workdir, "local").add == 1

@@ -26,7 +26,7 @@ import json
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -104,11 +104,15 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
         working_dir: str | Path,
         target: str | None = None,
         variables: Mapping[str, str] | None = None,
+        targets: Sequence[str] = (),
     ) -> None:
+        """`targets`: resource addresses for `-target` (plan, apply, destroy), e.g. to
+        apply a section's prerequisites only; `variables`: values for `-var`."""
         self.target = target
         self.binary = providers.terraform_binary()
         super().__init__(
             working_dir=str(working_dir),
+            targets=list(targets),
             variables=dict(variables or {}),
             terraform_bin_path=str(self.binary),
         )
@@ -325,9 +329,10 @@ def plan(
     target: str | None = None,
     on_event: OnEvent = _ignore,
     variables: Mapping[str, str] | None = None,
+    targets: Sequence[str] = (),
 ) -> PlanSummary:
     """`terraform plan`, saved for `apply`; its summary and changes."""
-    return Terraform(working_dir, target, variables).plan(on_event)
+    return Terraform(working_dir, target, variables, targets).plan(on_event)
 
 
 def apply(
@@ -336,9 +341,10 @@ def apply(
     on_event: OnEvent = _ignore,
     plan: PlanSummary | None = None,
     variables: Mapping[str, str] | None = None,
+    targets: Sequence[str] = (),
 ) -> ChangeSummary:
-    """`terraform apply` of `plan`, or of a fresh plan when none is given."""
-    return Terraform(working_dir, target, variables).apply(plan, on_event)
+    """`terraform apply` of `plan`, or of a fresh plan (only `targets`, if given)."""
+    return Terraform(working_dir, target, variables, targets).apply(plan, on_event)
 
 
 def destroy(
