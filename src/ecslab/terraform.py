@@ -218,7 +218,7 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
             code, stderr = self._run_streaming(argv, on_event, diags)
         finally:
             self.temp_var_files.clean_up()
-        if code not in (0, 2):
+        if code:
             raise TerraformDiagnosticError(cmd, diags, stderr)
         return [d for d in diags if d.severity == "warning"]
 
