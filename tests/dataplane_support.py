@@ -74,6 +74,9 @@ def local_cloud(home: Path, scale: float = 50) -> Iterator[Cloud]:
         yield Cloud(host, plane)
     finally:
         host.stop()
+        from moto.moto_api._internal.models import moto_api_backend
+
+        moto_api_backend.reset()  # moto's models are per process: leave none to the next cloud
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 20) -> T:
@@ -112,7 +115,9 @@ class Stack:
     role: str
 
 
-def network_and_alb(cloud: Cloud, health_path: str = "/", interval: int = 30) -> Stack:
+def network_and_alb(
+    cloud: Cloud, name: str = "example", health_path: str = "/", interval: int = 30
+) -> Stack:
     """VPC, subnets, security group, ALB, target group and HTTP listener, as chapter 8."""
     ec2, elbv2, iam = cloud.client("ec2"), cloud.client("elbv2"), cloud.client("iam")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -122,10 +127,10 @@ def network_and_alb(cloud: Cloud, health_path: str = "/", interval: int = 30) ->
 
     public = [subnet("10.0.1.0/24", f"{REGION}a"), subnet("10.0.2.0/24", f"{REGION}c")]
     private = [subnet("10.0.65.0/24", f"{REGION}a"), subnet("10.0.66.0/24", f"{REGION}c")]
-    sg = ec2.create_security_group(GroupName="nginx-sg", Description="nginx", VpcId=vpc)["GroupId"]
-    lb = elbv2.create_load_balancer(Name="example", Subnets=public, SecurityGroups=[sg])["LoadBalancers"][0]
+    sg = ec2.create_security_group(GroupName=f"{name}-sg", Description="nginx", VpcId=vpc)["GroupId"]
+    lb = elbv2.create_load_balancer(Name=name, Subnets=public, SecurityGroups=[sg])["LoadBalancers"][0]
     tg = elbv2.create_target_group(
-        Name="example",
+        Name=name,
         Protocol="HTTP",
         Port=80,
         VpcId=vpc,
@@ -143,15 +148,15 @@ def network_and_alb(cloud: Cloud, health_path: str = "/", interval: int = 30) ->
         Port=80,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
     )["Listeners"][0]["ListenerArn"]
-    role = iam.create_role(RoleName="ecs-task-execution", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    role = iam.create_role(RoleName=f"{name}-execution", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     return Stack(vpc, public, private, sg, tg, lb["LoadBalancerArn"], listener, role)
 
 
-def task_definition(cloud: Cloud, stack: Stack, **container: Any) -> str:
+def task_definition(cloud: Cloud, stack: Stack, family: str = "example", **container: Any) -> str:
     """Register the chapter's task definition (listing 9.9 + 9.10); its ARN."""
     return str(
         cloud.client("ecs").register_task_definition(
-            family="example",
+            family=family,
             cpu="256",
             memory="512",
             networkMode="awsvpc",
@@ -162,14 +167,16 @@ def task_definition(cloud: Cloud, stack: Stack, **container: Any) -> str:
     )
 
 
-def service(cloud: Cloud, stack: Stack, td: str, count: int = 2, grace: int = 60) -> dict[str, Any]:
-    """Cluster `example` and service `example` as listing 9.4 (with 9.4's corrections)."""
+def service(
+    cloud: Cloud, stack: Stack, td: str, count: int = 2, grace: int = 60, name: str = "example"
+) -> dict[str, Any]:
+    """A cluster and a service as listing 9.4 (with the book's errata corrected)."""
     ecs = cloud.client("ecs")
-    ecs.create_cluster(clusterName="example")
+    ecs.create_cluster(clusterName=name)
     return dict(
         ecs.create_service(
-            cluster="example",
-            serviceName="example",
+            cluster=name,
+            serviceName=name,
             taskDefinition=td,
             desiredCount=count,
             launchType="FARGATE",
@@ -187,6 +194,22 @@ def service(cloud: Cloud, stack: Stack, td: str, count: int = 2, grace: int = 60
     )
 
 
-def lb_url(cloud: Cloud) -> str:
-    """The local URL of the (only) listener."""
-    return str(wait_for("a local listener", lambda: cloud.admin("loadbalancers"))[0]["url"])
+def lb_url(cloud: Cloud, name: str = "example") -> str:
+    """The local URL of the listener of load balancer `name`."""
+
+    def find() -> str | None:
+        urls = [x["url"] for x in cloud.admin("loadbalancers") if x["load_balancer"] == name]
+        return urls[0] if urls else None
+
+    return wait_for(f"a local listener of {name}", find)
+
+
+def running_tasks(cloud: Cloud, service: str = "example") -> list[dict[str, Any]]:
+    """Admin rows of the service's RUNNING tasks."""
+    return [t for t in cloud.admin("tasks") if t["service"] == service and t["status"] == "RUNNING"]
+
+
+def healthy_count(cloud: Cloud, stack: Stack) -> int:
+    """How many targets of the stack's target group DescribeTargetHealth calls healthy."""
+    health = cloud.client("elbv2").describe_target_health(TargetGroupArn=stack.target_group)
+    return sum(1 for d in health["TargetHealthDescriptions"] if d["TargetHealth"]["State"] == "healthy")

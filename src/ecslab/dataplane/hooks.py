@@ -80,9 +80,23 @@ def install(plane: Adopter) -> None:
 
         return wrapper
 
+    Backend._calculate_task_resource_requirements = staticmethod(_resources)  # type: ignore[method-assign]
     _replace(Backend, "run_task", run_task)
     _replace(Backend, "stop_task", stop_task)
     _replace(Backend, "list_tasks", list_tasks)
+
+
+def _resources(task_definition: Any) -> dict[str, Any]:
+    """moto's version adds up container memory and fails (None + int) on a Fargate task
+    definition, whose size is set at the task level: use the task's size."""
+    cpu = sum(int(c.get("cpu") or 0) for c in task_definition.container_definitions)
+    memory = sum(int(c.get("memory") or 0) for c in task_definition.container_definitions)
+    return {
+        "CPU": cpu or int(task_definition.cpu or 0),
+        "MEMORY": memory or int(task_definition.memory or 0),
+        "PORTS": [],
+        "PORTS_UDP": [],
+    }
 
 
 def uninstall() -> None:

@@ -119,12 +119,19 @@ def lb_node_ips(ec2: Any, subnet_ids: list[str]) -> list[str]:
 
 
 def install() -> None:
-    """moto's ENI lacks `private_dns_name`, which its own ECS RunTask reads (and fails on)."""
+    """moto's ENI has `private_dns_name` only when some code path sets it (NAT gateways do);
+    its own ECS RunTask reads it on every ENI and fails. Default it from the IP."""
     from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 
-    if not hasattr(NetworkInterface, "private_dns_name"):
+    if isinstance(getattr(NetworkInterface, "private_dns_name", None), property):
+        return
 
-        def private_dns_name(self: Any) -> str:
-            return dns_name(self.private_ip_address or "0.0.0.0", self.ec2_backend.region_name)
+    def get(self: Any) -> str:
+        set_name = self.__dict__.get("_private_dns_name")
+        ip = self.private_ip_address or "0.0.0.0"
+        return str(set_name or dns_name(ip, self.ec2_backend.region_name))
 
-        NetworkInterface.private_dns_name = property(private_dns_name)  # type: ignore[attr-defined]
+    def put(self: Any, value: str) -> None:
+        self.__dict__["_private_dns_name"] = value
+
+    NetworkInterface.private_dns_name = property(get, put)  # type: ignore[attr-defined]

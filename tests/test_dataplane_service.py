@@ -1,0 +1,255 @@
+"""Does a Fargate service of the local cloud behave as on AWS: tasks, load balancer, logs?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from dataplane_support import (
+    Cloud,
+    Stack,
+    healthy_count,
+    http_get,
+    lb_url,
+    local_cloud,
+    network_and_alb,
+    running_tasks,
+    service,
+    task_definition,
+    wait_for,
+)
+
+from ecslab.dataplane.awslogs import MISSING_GROUP
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cloud]:
+    with local_cloud(tmp_path_factory.mktemp("home"), scale=50) as running:
+        yield running
+
+
+def _stack(cloud: Cloud, name: str, log_group: bool = True, **kwargs: Any) -> Stack:
+    stack = network_and_alb(cloud, name=name, **kwargs)
+    cloud.client("elbv2").modify_target_group_attributes(  # drain in 0.2 s at scale 50
+        TargetGroupArn=stack.target_group,
+        Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "10"}],
+    )
+    if log_group:
+        cloud.client("logs").create_log_group(logGroupName=f"/ecs/{name}")
+    return stack
+
+
+def _logs(name: str) -> dict[str, Any]:
+    return {"awslogs-region": "ap-northeast-1", "awslogs-stream-prefix": "nginx", "awslogs-group": f"/ecs/{name}"}
+
+
+def _td(cloud: Cloud, stack: Stack, name: str, **container: Any) -> str:
+    config = {"logDriver": "awslogs", "options": _logs(name)}
+    return task_definition(cloud, stack, family=name, logConfiguration=config, **container)
+
+
+def _describe(cloud: Cloud, name: str) -> dict[str, Any]:
+    return dict(cloud.client("ecs").describe_services(cluster=name, services=[name])["services"][0])
+
+
+def _task(cloud: Cloud, cluster: str, task_id: str) -> dict[str, Any]:
+    return dict(cloud.client("ecs").describe_tasks(cluster=cluster, tasks=[task_id])["tasks"][0])
+
+
+def _messages(cloud: Cloud, group: str) -> list[dict[str, Any]]:
+    return list(cloud.client("logs").filter_log_events(logGroupName=group)["events"])
+
+
+def _steady(cloud: Cloud, name: str, count: int) -> list[dict[str, Any]]:
+    def ready() -> list[dict[str, Any]] | None:
+        tasks = running_tasks(cloud, name)
+        healthy = all(t["health"] == "healthy" for t in tasks)
+        return tasks if len(tasks) == count and healthy else None
+
+    return wait_for(f"{count} healthy tasks of {name}", ready)
+
+
+def test_service_runs_two_tasks_and_nginx_answers_through_the_load_balancer(cloud: Cloud) -> None:
+    """After CreateService, do 2 tasks run in the private subnets and nginx answer via the ALB?"""
+    stack = _stack(cloud, "web")
+    service(cloud, stack, _td(cloud, stack, "web"), name="web")
+    tasks = _steady(cloud, "web", 2)
+    assert {t["ip"].rsplit(".", 1)[0] for t in tasks} == {"10.0.65", "10.0.66"}
+    assert all(re.fullmatch(r"[0-9a-f]{32}", t["id"]) for t in tasks)
+    status, body = wait_for("a page", lambda: (r := http_get(lb_url(cloud, "web")))[0] == 200 and r)
+    assert "<title>Welcome to nginx!</title>" in body and len(body.encode()) == 615
+    described = _describe(cloud, "web")
+    assert (described["runningCount"], described["pendingCount"]) == (2, 0)
+    assert "(service web) has reached a steady state." in [e["message"] for e in described["events"]]
+
+
+def test_logs_arrive_in_streams_named_prefix_container_task(cloud: Cloud) -> None:
+    """Do the entrypoint lines and health checks arrive under nginx/example/<task-id>?"""
+    stack = _stack(cloud, "logs")
+    service(cloud, stack, _td(cloud, stack, "logs"), count=1, name="logs")
+    (task,) = _steady(cloud, "logs", 1)
+    stream = f"nginx/example/{task['id']}"
+
+    def health_line() -> list[dict[str, Any]] | None:
+        events = [e for e in _messages(cloud, "/ecs/logs") if e["logStreamName"] == stream]
+        return events if any("ELB-HealthChecker/2.0" in e["message"] for e in events) else None
+
+    events = wait_for("a health-check line", health_line)
+    assert events[0]["message"] == (
+        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration"
+    )
+    check = next(e["message"] for e in events if "ELB-HealthChecker" in e["message"])
+    assert re.fullmatch(
+        r'10\.0\.[12]\.\d+ - - \[[^\]]+\] "GET / HTTP/1\.1" 200 615 "-" "ELB-HealthChecker/2\.0" "-"', check
+    )
+
+
+def test_requests_carry_x_forwarded_headers(cloud: Cloud) -> None:
+    """Does the local ALB add X-Forwarded-For as an ALB does (seen in nginx's access log)?"""
+    stack = _stack(cloud, "xff")
+    service(cloud, stack, _td(cloud, stack, "xff"), count=1, name="xff")
+    _steady(cloud, "xff", 1)
+    url = lb_url(cloud, "xff")
+    wait_for("a page", lambda: http_get(url, {"User-Agent": "xff-probe"})[0] == 200)
+    line = wait_for(
+        "the probe's access-log line",
+        lambda: next((e["message"] for e in _messages(cloud, "/ecs/xff") if "xff-probe" in e["message"]), None),
+    )
+    assert re.match(r'10\.0\.[12]\.\d+ - - .* "xff-probe" "127\.0\.0\.1"$', line)
+
+
+def test_stopped_task_is_replaced(cloud: Cloud) -> None:
+    """When a task is stopped, does the service start another one?"""
+    stack = _stack(cloud, "replace")
+    service(cloud, stack, _td(cloud, stack, "replace"), name="replace")
+    first = _steady(cloud, "replace", 2)
+    cloud.client("ecs").stop_task(cluster="replace", task=first[0]["arn"], reason="learner test")
+    stopped = wait_for("STOPPED", lambda: (t := _task(cloud, "replace", first[0]["id"]))["lastStatus"] == "STOPPED" and t)
+    assert (stopped["stopCode"], stopped["stoppedReason"]) == ("UserInitiated", "learner test")
+    after = _steady(cloud, "replace", 2)
+    assert first[0]["id"] not in {t["id"] for t in after}
+
+
+def test_scaling_up_and_down(cloud: Cloud) -> None:
+    """Does UpdateService desiredCount scale the running tasks both ways?"""
+    stack = _stack(cloud, "scale")
+    service(cloud, stack, _td(cloud, stack, "scale"), count=1, name="scale")
+    _steady(cloud, "scale", 1)
+    ecs = cloud.client("ecs")
+    ecs.update_service(cluster="scale", service="scale", desiredCount=3)
+    _steady(cloud, "scale", 3)
+    ecs.update_service(cluster="scale", service="scale", desiredCount=1)
+    wait_for("one task left", lambda: len(running_tasks(cloud, "scale")) == 1)
+    stopped = [t for t in cloud.admin("tasks?all=1") if t["service"] == "scale" and t["stop_code"]]
+    assert {t["stop_code"] for t in stopped} == {"ServiceSchedulerInitiated"}
+    assert all(t["stopped_reason"].startswith("Scaling activity initiated by (deployment ecs-svc/") for t in stopped)
+
+
+def test_new_revision_waits_for_update_service(cloud: Cloud) -> None:
+    """Is a new task definition revision deployed only when the service is updated to it?"""
+    stack = _stack(cloud, "rev")
+    service(cloud, stack, _td(cloud, stack, "rev"), name="rev")
+    _steady(cloud, "rev", 2)
+    second = _td(cloud, stack, "rev", environment=[{"name": "V", "value": "2"}])
+    checks_before = len(_messages(cloud, "/ecs/rev"))
+    wait_for("another health-check round", lambda: len(_messages(cloud, "/ecs/rev")) > checks_before + 2)
+    assert {t["revision"] for t in running_tasks(cloud, "rev")} == {1}
+    cloud.client("ecs").update_service(cluster="rev", service="rev", taskDefinition=second)
+    wait_for(
+        "revision 2 everywhere",
+        lambda: {(t["revision"], t["health"]) for t in running_tasks(cloud, "rev")} == {(2, "healthy")}
+        and len(running_tasks(cloud, "rev")) == 2,
+    )
+    deployments = wait_for("one deployment", lambda: len(d := _describe(cloud, "rev")["deployments"]) == 1 and d)
+    assert deployments[0]["taskDefinition"] == second and deployments[0]["rolloutState"] == "COMPLETED"
+
+
+def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None:
+    """With a health-check path nginx lacks: 503 from the ALB, AWS's reason, replacement."""
+    stack = _stack(cloud, "sick", health_path="/missing")
+    service(cloud, stack, _td(cloud, stack, "sick"), count=1, grace=0, name="sick")
+    elbv2 = cloud.client("elbv2")
+
+    def unhealthy() -> dict[str, Any] | None:
+        for d in elbv2.describe_target_health(TargetGroupArn=stack.target_group)["TargetHealthDescriptions"]:
+            if d["TargetHealth"]["State"] == "unhealthy":
+                return dict(d["TargetHealth"])
+        return None
+
+    assert wait_for("an unhealthy target", unhealthy) == {
+        "State": "unhealthy",
+        "Reason": "Target.ResponseCodeMismatch",
+        "Description": "Health checks failed with these codes: [404]",
+    }
+    status, body = http_get(lb_url(cloud, "sick"))
+    assert status == 503 and "503 Service Temporarily Unavailable" in body
+    replaced = wait_for(
+        "a task stopped by the scheduler",
+        lambda: next((t for t in cloud.admin("tasks?all=1") if t["service"] == "sick" and t["stop_code"]), None),
+    )
+    assert replaced["stopped_reason"] == f"Task failed ELB health checks in (target-group {stack.target_group})"
+
+
+def test_missing_log_group_fails_the_task(cloud: Cloud) -> None:
+    """Without listing 9.5's log group, does the task stop with AWS's ResourceInitializationError?"""
+    stack = _stack(cloud, "nolog", log_group=False)
+    service(cloud, stack, _td(cloud, stack, "nolog"), count=1, name="nolog")
+    stopped = wait_for(
+        "a failed task",
+        lambda: next((t for t in cloud.admin("tasks?all=1") if t["service"] == "nolog" and t["status"] == "STOPPED"), None),
+    )
+    assert (stopped["stop_code"], stopped["stopped_reason"]) == ("TaskFailedToStart", MISSING_GROUP)
+
+
+def test_awslogs_create_group_creates_the_group(cloud: Cloud) -> None:
+    """With awslogs-create-group "true", does the task create its group and run?"""
+    stack = _stack(cloud, "mkgroup", log_group=False)
+    config = {"logDriver": "awslogs", "options": _logs("mkgroup") | {"awslogs-create-group": "true"}}
+    td = task_definition(cloud, stack, family="mkgroup", logConfiguration=config)
+    service(cloud, stack, td, count=1, name="mkgroup")
+    _steady(cloud, "mkgroup", 1)
+    groups = cloud.client("logs").describe_log_groups(logGroupNamePrefix="/ecs/mkgroup")["logGroups"]
+    assert [g["logGroupName"] for g in groups] == ["/ecs/mkgroup"]
+
+
+def test_book_image_typo_fails_like_a_pull_failure(cloud: Cloud) -> None:
+    """Does listing 9.3's `nginx/latest` stop the task with CannotPullContainerError?"""
+    stack = _stack(cloud, "typo")
+    service(cloud, stack, _td(cloud, stack, "typo", image="nginx/latest"), count=1, name="typo")
+    stopped = wait_for(
+        "a failed task",
+        lambda: next((t for t in cloud.admin("tasks?all=1") if t["service"] == "typo" and t["status"] == "STOPPED"), None),
+    )
+    assert stopped["stop_code"] == "TaskFailedToStart"
+    assert stopped["stopped_reason"].startswith(
+        "CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+        "failed to resolve ref docker.io/nginx/latest:latest: pull access denied"
+    )
+
+
+def test_run_task_and_stop_task(cloud: Cloud) -> None:
+    """Does a standalone RunTask go PROVISIONING -> RUNNING, and StopTask stop it?"""
+    stack = _stack(cloud, "oneoff")
+    td = _td(cloud, stack, "oneoff")
+    ecs = cloud.client("ecs")
+    ecs.create_cluster(clusterName="oneoff")
+    network = {"awsvpcConfiguration": {"subnets": stack.private[:1], "securityGroups": [stack.security_group]}}
+    task = ecs.run_task(cluster="oneoff", taskDefinition=td, launchType="FARGATE", networkConfiguration=network)["tasks"][0]
+    assert task["lastStatus"] == "PROVISIONING" and re.search(r"/[0-9a-f]{32}$", task["taskArn"])
+    ip = next(d["value"] for d in task["attachments"][0]["details"] if d["name"] == "privateIPv4Address")
+    assert ip.startswith("10.0.65.")
+    wait_for("RUNNING", lambda: _task(cloud, "oneoff", task["taskArn"])["lastStatus"] == "RUNNING")
+    assert ecs.list_tasks(cluster="oneoff")["taskArns"] == [task["taskArn"]]
+    ecs.stop_task(cluster="oneoff", task=task["taskArn"])
+    stopped = wait_for("STOPPED", lambda: (t := _task(cloud, "oneoff", task["taskArn"]))["lastStatus"] == "STOPPED" and t)
+    assert stopped["stopCode"] == "UserInitiated" and stopped["containers"][0]["exitCode"] == 0
+    assert ecs.list_tasks(cluster="oneoff")["taskArns"] == []
+
+
+def test_target_health_goes_initial_then_healthy(cloud: Cloud) -> None:
+    """Does DescribeTargetHealth report real states (not moto's instant healthy)?"""
+    stack = _stack(cloud, "states", interval=300)
+    service(cloud, stack, _td(cloud, stack, "states"), count=1, name="states")
+    wait_for("a healthy target", lambda: healthy_count(cloud, stack) == 1)
