@@ -252,16 +252,26 @@ def _moto_app() -> Any:
 
 
 def _bind(app: Host, port: int) -> Any:
-    """A waitress server bound to 127.0.0.1:port (loopback only), not yet serving."""
+    """A waitress server on a socket bound to 127.0.0.1:port (loopback only), not yet serving.
+
+    We bind the socket ourselves: a busy port is then a clear error before waitress builds
+    anything (it would leak its own socket and wake-up pipe on a failed bind).
+    """
+    import socket
+
     from waitress.server import create_server
 
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        return create_server(app, host="127.0.0.1", port=port, **SERVER_OPTIONS)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
     except OSError as e:
+        sock.close()
         raise LocalCloudError(
             f"cannot listen on 127.0.0.1:{port}: {e.strerror or e}",
             hint="Another program uses this port: stop it or set ECSLAB_PORT to a free port.",
         ) from e
+    return create_server(app, sockets=[sock], **SERVER_OPTIONS)
 
 
 #: One cheap read per service the chapter uses: (service, X-Amz-Target or None, body).
