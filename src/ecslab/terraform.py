@@ -165,10 +165,18 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
         return [line for line in out.splitlines() if line]
 
     def plan(self, on_event: OnEvent = _ignore, destroy: bool = False) -> PlanSummary:
-        """`terraform plan -out`: stream its events, then read the saved plan as data."""
+        """`terraform plan -out`: stream its events, then read the saved plan as data.
+
+        A plan with nothing to do skips `terraform show -json` (the changes are empty):
+        that second run of Terraform costs as much again as a no-op plan itself.
+        """
         options: dict[str, Any] = {"out": PLAN_FILE, "destroy": IsFlagged if destroy else None}
-        warnings = self._stream("plan", on_event, **self._options(options))
-        return self._summarize(Path(self.working_dir) / PLAN_FILE, warnings)
+        summaries: list[ChangeSummary] = []
+        warnings = self._stream("plan", _keeping(summaries, on_event), **self._options(options))
+        plan_file = Path(self.working_dir) / PLAN_FILE
+        if summaries and not (summaries[-1].add or summaries[-1].change or summaries[-1].remove):
+            return PlanSummary(0, 0, 0, (), plan_file, tuple(warnings))
+        return self._summarize(plan_file, warnings)
 
     def apply(self, plan: PlanSummary | None = None, on_event: OnEvent = _ignore) -> ChangeSummary:
         """`terraform apply` of a saved plan (or of a fresh one, auto-approved)."""
@@ -200,15 +208,9 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
         return options
 
     def _stream_summary(self, cmd: str, on_event: OnEvent, *args: Any, **kw: Any) -> ChangeSummary:
-        summary: list[ChangeSummary] = []
-
-        def keep(event: Event) -> None:
-            if isinstance(event, ChangeSummary):
-                summary.append(event)
-            on_event(event)
-
-        self._stream(cmd, keep, *args, **kw)
-        return summary[-1] if summary else ChangeSummary(0, 0, 0, cmd)
+        summaries: list[ChangeSummary] = []
+        self._stream(cmd, _keeping(summaries, on_event), *args, **kw)
+        return summaries[-1] if summaries else ChangeSummary(0, 0, 0, cmd)
 
     def _stream(self, cmd: str, on_event: OnEvent, *args: Any, **kwargs: Any) -> list[Diagnostic]:
         """Run a long command with `-json`, pass its events on; raise on failure."""
@@ -242,6 +244,17 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
         if code:
             raise TerraformDiagnosticError("show", [], err)
         return summarize_plan(json.loads(out), plan_file, tuple(warnings))
+
+
+def _keeping(summaries: list[ChangeSummary], on_event: OnEvent) -> OnEvent:
+    """An on_event that also keeps the ChangeSummary events in `summaries`."""
+
+    def keep(event: Event) -> None:
+        if isinstance(event, ChangeSummary):
+            summaries.append(event)
+        on_event(event)
+
+    return keep
 
 
 def summarize_plan(
