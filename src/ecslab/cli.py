@@ -229,19 +229,25 @@ COMMANDS: list[Command] = [
     Command("preflight", "is everything ready for the target?", _target_argument, cmd_preflight),
     Command("cost", "what the chapter costs on AWS; --confirm", _cost_arguments, cmd_cost),
     Command("leftovers", "what of the lab still bills in AWS", _target_argument, cmd_leftovers),
-    Command("ps", "the local cloud's tasks (id, service, status, health, IP)", _ps_arguments, cmd_ps),
-    Command("url", "the local URL of a load balancer (prints just the URL)", _url_arguments, cmd_url),
-    Command("logs", "print a log group: ecslab logs /ecs/example [--follow]", _logs_arguments, cmd_logs),
+    Command(
+        "ps", "the local cloud's tasks (id, service, status, health, IP)", _ps_arguments, cmd_ps
+    ),
+    Command(
+        "url", "the local URL of a load balancer (prints just the URL)", _url_arguments, cmd_url
+    ),
+    Command(
+        "logs", "print a log group: ecslab logs /ecs/example [--follow]", _logs_arguments, cmd_logs
+    ),
 ]
 
 
-def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentParser:
-    """The argument parser with one subparser per command."""
+def build_parser(commands: Sequence[Command] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with one subparser per command (default: `COMMANDS`)."""
     parser = argparse.ArgumentParser(
         prog="ecslab", description="Hands-on lab for ECS Fargate with Terraform."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in commands:
+    for command in COMMANDS if commands is None else commands:
         child = sub.add_parser(command.name, help=command.help, description=command.help)
         command.configure(child)
         child.set_defaults(handler=command.handler)

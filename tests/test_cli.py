@@ -1,0 +1,140 @@
+"""The `ecslab` command: its table of subcommands, error handling, and the cloud commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fixtures_cloud import LocalCloud, free_port
+
+from ecslab import cli
+from ecslab.errors import LocalCloudError
+
+
+@pytest.fixture
+def stopped_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home and free port where no local cloud runs."""
+    monkeypatch.setenv("ECSLAB_HOME", str(tmp_path))
+    monkeypatch.setenv("ECSLAB_PORT", str(free_port()))
+    return tmp_path
+
+
+def _failing(_args: argparse.Namespace) -> int:
+    raise LocalCloudError("the local cloud is not running", hint="Start it: ecslab up")
+
+
+def test_every_command_has_a_subparser() -> None:
+    """Does the parser accept every command of the table?"""
+    parser = cli.build_parser()
+    for command in cli.COMMANDS:
+        assert (
+            parser.parse_args([command.name, *_required(command.name)]).handler is command.handler
+        )
+
+
+def _required(name: str) -> list[str]:
+    """Positional arguments a command needs to parse."""
+    return ["/ecs/example"] if name == "logs" else []
+
+
+def test_adding_a_command_is_one_table_entry() -> None:
+    """Does a new Command in the table become a subcommand with its own arguments?"""
+
+    def configure(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--times", type=int, default=1)
+
+    extra = cli.Command("hello", "say hello", configure, lambda args: args.times)
+    args = cli.build_parser([*cli.COMMANDS, extra]).parse_args(["hello", "--times", "3"])
+    assert args.handler(args) == 3
+
+
+def test_command_names_are_unique() -> None:
+    """Is each command name in the table once?"""
+    names = [command.name for command in cli.COMMANDS]
+    assert len(names) == len(set(names))
+
+
+def test_expected_error_is_message_and_hint(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does an EcslabError become a message, a hint and exit code 1, without a traceback?"""
+    monkeypatch.setattr(cli, "COMMANDS", [cli.Command("status", "", cli._no_arguments, _failing)])
+    assert cli.main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert err == "ecslab: error: the local cloud is not running\nhint: Start it: ecslab up\n"
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Does an unknown command exit 2 with argparse's message?"""
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["fly"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'fly'" in capsys.readouterr().err
+
+
+def test_status_when_stopped_exits_3(
+    stopped_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `status` without a running cloud say how to start it, with exit code 3?"""
+    assert cli.main(["status"]) == 3
+    assert "not running" in capsys.readouterr().out
+
+
+def test_down_when_stopped(stopped_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Does `down` without a running cloud say so and succeed?"""
+    assert cli.main(["down"]) == 0
+    assert capsys.readouterr().out == "local cloud was not running\n"
+
+
+def test_env_prints_exports_for_local(
+    stopped_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `ecslab env` print the endpoint export and unset the profile?"""
+    monkeypatch.setenv("ECSLAB_TARGET", "local")
+    assert cli.main(["env"]) == 0
+    out = capsys.readouterr().out
+    assert f"export AWS_ENDPOINT_URL=http://127.0.0.1:{os.environ['ECSLAB_PORT']}\n" in out
+    assert "unset AWS_PROFILE\n" in out
+
+
+def test_env_for_aws_unsets_the_endpoint(
+    stopped_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `ecslab env --target aws` unset the local endpoint and keep the profile?"""
+    assert cli.main(["env", "--target", "aws"]) == 0
+    out = capsys.readouterr().out
+    assert "unset AWS_ENDPOINT_URL\n" in out
+    assert "AWS_PROFILE" not in out
+
+
+def test_status_json_of_a_running_cloud(
+    local_cloud: LocalCloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `status --json` give the endpoint, pid and counts of the running cloud?"""
+    assert cli.main(["status", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["running"] is True
+    assert data["endpoint"] == local_cloud.endpoint
+    assert "ecs" in data["counts"]
+
+
+def test_up_of_a_running_cloud_is_a_no_op(
+    local_cloud: LocalCloud, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `up` when running just say where it runs?"""
+    assert cli.main(["up"]) == 0
+    assert f"local cloud running at {local_cloud.endpoint}" in capsys.readouterr().out
+
+
+def test_console_script_runs(stopped_home: Path) -> None:
+    """Does `python -m ecslab.cli env` run as a program (the `ecslab` entry point's code)?"""
+    out = subprocess.run(
+        [sys.executable, "-m", "ecslab.cli", "env"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert "export AWS_ENDPOINT_URL=" in out.stdout
