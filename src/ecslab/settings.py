@@ -28,8 +28,15 @@ def home() -> Path:
 
 
 def port() -> int:
-    """ECSLAB_PORT: the local cloud's API port on 127.0.0.1 (default: 4566)."""
-    return int(os.environ.get("ECSLAB_PORT") or 4566)
+    """ECSLAB_PORT: the local cloud's API port on 127.0.0.1 (default: 4566; per user on a hub).
+
+    Learners of one JupyterHub machine (JUPYTERHUB_USER set) share its loopback: each gets
+    20000 + uid % 20000, distinct for distinct uids, so 30 local clouds never collide.
+    """
+    value = os.environ.get("ECSLAB_PORT")
+    if value:
+        return int(value)
+    return 20000 + os.getuid() % 20000 if os.environ.get("JUPYTERHUB_USER") else 4566
 
 
 def region() -> str:
@@ -72,5 +79,5 @@ def name_prefix() -> str:
 
 
 def jupyterhub_prefix() -> str:
-    """JUPYTERHUB_SERVICE_PREFIX: set by JupyterHub and Binder (e.g. /user/ana/); empty elsewhere."""
+    """JUPYTERHUB_SERVICE_PREFIX: set by JupyterHub and Binder (e.g. /user/ana/), else empty."""
     return os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
