@@ -123,12 +123,18 @@ def network_and_alb(
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
 
     def subnet(cidr: str, az: str) -> str:
-        return str(ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"])
+        return str(
+            ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+        )
 
     public = [subnet("10.0.1.0/24", f"{REGION}a"), subnet("10.0.2.0/24", f"{REGION}c")]
     private = [subnet("10.0.65.0/24", f"{REGION}a"), subnet("10.0.66.0/24", f"{REGION}c")]
-    sg = ec2.create_security_group(GroupName=f"{name}-sg", Description="nginx", VpcId=vpc)["GroupId"]
-    lb = elbv2.create_load_balancer(Name=name, Subnets=public, SecurityGroups=[sg])["LoadBalancers"][0]
+    sg = ec2.create_security_group(GroupName=f"{name}-sg", Description="nginx", VpcId=vpc)[
+        "GroupId"
+    ]
+    lb = elbv2.create_load_balancer(Name=name, Subnets=public, SecurityGroups=[sg])[
+        "LoadBalancers"
+    ][0]
     tg = elbv2.create_target_group(
         Name=name,
         Protocol="HTTP",
@@ -148,7 +154,9 @@ def network_and_alb(
         Port=80,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}],
     )["Listeners"][0]["ListenerArn"]
-    role = iam.create_role(RoleName=f"{name}-execution", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    role = iam.create_role(RoleName=f"{name}-execution", AssumeRolePolicyDocument="{}")["Role"][
+        "Arn"
+    ]
     return Stack(vpc, public, private, sg, tg, lb["LoadBalancerArn"], listener, role)
 
 
@@ -189,7 +197,13 @@ def service(
                     "subnets": stack.private,
                 }
             },
-            loadBalancers=[{"targetGroupArn": stack.target_group, "containerName": "example", "containerPort": 80}],
+            loadBalancers=[
+                {
+                    "targetGroupArn": stack.target_group,
+                    "containerName": "example",
+                    "containerPort": 80,
+                }
+            ],
         )["service"]
     )
 
@@ -212,4 +226,6 @@ def running_tasks(cloud: Cloud, service: str = "example") -> list[dict[str, Any]
 def healthy_count(cloud: Cloud, stack: Stack) -> int:
     """How many targets of the stack's target group DescribeTargetHealth calls healthy."""
     health = cloud.client("elbv2").describe_target_health(TargetGroupArn=stack.target_group)
-    return sum(1 for d in health["TargetHealthDescriptions"] if d["TargetHealth"]["State"] == "healthy")
+    return sum(
+        1 for d in health["TargetHealthDescriptions"] if d["TargetHealth"]["State"] == "healthy"
+    )

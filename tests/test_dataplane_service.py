@@ -42,7 +42,11 @@ def _stack(cloud: Cloud, name: str, log_group: bool = True, **kwargs: Any) -> St
 
 
 def _logs(name: str) -> dict[str, Any]:
-    return {"awslogs-region": "ap-northeast-1", "awslogs-stream-prefix": "nginx", "awslogs-group": f"/ecs/{name}"}
+    return {
+        "awslogs-region": "ap-northeast-1",
+        "awslogs-stream-prefix": "nginx",
+        "awslogs-group": f"/ecs/{name}",
+    }
 
 
 def _td(cloud: Cloud, stack: Stack, name: str, **container: Any) -> str:
@@ -78,11 +82,13 @@ def test_service_runs_two_tasks_and_nginx_answers_through_the_load_balancer(clou
     tasks = _steady(cloud, "web", 2)
     assert {t["ip"].rsplit(".", 1)[0] for t in tasks} == {"10.0.65", "10.0.66"}
     assert all(re.fullmatch(r"[0-9a-f]{32}", t["id"]) for t in tasks)
-    status, body = wait_for("a page", lambda: (r := http_get(lb_url(cloud, "web")))[0] == 200 and r)
+    _, body = wait_for("a page", lambda: (r := http_get(lb_url(cloud, "web")))[0] == 200 and r)
     assert "<title>Welcome to nginx!</title>" in body and len(body.encode()) == 615
     described = _describe(cloud, "web")
     assert (described["runningCount"], described["pendingCount"]) == (2, 0)
-    assert "(service web) has reached a steady state." in [e["message"] for e in described["events"]]
+    assert "(service web) has reached a steady state." in [
+        e["message"] for e in described["events"]
+    ]
 
 
 def test_logs_arrive_in_streams_named_prefix_container_task(cloud: Cloud) -> None:
@@ -98,11 +104,14 @@ def test_logs_arrive_in_streams_named_prefix_container_task(cloud: Cloud) -> Non
 
     events = wait_for("a health-check line", health_line)
     assert events[0]["message"] == (
-        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration"
+        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, "
+        "will attempt to perform configuration"
     )
     check = next(e["message"] for e in events if "ELB-HealthChecker" in e["message"])
     assert re.fullmatch(
-        r'10\.0\.[12]\.\d+ - - \[[^\]]+\] "GET / HTTP/1\.1" 200 615 "-" "ELB-HealthChecker/2\.0" "-"', check
+        r'10\.0\.[12]\.\d+ - - \[[^\]]+\] "GET / HTTP/1\.1" 200 615 '
+        r'"-" "ELB-HealthChecker/2\.0" "-"',
+        check,
     )
 
 
@@ -115,7 +124,10 @@ def test_requests_carry_x_forwarded_headers(cloud: Cloud) -> None:
     wait_for("a page", lambda: http_get(url, {"User-Agent": "xff-probe"})[0] == 200)
     line = wait_for(
         "the probe's access-log line",
-        lambda: next((e["message"] for e in _messages(cloud, "/ecs/xff") if "xff-probe" in e["message"]), None),
+        lambda: next(
+            (e["message"] for e in _messages(cloud, "/ecs/xff") if "xff-probe" in e["message"]),
+            None,
+        ),
     )
     assert re.match(r'10\.0\.[12]\.\d+ - - .* "xff-probe" "127\.0\.0\.1"$', line)
 
@@ -126,7 +138,10 @@ def test_stopped_task_is_replaced(cloud: Cloud) -> None:
     service(cloud, stack, _td(cloud, stack, "replace"), name="replace")
     first = _steady(cloud, "replace", 2)
     cloud.client("ecs").stop_task(cluster="replace", task=first[0]["arn"], reason="learner test")
-    stopped = wait_for("STOPPED", lambda: (t := _task(cloud, "replace", first[0]["id"]))["lastStatus"] == "STOPPED" and t)
+    stopped = wait_for(
+        "STOPPED",
+        lambda: (t := _task(cloud, "replace", first[0]["id"]))["lastStatus"] == "STOPPED" and t,
+    )
     assert (stopped["stopCode"], stopped["stoppedReason"]) == ("UserInitiated", "learner test")
     after = _steady(cloud, "replace", 2)
     assert first[0]["id"] not in {t["id"] for t in after}
@@ -144,7 +159,10 @@ def test_scaling_up_and_down(cloud: Cloud) -> None:
     wait_for("one task left", lambda: len(running_tasks(cloud, "scale")) == 1)
     stopped = [t for t in cloud.admin("tasks?all=1") if t["service"] == "scale" and t["stop_code"]]
     assert {t["stop_code"] for t in stopped} == {"ServiceSchedulerInitiated"}
-    assert all(t["stopped_reason"].startswith("Scaling activity initiated by (deployment ecs-svc/") for t in stopped)
+    assert all(
+        t["stopped_reason"].startswith("Scaling activity initiated by (deployment ecs-svc/")
+        for t in stopped
+    )
 
 
 def test_new_revision_waits_for_update_service(cloud: Cloud) -> None:
@@ -154,16 +172,24 @@ def test_new_revision_waits_for_update_service(cloud: Cloud) -> None:
     _steady(cloud, "rev", 2)
     second = _td(cloud, stack, "rev", environment=[{"name": "V", "value": "2"}])
     checks_before = len(_messages(cloud, "/ecs/rev"))
-    wait_for("another health-check round", lambda: len(_messages(cloud, "/ecs/rev")) > checks_before + 2)
+    wait_for(
+        "another health-check round", lambda: len(_messages(cloud, "/ecs/rev")) > checks_before + 2
+    )
     assert {t["revision"] for t in running_tasks(cloud, "rev")} == {1}
     cloud.client("ecs").update_service(cluster="rev", service="rev", taskDefinition=second)
     wait_for(
         "revision 2 everywhere",
-        lambda: {(t["revision"], t["health"]) for t in running_tasks(cloud, "rev")} == {(2, "healthy")}
-        and len(running_tasks(cloud, "rev")) == 2,
+        lambda: (
+            {(t["revision"], t["health"]) for t in running_tasks(cloud, "rev")} == {(2, "healthy")}
+            and len(running_tasks(cloud, "rev")) == 2
+        ),
     )
-    deployments = wait_for("one deployment", lambda: len(d := _describe(cloud, "rev")["deployments"]) == 1 and d)
-    assert deployments[0]["taskDefinition"] == second and deployments[0]["rolloutState"] == "COMPLETED"
+    deployments = wait_for(
+        "one deployment", lambda: len(d := _describe(cloud, "rev")["deployments"]) == 1 and d
+    )
+    assert (
+        deployments[0]["taskDefinition"] == second and deployments[0]["rolloutState"] == "COMPLETED"
+    )
 
 
 def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None:
@@ -173,7 +199,9 @@ def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None
     elbv2 = cloud.client("elbv2")
 
     def unhealthy() -> dict[str, Any] | None:
-        for d in elbv2.describe_target_health(TargetGroupArn=stack.target_group)["TargetHealthDescriptions"]:
+        for d in elbv2.describe_target_health(TargetGroupArn=stack.target_group)[
+            "TargetHealthDescriptions"
+        ]:
             if d["TargetHealth"]["State"] == "unhealthy":
                 return dict(d["TargetHealth"])
         return None
@@ -187,18 +215,31 @@ def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None
     assert status == 503 and "503 Service Temporarily Unavailable" in body
     replaced = wait_for(
         "a task stopped by the scheduler",
-        lambda: next((t for t in cloud.admin("tasks?all=1") if t["service"] == "sick" and t["stop_code"]), None),
+        lambda: next(
+            (t for t in cloud.admin("tasks?all=1") if t["service"] == "sick" and t["stop_code"]),
+            None,
+        ),
     )
-    assert replaced["stopped_reason"] == f"Task failed ELB health checks in (target-group {stack.target_group})"
+    assert (
+        replaced["stopped_reason"]
+        == f"Task failed ELB health checks in (target-group {stack.target_group})"
+    )
 
 
 def test_missing_log_group_fails_the_task(cloud: Cloud) -> None:
-    """Without listing 9.5's log group, does the task stop with AWS's ResourceInitializationError?"""
+    """Without listing 9.5's log group, does the task stop with ResourceInitializationError?"""
     stack = _stack(cloud, "nolog", log_group=False)
     service(cloud, stack, _td(cloud, stack, "nolog"), count=1, name="nolog")
     stopped = wait_for(
         "a failed task",
-        lambda: next((t for t in cloud.admin("tasks?all=1") if t["service"] == "nolog" and t["status"] == "STOPPED"), None),
+        lambda: next(
+            (
+                t
+                for t in cloud.admin("tasks?all=1")
+                if t["service"] == "nolog" and t["status"] == "STOPPED"
+            ),
+            None,
+        ),
     )
     assert (stopped["stop_code"], stopped["stopped_reason"]) == ("TaskFailedToStart", MISSING_GROUP)
 
@@ -206,11 +247,16 @@ def test_missing_log_group_fails_the_task(cloud: Cloud) -> None:
 def test_awslogs_create_group_creates_the_group(cloud: Cloud) -> None:
     """With awslogs-create-group "true", does the task create its group and run?"""
     stack = _stack(cloud, "mkgroup", log_group=False)
-    config = {"logDriver": "awslogs", "options": _logs("mkgroup") | {"awslogs-create-group": "true"}}
+    config = {
+        "logDriver": "awslogs",
+        "options": _logs("mkgroup") | {"awslogs-create-group": "true"},
+    }
     td = task_definition(cloud, stack, family="mkgroup", logConfiguration=config)
     service(cloud, stack, td, count=1, name="mkgroup")
     _steady(cloud, "mkgroup", 1)
-    groups = cloud.client("logs").describe_log_groups(logGroupNamePrefix="/ecs/mkgroup")["logGroups"]
+    groups = cloud.client("logs").describe_log_groups(logGroupNamePrefix="/ecs/mkgroup")[
+        "logGroups"
+    ]
     assert [g["logGroupName"] for g in groups] == ["/ecs/mkgroup"]
 
 
@@ -220,7 +266,14 @@ def test_book_image_typo_fails_like_a_pull_failure(cloud: Cloud) -> None:
     service(cloud, stack, _td(cloud, stack, "typo", image="nginx/latest"), count=1, name="typo")
     stopped = wait_for(
         "a failed task",
-        lambda: next((t for t in cloud.admin("tasks?all=1") if t["service"] == "typo" and t["status"] == "STOPPED"), None),
+        lambda: next(
+            (
+                t
+                for t in cloud.admin("tasks?all=1")
+                if t["service"] == "typo" and t["status"] == "STOPPED"
+            ),
+            None,
+        ),
     )
     assert stopped["stop_code"] == "TaskFailedToStart"
     assert stopped["stopped_reason"].startswith(
@@ -235,15 +288,27 @@ def test_run_task_and_stop_task(cloud: Cloud) -> None:
     td = _td(cloud, stack, "oneoff")
     ecs = cloud.client("ecs")
     ecs.create_cluster(clusterName="oneoff")
-    network = {"awsvpcConfiguration": {"subnets": stack.private[:1], "securityGroups": [stack.security_group]}}
-    task = ecs.run_task(cluster="oneoff", taskDefinition=td, launchType="FARGATE", networkConfiguration=network)["tasks"][0]
+    network = {
+        "awsvpcConfiguration": {
+            "subnets": stack.private[:1],
+            "securityGroups": [stack.security_group],
+        }
+    }
+    task = ecs.run_task(
+        cluster="oneoff", taskDefinition=td, launchType="FARGATE", networkConfiguration=network
+    )["tasks"][0]
     assert task["lastStatus"] == "PROVISIONING" and re.search(r"/[0-9a-f]{32}$", task["taskArn"])
-    ip = next(d["value"] for d in task["attachments"][0]["details"] if d["name"] == "privateIPv4Address")
+    ip = next(
+        d["value"] for d in task["attachments"][0]["details"] if d["name"] == "privateIPv4Address"
+    )
     assert ip.startswith("10.0.65.")
     wait_for("RUNNING", lambda: _task(cloud, "oneoff", task["taskArn"])["lastStatus"] == "RUNNING")
     assert ecs.list_tasks(cluster="oneoff")["taskArns"] == [task["taskArn"]]
     ecs.stop_task(cluster="oneoff", task=task["taskArn"])
-    stopped = wait_for("STOPPED", lambda: (t := _task(cloud, "oneoff", task["taskArn"]))["lastStatus"] == "STOPPED" and t)
+    stopped = wait_for(
+        "STOPPED",
+        lambda: (t := _task(cloud, "oneoff", task["taskArn"]))["lastStatus"] == "STOPPED" and t,
+    )
     assert stopped["stopCode"] == "UserInitiated" and stopped["containers"][0]["exitCode"] == 0
     assert ecs.list_tasks(cluster="oneoff")["taskArns"] == []
 

@@ -49,7 +49,8 @@ def test_awslogs_without_execution_role_is_rejected(cloud: Cloud) -> None:
     """Does listing 9.10 without listing 9.9's execution role fail as on AWS?"""
     assert _register(cloud, containerDefinitions=[CONTAINER]) == (
         "ClientException",
-        "Fargate requires task definition to have execution role ARN to support log driver awslogs.",
+        "Fargate requires task definition to have execution role ARN "
+        "to support log driver awslogs.",
     )
 
 
@@ -93,7 +94,10 @@ def _create_service(cloud: Cloud, stack: Any, td: str, **overrides: Any) -> tupl
         "desiredCount": 1,
         "launchType": "FARGATE",
         "networkConfiguration": {
-            "awsvpcConfiguration": {"subnets": stack.private, "securityGroups": [stack.security_group]}
+            "awsvpcConfiguration": {
+                "subnets": stack.private,
+                "securityGroups": [stack.security_group],
+            }
         },
         "loadBalancers": [
             {"targetGroupArn": stack.target_group, "containerName": "example", "containerPort": 80}
@@ -121,7 +125,9 @@ def test_grace_period_without_load_balancer_is_rejected(cloud: Cloud) -> None:
     """Does health_check_grace_period_seconds need a load balancer, as on AWS?"""
     stack = network_and_alb(cloud, name="grace")
     td = task_definition(cloud, stack, family="grace")
-    assert _create_service(cloud, stack, td, loadBalancers=[], healthCheckGracePeriodSeconds=60) == (
+    assert _create_service(
+        cloud, stack, td, loadBalancers=[], healthCheckGracePeriodSeconds=60
+    ) == (
         "InvalidParameterException",
         "Health check grace period is only valid for services configured to use load balancers",
     )
@@ -131,7 +137,9 @@ def test_unknown_container_port_is_rejected(cloud: Cloud) -> None:
     """Does a load balancer pointing at a port the container lacks fail?"""
     stack = network_and_alb(cloud, name="port")
     td = task_definition(cloud, stack, family="port")
-    lbs = [{"targetGroupArn": stack.target_group, "containerName": "example", "containerPort": 8080}]
+    lbs = [
+        {"targetGroupArn": stack.target_group, "containerName": "example", "containerPort": 8080}
+    ]
     assert _create_service(cloud, stack, td, loadBalancers=lbs) == (
         "InvalidParameterException",
         "The container example did not have a container port 8080 defined.",

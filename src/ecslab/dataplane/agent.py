@@ -69,7 +69,7 @@ class FargateAgent:
         with self._lock:
             if key not in self._clients:
                 self._clients[key] = boto3.session.Session().client(
-                    service,  # type: ignore[call-overload]
+                    service,
                     region_name=key[1],
                     endpoint_url=self.endpoint,
                     aws_access_key_id="test",
@@ -144,7 +144,7 @@ class FargateAgent:
         value = group.attributes.get(
             "deregistration_delay.timeout_seconds", DEFAULT_DEREGISTRATION_DELAY
         )
-        return float(value)
+        return float(str(value))
 
     def target_state(self, arn: str, ip: str, port: int) -> str | None:
         found = self.health.state(arn, ip, port)

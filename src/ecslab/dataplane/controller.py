@@ -150,7 +150,7 @@ class Scheduler:
         if count <= 0 or self.agent.clock.now() < state.next_launch:
             return
         ec2 = self.agent.ec2_for(backend.region_name)
-        started = []
+        started: list[LocalTask] = []
         for _ in range(count):
             task = launch.create(
                 backend,
@@ -213,10 +213,9 @@ class Scheduler:
                 continue
             for arn, ip, port in task.registered:
                 if self.agent.target_state(arn, ip, port) == "unhealthy":
-                    event(
-                        service,
-                        f"(port {port}) is unhealthy in (target-group {arn}) due to (reason {self.agent.target_reason(arn, ip, port)}).",
-                    )
+                    why = self.agent.target_reason(arn, ip, port)
+                    where = f"(port {port}) is unhealthy in (target-group {arn})"
+                    event(service, f"{where} due to (reason {why}).")
                     task.request_stop(
                         SERVICE_SCHEDULER_INITIATED,
                         f"Task failed ELB health checks in (target-group {arn})",

@@ -64,7 +64,7 @@ def install(plane: Adopter) -> None:
             started_by: str | None = None,
             service_name: str | None = None,
             desiredStatus: str | None = None,
-        ) -> Any:  # noqa: N803
+        ) -> Any:
             tasks = original(
                 self,
                 cluster_str,

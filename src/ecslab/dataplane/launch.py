@@ -27,9 +27,10 @@ def rekey(backend: Any, task: Any) -> None:
 
 def _containers(task: Any, definition: Any) -> list[ContainerRun]:
     runs = []
+    prefix = f"arn:aws:ecs:{task.region_name}:{task._account_id}:container/{task.cluster_name}"
     for container_def in definition.container_definitions:
-        record = Container(definition)
-        record.container_arn = f"arn:aws:ecs:{task.region_name}:{task._account_id}:container/{task.cluster_name}/{task.id}/{uuid.uuid4()}"
+        record: Any = Container(definition)  # type: ignore[abstract]
+        record.container_arn = f"{prefix}/{task.id}/{uuid.uuid4()}"
         record.task_arn = task.task_arn
         record.name = container_def.get("name")
         record.image = container_def.get("image")

@@ -134,4 +134,4 @@ def install() -> None:
     def put(self: Any, value: str) -> None:
         self.__dict__["_private_dns_name"] = value
 
-    NetworkInterface.private_dns_name = property(get, put)  # type: ignore[attr-defined]
+    setattr(NetworkInterface, "private_dns_name", property(get, put))  # noqa: B010

@@ -95,7 +95,7 @@ class LocalTask:
     def status(self) -> str:
         return str(self.record._status)
 
-    def _set(self, status: str, **times: datetime) -> None:
+    def _set(self, status: str, **times: datetime | str) -> None:
         self.record.status = status
         for name, value in times.items():
             setattr(self.record, name, value)
@@ -163,7 +163,8 @@ class LocalTask:
                     local, container.child, timeout=agent.clock.real(START_TIMEOUT) + 5
                 ):
                     raise TaskFailedToStart(
-                        f"CannotStartContainerError: container {container.name} did not listen on port {cport}"
+                        f"CannotStartContainerError: container {container.name} "
+                        f"did not listen on port {cport}"
                     )
                 agent.endpoints.add(self.ip, cport, local)
 

@@ -97,7 +97,8 @@ def check_load_balancers(
         group = elbv2.target_groups.get(arn) if arn else None
         if group is not None and not group.load_balancer_arns:
             raise InvalidParameterException(
-                f"The target group with targetGroupArn {arn} does not have an associated load balancer."
+                f"The target group with targetGroupArn {arn} "
+                "does not have an associated load balancer."
             )
         if task_definition is not None:
             _check_container_port(task_definition, lb.get("containerName"), lb.get("containerPort"))

@@ -16,6 +16,8 @@ def task_row(task: LocalTask, agent: FargateAgent) -> dict[str, Any]:
     """One task as `ecslab ps` lists it."""
     definition = task.task_definition
     health = [agent.target_state(arn, ip, port) or "-" for arn, ip, port in task.registered]
+    if task.status == "STOPPED":
+        health = []
     ports = {
         f"{task.ip}:{cport}": f"127.0.0.1:{local}"
         for c in task.containers

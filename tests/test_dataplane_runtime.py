@@ -1,0 +1,178 @@
+"""Does a task's container behave like the official nginx image, and die with the cloud?"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from dataplane_support import http_get, wait_for
+
+from ecslab.dataplane import nginxconf
+from ecslab.dataplane.process import Child, free_port, reap_stale, wait_for_port
+from ecslab.dataplane.runtime import (
+    ENTRYPOINT_LINES,
+    ContainerSpec,
+    DockerRuntime,
+    ProcessRuntime,
+    docker_available,
+)
+from ecslab.errors import TaskFailedToStart
+
+
+def _run_nginx(tmp_path: Path) -> tuple[Child, int, list[tuple[str, str]]]:
+    lines: list[tuple[str, str]] = []
+    port = free_port()
+    spec = ContainerSpec("example", "nginx:latest", {80: port})
+    child = ProcessRuntime().start(
+        spec, tmp_path / "example", lambda s, line: lines.append((s, line))
+    )
+    assert wait_for_port(port, child, timeout=10)
+    return child, port, lines
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "nginx",
+        "nginx:latest",
+        "nginx:1.25",
+        "docker.io/library/nginx:1.25",
+        "public.ecr.aws/nginx/nginx:1.25",
+    ],
+)
+def test_nginx_image_names_are_known(image: str) -> None:
+    """Does the process runtime accept every spelling of the official image?"""
+    ProcessRuntime.check_image(image)
+
+
+def test_book_typo_image_is_a_pull_failure() -> None:
+    """Does `nginx/latest` (listing 9.3) fail as AWS fails it, saying why?"""
+    with pytest.raises(TaskFailedToStart) as info:
+        ProcessRuntime.check_image("nginx/latest")
+    assert str(info.value).startswith(
+        "CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+        "failed to resolve ref docker.io/nginx/latest:latest: "
+        "pull access denied, repository does not exist"
+    )
+    assert 'the official image is "nginx:<tag>"' in str(info.value)
+
+
+def test_other_images_say_what_the_process_runtime_runs() -> None:
+    """Does an image the process runtime cannot run say why and what to do?"""
+    with pytest.raises(
+        TaskFailedToStart, match=r"docker\.io/library/httpd:2\.4: .*start a Docker engine"
+    ):
+        ProcessRuntime.check_image("httpd:2.4")
+
+
+def test_nginx_serves_the_official_default_page_and_logs(tmp_path: Path) -> None:
+    """Default page, entrypoint lines on stdout, notices on stderr, image's log format?"""
+    child, port, lines = _run_nginx(tmp_path)
+    try:
+        status, body = http_get(
+            f"http://127.0.0.1:{port}/", {"User-Agent": "probe", nginxconf.PEER_HEADER: "10.0.1.63"}
+        )
+        assert status == 200 and len(body.encode()) == 615 and "Welcome to nginx!" in body
+        access = wait_for(
+            "the access line", lambda: next((m for s, m in lines if '"probe"' in m), None)
+        )
+        assert access.startswith("10.0.1.63 - - [") and access.endswith(
+            '"GET / HTTP/1.1" 200 615 "-" "probe" "-"'
+        )
+    finally:
+        child.stop()
+    assert [m for s, m in lines if s == "stdout"][: len(ENTRYPOINT_LINES)] == list(ENTRYPOINT_LINES)
+    assert any(s == "stderr" and m.endswith("start worker processes") for s, m in lines)
+
+
+def test_listener_answers_502_when_its_target_fails(tmp_path: Path) -> None:
+    """Does the local ALB answer ALB's 502 when a target refuses the connection?"""
+    port, dead = free_port(), free_port()
+    conf = nginxconf.listener_conf(tmp_path, port, 80, [("127.0.0.1", dead, "10.0.1.5")])
+    (tmp_path / "nginx.conf").write_text(conf)
+    child = Child(
+        ["/usr/sbin/nginx", "-p", str(tmp_path), "-c", "nginx.conf", "-g", "daemon off;"],
+        tmp_path,
+        None,
+    )
+    try:
+        assert wait_for_port(port, child, timeout=10)
+        status, body = http_get(f"http://127.0.0.1:{port}/")
+        assert status == 502 and "<title>502 Bad Gateway</title>" in body
+    finally:
+        child.stop()
+
+
+def _nginx_pids(marker: Path) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if str(marker).encode() in (proc / "cmdline").read_bytes():
+                    pids.append(int(proc.name))
+            except OSError:
+                continue
+    return pids
+
+
+def test_tasks_die_with_a_crashed_local_cloud(tmp_path: Path) -> None:
+    """If the local cloud is killed -9, do its nginx processes go too (no orphans)?"""
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from ecslab.dataplane.runtime import ProcessRuntime, ContainerSpec
+        from ecslab.dataplane.process import free_port, wait_for_port
+        port = free_port()
+        spec = ContainerSpec("c", "nginx", {{80: port}})
+        child = ProcessRuntime().start(spec, Path({str(tmp_path)!r}) / "c", None)
+        wait_for_port(port, child, 10)
+        print(port, flush=True)
+        time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        parent.stdout.readline()
+        assert _nginx_pids(tmp_path), "nginx did not start"
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()
+    wait_for("nginx to exit", lambda: not _nginx_pids(tmp_path), timeout=10)
+
+
+def test_stale_process_groups_are_reaped(tmp_path: Path) -> None:
+    """Does the next start kill what a previous run left (pgid files under its home)?"""
+    child, _, _ = _run_nginx(tmp_path)
+    os.kill(child.pid, signal.SIGSTOP)  # a supervisor that can no longer act, as after a crash
+    try:
+        assert reap_stale(tmp_path) == 1
+        wait_for("nginx to exit", lambda: not _nginx_pids(tmp_path), timeout=10)
+    finally:
+        child.popen.wait(timeout=10)
+
+
+@pytest.mark.skipif(
+    not docker_available(),
+    reason="no Docker engine reachable (docker info fails): the docker runtime needs one",
+)
+def test_docker_runtime_runs_the_real_image(tmp_path: Path) -> None:
+    """Where a Docker engine answers, does the real nginx image serve its page on loopback?"""
+    port = free_port()
+    child = DockerRuntime().start(
+        ContainerSpec("example", "nginx:latest", {80: port}),
+        tmp_path / "example",
+        lambda s, m: None,
+    )
+    try:
+        assert wait_for_port(port, child, timeout=120)
+        assert "Welcome to nginx!" in http_get(f"http://127.0.0.1:{port}/")[1]
+    finally:
+        child.stop()
