@@ -142,3 +142,25 @@ def test_apply_twice_wraps_once() -> None:
     first = EC2ContainerServiceResponse.create_service
     moto_patches.apply()
     assert EC2ContainerServiceResponse.create_service is first
+
+
+def test_instance_offerings_of_other_regions_still_answer(local_cloud: Any) -> None:
+    """With only the served region's offerings kept in memory, does another region's
+    DescribeInstanceTypeOfferings still answer (read on first use)?"""
+    import boto3
+
+    ec2 = boto3.Session(**_fake_credentials(), region_name="eu-west-1").client(
+        "ec2", endpoint_url=local_cloud.endpoint
+    )
+    offerings = ec2.describe_instance_type_offerings()["InstanceTypeOfferings"]
+    assert {o["Location"] for o in offerings} == {"eu-west-1"}
+
+
+def test_instance_offerings_of_the_served_region(aws_client: Client) -> None:
+    """Does the served region list its own instance type offerings?"""
+    offerings = aws_client("ec2").describe_instance_type_offerings()["InstanceTypeOfferings"]
+    assert offerings and {o["Location"] for o in offerings} == {"ap-northeast-1"}
+
+
+def _fake_credentials() -> dict[str, str]:
+    return {"aws_access_key_id": "test", "aws_secret_access_key": "test"}

@@ -35,9 +35,11 @@ KEPT_CREATE_SERVICE_PARAMETERS = (
 _PATCHED = "_ecslab_patched"
 
 
-def apply() -> None:
-    """Apply every patch (idempotent)."""
+def apply(region: str | None = None) -> None:
+    """Apply every patch (idempotent); `region` is the one the local cloud serves."""
     keep_create_service_parameters()
+    if region:
+        load_instance_offerings_lazily(region)
 
 
 def keep_create_service_parameters() -> None:
@@ -64,3 +66,47 @@ def keep_create_service_parameters() -> None:
 
     setattr(create_service, _PATCHED, True)
     EC2ContainerServiceResponse.create_service = create_service  # type: ignore[method-assign]
+
+
+class _LazyOfferings(dict[str, Any]):
+    """A region -> offerings dict that reads a region's file the first time it is asked for."""
+
+    def __init__(self, location_type: str, loaded: dict[str, Any]) -> None:
+        super().__init__(loaded)
+        self.location_type = location_type
+
+    def __missing__(self, region: str) -> Any:
+        from moto.utilities.utils import load_resource
+
+        path = f"ec2/resources/instance_type_offerings/{self.location_type}/{region}.json"
+        try:
+            offerings = load_resource(path + ".gz")
+        except FileNotFoundError:
+            offerings = load_resource(path)
+        for offering in offerings:
+            offering["LocationType"] = self.location_type
+        self[region] = offerings
+        return offerings
+
+    def get(self, region: str, default: Any = None) -> Any:
+        try:
+            return self[region]
+        except OSError:  # a region moto has no file for
+            return default
+
+
+def load_instance_offerings_lazily(region: str) -> None:
+    """Keep EC2's instance type offerings of the served region only; load others on use.
+
+    Not an AWS behaviour but a cost: moto parses, when EC2 is imported, the offerings of
+    every region and zone (about 30 MB of the local cloud's memory), though the chapter
+    runs Fargate in one region and never asks for them. Other regions still answer,
+    read from moto's files on first use.
+    """
+    from moto.ec2.models import instance_types
+
+    offerings = instance_types.INSTANCE_TYPE_OFFERINGS
+    for location_type, regions in offerings.items():
+        if not isinstance(regions, _LazyOfferings):
+            kept = {region: regions[region]} if region in regions else {}
+            offerings[location_type] = _LazyOfferings(location_type, kept)

@@ -189,7 +189,7 @@ class Host:
 
     def start(self) -> None:
         """Bind, serve, warm moto, then start the hosted services."""
-        self._moto = _moto_app()
+        self._moto = _moto_app(self.region)
         self.register_admin_route(ADMIN_PREFIX + "status", self.status)
         self._server = _bind(self, self.port)
         self._thread = threading.Thread(target=self._serve, name="waitress", daemon=True)
@@ -240,14 +240,14 @@ def _admin_request(environ: dict[str, Any]) -> AdminRequest:
     )
 
 
-def _moto_app() -> Any:
+def _moto_app(region: str) -> Any:
     """moto's own WSGI app (dispatching on the request to each service's Flask app), patched."""
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # listing 9.6's aws_iam_policy
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from ecslab.cloud import moto_patches
 
-    moto_patches.apply()
+    moto_patches.apply(region)
     return DomainDispatcherApplication(create_backend_app)
 
 
