@@ -318,3 +318,64 @@ def test_target_health_goes_initial_then_healthy(cloud: Cloud) -> None:
     stack = _stack(cloud, "states", interval=300)
     service(cloud, stack, _td(cloud, stack, "states"), count=1, name="states")
     wait_for("a healthy target", lambda: healthy_count(cloud, stack) == 1)
+
+
+def test_essential_container_exit_stops_and_replaces_the_task(cloud: Cloud) -> None:
+    """If nginx dies (kill -9), does the task stop as EssentialContainerExited, exit 137?"""
+    import os
+    import signal
+
+    stack = _stack(cloud, "crash")
+    service(cloud, stack, _td(cloud, stack, "crash"), count=1, name="crash")
+    (task,) = _steady(cloud, "crash", 1)
+    pid_file = cloud.plane.agent.home / "tasks" / task["id"] / "example" / "nginx.pid"  # type: ignore[union-attr]
+    os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    stopped = wait_for(
+        "the task to stop",
+        lambda: (t := _task(cloud, "crash", task["id"]))["lastStatus"] == "STOPPED" and t,
+    )
+    assert (stopped["stopCode"], stopped["stoppedReason"]) == (
+        "EssentialContainerExited",
+        "Essential container in task exited",
+    )
+    assert stopped["containers"][0]["exitCode"] == 137
+    assert _steady(cloud, "crash", 1)[0]["id"] != task["id"]
+
+
+def test_grace_period_delays_replacement_of_unhealthy_tasks(cloud: Cloud) -> None:
+    """Is an unhealthy task left alone for health_check_grace_period_seconds?"""
+    stack = _stack(cloud, "grace", health_path="/missing")
+    service(cloud, stack, _td(cloud, stack, "grace"), count=1, grace=150, name="grace")
+    stopped = wait_for(
+        "the unhealthy task to be stopped",
+        lambda: next(
+            (t for t in cloud.admin("tasks?all=1") if t["service"] == "grace" and t["stop_code"]),
+            None,
+        ),
+    )
+    described = _task(cloud, "grace", stopped["id"])
+    waited = (described["stoppingAt"] - described["startedAt"]).total_seconds()
+    assert waited >= 150 / 50  # 150 AWS seconds at time scale 50
+
+
+def test_deregistered_target_drains(cloud: Cloud) -> None:
+    """After StopTask, does DescribeTargetHealth show draining with AWS's reason?"""
+    stack = network_and_alb(cloud, name="drain")
+    cloud.client("logs").create_log_group(logGroupName="/ecs/drain")
+    service(cloud, stack, _td(cloud, stack, "drain"), count=1, name="drain")
+    (task,) = _steady(cloud, "drain", 1)
+    cloud.client("ecs").stop_task(cluster="drain", task=task["arn"])
+    elbv2 = cloud.client("elbv2")
+    target = [{"Id": task["ip"], "Port": 80}]
+
+    def draining() -> dict[str, Any] | None:
+        found = elbv2.describe_target_health(TargetGroupArn=stack.target_group, Targets=target)
+        state = found["TargetHealthDescriptions"][0]["TargetHealth"]
+        return dict(state) if state["State"] == "draining" else None
+
+    assert wait_for("draining", draining) == {
+        "State": "draining",
+        "Reason": "Target.DeregistrationInProgress",
+        "Description": "Target deregistration is in progress",
+    }
+    assert _task(cloud, "drain", task["id"])["lastStatus"] == "DEACTIVATING"
