@@ -182,6 +182,8 @@ def cmd_ps(args: argparse.Namespace) -> int:
 
     rows = client.tasks(include_stopped=args.all)
     print(json.dumps(rows, indent=2) if args.json else client.format_tasks(rows))
+    for problem in client.problems():
+        print(f"ecslab: warning: {problem}", file=sys.stderr)
     return 0
 
 

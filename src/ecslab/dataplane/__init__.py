@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab import settings
-from ecslab.dataplane import health, hooks, network, validation, views
+from ecslab.dataplane import health, hooks, network, runtime, validation, views
 from ecslab.dataplane.agent import FargateAgent
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.controller import Scheduler
@@ -68,6 +68,9 @@ class DataPlane:
         health.install(self.agent.health)
         host.register_admin_route("/_ecslab/tasks", self.tasks_view)
         host.register_admin_route("/_ecslab/loadbalancers", self.loadbalancers_view)
+        host.register_admin_route("/_ecslab/dataplane", self.about)
+        for problem in runtime.problems():
+            log.error("%s", problem)
         self._thread = threading.Thread(target=self._run, name="dataplane", daemon=True)
         self._thread.start()
         log.info(
@@ -116,6 +119,15 @@ class DataPlane:
         """A task by id or ARN."""
         assert self.scheduler
         return self.scheduler.tasks.get(task_ref.split("/")[-1])
+
+    def about(self, _request: Any) -> dict[str, Any]:
+        """GET /_ecslab/dataplane: runtime, time scale, and what is wrong, if anything."""
+        assert self.agent
+        return {
+            "runtime": self.agent.runtime.name,
+            "time_scale": self.clock.scale,
+            "problems": runtime.problems(),
+        }
 
     def tasks_view(self, request: Any) -> list[dict[str, Any]]:
         assert self.scheduler and self.agent

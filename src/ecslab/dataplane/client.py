@@ -41,6 +41,11 @@ def tasks(include_stopped: bool = False) -> list[dict[str, Any]]:
     return list(admin("tasks?all=1" if include_stopped else "tasks"))
 
 
+def problems() -> list[str]:
+    """What keeps the local data plane from running tasks here (e.g. no nginx)."""
+    return list(admin("dataplane").get("problems", []))
+
+
 def load_balancers() -> list[dict[str, Any]]:
     """Local listeners: load balancer name, DNS name, listener port, local URL."""
     return list(admin("loadbalancers"))

@@ -163,6 +163,16 @@ def docker_available() -> bool:
     return info.returncode == 0
 
 
+def problems() -> list[str]:
+    """What keeps the data plane from working on this machine, said for the learner."""
+    if Path(NGINX).exists():
+        return []
+    return [
+        f"nginx is not installed ({NGINX} is missing): the local load balancer and the tasks "
+        "run Debian's nginx. Install it: sudo apt-get install nginx-light (or: make system-deps)"
+    ]
+
+
 def default_runtime() -> Runtime:
     """Docker where an engine is reachable, else the process runtime."""
     return DockerRuntime() if docker_available() else ProcessRuntime()
