@@ -203,3 +203,24 @@ def test_version_parsing() -> None:
     assert providers._parse_version("1.11.4") == (1, 11, 4)
     assert providers._parse_version("1.10.0-beta1") == (1, 10, 0)
     assert providers._parse_version("1.9") == (1, 9, 0)
+
+
+def test_check_says_which_terraform_and_source(isolated: Path) -> None:
+    """Does `ecslab terraform-check` name the binary, and say "direct" without a mirror?"""
+    from ecslab.cli import main
+
+    text = providers.describe()
+    assert str(providers.terraform_binary()) in text
+    assert "the Terraform registry, directly (no provider mirror found)" in text
+    assert main(["terraform-check"]) == 0
+
+
+def test_check_names_the_mirror_and_its_versions(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a mirror, does the check name it and the provider versions it holds?"""
+    mirror = make_mirror(isolated / "mirror", "5.100.0")
+    monkeypatch.setenv("ECSLAB_PROVIDER_MIRROR", str(mirror))
+    assert (
+        f"the filesystem mirror {mirror.resolve()} (hashicorp/aws 5.100.0)" in providers.describe()
+    )
