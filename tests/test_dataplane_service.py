@@ -379,3 +379,21 @@ def test_deregistered_target_drains(cloud: Cloud) -> None:
         "Description": "Target deregistration is in progress",
     }
     assert _task(cloud, "drain", task["id"])["lastStatus"] == "DEACTIVATING"
+
+
+def test_force_new_deployment_replaces_every_task(cloud: Cloud) -> None:
+    """Does UpdateService forceNewDeployment roll the tasks onto a new deployment?"""
+    stack = _stack(cloud, "force")
+    service(cloud, stack, _td(cloud, stack, "force"), name="force")
+    before = {t["id"] for t in _steady(cloud, "force", 2)}
+    first = _describe(cloud, "force")["deployments"][0]["id"]
+    cloud.client("ecs").update_service(cluster="force", service="force", forceNewDeployment=True)
+
+    def replaced() -> bool:
+        tasks = running_tasks(cloud, "force")
+        fresh = [t for t in tasks if t["id"] not in before and t["health"] == "healthy"]
+        return len(tasks) == 2 and len(fresh) == 2
+
+    wait_for("2 new healthy tasks", replaced)
+    deployments = _describe(cloud, "force")["deployments"]
+    assert len(deployments) == 1 and deployments[0]["id"] != first

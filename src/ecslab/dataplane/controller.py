@@ -10,8 +10,10 @@ shows them. A new task definition revision runs only once the service is updated
 
 from __future__ import annotations
 
+import logging
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,8 @@ from ecslab.dataplane.tasks import (
     LocalTask,
     utcnow,
 )
+
+log = logging.getLogger("ecslab.dataplane.scheduler")
 
 #: Backoff between launches after consecutive failures (AWS seconds), capped.
 BACKOFF_BASE, BACKOFF_CAP = 10.0, 300.0
@@ -76,23 +80,33 @@ class Scheduler:
     def __init__(self, agent: FargateAgent) -> None:
         self.agent = agent
         self.tasks: dict[str, LocalTask] = {}
-        self.states: dict[str, ServiceState] = {}
+        self.states: dict[tuple[str, int], ServiceState] = {}
 
     def add(self, task: LocalTask) -> None:
         self.tasks[task.id] = task
 
     def tick(self) -> None:
-        """One pass: services, then every task's lifecycle, then the counts."""
-        for backend in self.agent.ecs_backends():
-            for service in list(backend.services.values()):
-                if service.launch_type == "FARGATE":
-                    self._reconcile(backend, service)
+        """One pass: services, then every task's lifecycle, then the counts. One broken
+        service or task is logged and skipped, never allowed to stall the others."""
+        services = [
+            (backend, service)
+            for backend in self.agent.ecs_backends()
+            for service in list(backend.services.values())
+            if service.launch_type == "FARGATE"
+        ]
+        for backend, service in services:
+            self._guard(f"service {service.name}", self._reconcile, backend, service)
         for task in list(self.tasks.values()):
-            task.step(self.agent)
-        for backend in self.agent.ecs_backends():
-            for service in list(backend.services.values()):
-                if service.launch_type == "FARGATE":
-                    self._count(service)
+            self._guard(f"task {task.id}", task.step, self.agent)
+        for _, service in services:
+            self._count(service)
+
+    @staticmethod
+    def _guard(what: str, step: Callable[..., None], *args: Any) -> None:
+        try:
+            step(*args)
+        except Exception:
+            log.exception("%s: scheduler step failed", what)
 
     def service_tasks(self, service: Any, live_only: bool = True) -> list[LocalTask]:
         key = (service.cluster_name, service.name)
@@ -103,11 +117,12 @@ class Scheduler:
         ]
 
     def _state(self, backend: Any, service: Any) -> ServiceState:
-        state = self.states.get(service.arn)
+        key = (service.arn, id(service))  # a service re-created under the same ARN starts afresh
+        state = self.states.get(key)
         if state is None:
             moto_id = service.deployments[0]["id"] if service.deployments else None
             td = backend.describe_task_definition(service.task_definition).arn
-            state = self.states[service.arn] = ServiceState(_deployment(service, td, moto_id))
+            state = self.states[key] = ServiceState(_deployment(service, td, moto_id))
         return state
 
     def _follow_updates(self, backend: Any, service: Any, state: ServiceState) -> None:
@@ -121,7 +136,6 @@ class Scheduler:
             state.primary = _deployment(service, td, new_id)
             state.steady = False
         service.task_definition = td
-        service.deployments = [state.primary, *state.old]
 
     def _reconcile(self, backend: Any, service: Any) -> None:
         state = self._state(backend, service)
@@ -247,7 +261,6 @@ class Scheduler:
         if ready and not state.steady:
             state.steady = True
             state.old.clear()
-            service.deployments = [state.primary]
             if state.primary["rolloutState"] != "COMPLETED":
                 state.primary["rolloutState"] = "COMPLETED"
                 state.primary["rolloutStateReason"] = (
@@ -257,13 +270,20 @@ class Scheduler:
             event(service, "has reached a steady state.")
 
     def _count(self, service: Any) -> None:
+        """Counts on the service and its deployments; the deployments are published as
+        copies, so that moto's forceNewDeployment (which rewrites the first deployment's
+        id in place) shows up as a change next tick instead of rewriting our record."""
         tasks = self.service_tasks(service, live_only=False)
         running = [t for t in tasks if t.status == "RUNNING"]
         pending = [t for t in tasks if t.status in ("PROVISIONING", "PENDING")]
         service.running_count, service.pending_count = len(running), len(pending)
-        for deployment in service.deployments:
+        state = self.states.get((service.arn, id(service)))
+        if state is None:
+            return
+        for deployment in [state.primary, *state.old]:
             mine = deployment["id"]
             deployment["runningCount"] = sum(1 for t in running if t.record.started_by == mine)
             deployment["pendingCount"] = sum(1 for t in pending if t.record.started_by == mine)
             if deployment["status"] == "PRIMARY":
                 deployment["desiredCount"] = service.desired_count
+        service.deployments = [dict(d) for d in [state.primary, *state.old]]
