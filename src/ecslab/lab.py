@@ -211,8 +211,15 @@ def _why(change: terraform.ResourceChange) -> str:
     """For an update or a replacement: which top-level arguments change."""
     if change.before is None or change.after is None:
         return ""
-    keys = sorted(k for k in change.after if change.before.get(k) != change.after.get(k))
-    keys = [k for k in keys if k not in ("arn", "id", "revision", "tags_all")]
+    before, after = change.before, change.after
+    keys = sorted(
+        k
+        for k in after
+        if before.get(k) != after.get(k)
+        and (before.get(k) or after.get(k)) is not None
+        and (before.get(k) or after.get(k)) not in ("", {}, [])
+        and k not in ("arn", "id", "revision", "tags_all", "arn_without_revision")
+    )
     return f"  (changes: {', '.join(keys)})" if keys else ""
 
 

@@ -117,11 +117,19 @@ def run(stem: str, ws: Path, lock_fd: int | None = None) -> PrepareStatus:
             apply_targets(ws, targets)
         done = PrepareStatus("done", stem, os.getpid(), started=started, finished=time.time())
     except EcslabError as e:
-        done = PrepareStatus("failed", stem, os.getpid(), str(e).splitlines()[0], started)
+        print(f"{e}\n{e.hint}".rstrip(), file=sys.stderr)  # the whole story, in the log
+        done = PrepareStatus("failed", stem, os.getpid(), _first_line(e), started)
     finally:
         os.close(fd)
     _record(ws, done)
     return done
+
+
+def _first_line(error: Exception) -> str:
+    """The first line of an error that says something (Terraform's start with a header)."""
+    lines = [ln.strip() for ln in str(error).splitlines() if ln.strip()]
+    meaningful = [ln for ln in lines if not ln.endswith("failed:")]
+    return (meaningful or lines or ["unknown error"])[0]
 
 
 def start(stem: str, ws: Path) -> PrepareStatus:

@@ -179,8 +179,12 @@ def state_addresses(ws: Path) -> set[str]:
         return set()
     import json
 
+    try:
+        state = json.loads(path.read_text())
+    except ValueError:  # Terraform is writing it right now
+        return set()
     found: set[str] = set()
-    for res in json.loads(path.read_text()).get("resources", []):
+    for res in state.get("resources", []):
         module = res.get("module", "")
         found.add(module.split(".")[0] + "." + module.split(".")[1] if module else "")
         if res.get("mode") == "managed":
