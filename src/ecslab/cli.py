@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import NamedTuple
 
+from ecslab.cli_lab import cmd_check, cmd_prepare, configure_check, configure_prepare
 from ecslab.errors import EcslabError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -240,6 +241,8 @@ COMMANDS: list[Command] = [
     Command(
         "logs", "print a log group: ecslab logs /ecs/example [--follow]", _logs_arguments, cmd_logs
     ),
+    Command("check", "the lab's checks: nginx, logs, service...", configure_check, cmd_check),
+    Command("prepare", "apply the network and ALB (--background)", configure_prepare, cmd_prepare),
 ]
 
 

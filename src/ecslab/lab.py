@@ -102,6 +102,17 @@ def _preflight() -> None:
         raise PreflightFailed(preflight.report(checks), hint="Fix what is MISSING, then rerun.")
 
 
+def prepare_workspace(
+    stem: str = sections.SECTIONS[0].stem, background: bool = True
+) -> prepare.PrepareStatus:
+    """`ecslab prepare`: fill the workspace for `stem` and apply its prerequisites."""
+    ws = workspace.root()
+    _place(ws, sections.files_before(stem))
+    if prepare.satisfied(ws, stem):
+        return prepare.PrepareStatus("done", stem)
+    return prepare.start(stem, ws) if background else prepare.run(stem, ws)
+
+
 def reset(stem: str) -> SetupReport:
     """Back to the start of section `stem`: its own and later files are backed up and removed."""
     ws = workspace.root()

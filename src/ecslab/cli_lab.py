@@ -1,0 +1,49 @@
+"""The lab's subcommands of `ecslab`: `check [NAME...]` and `prepare [--background]`.
+
+Kept apart from ecslab.cli so the command table there stays one line per command.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ecslab import sections
+
+
+def configure_check(parser: argparse.ArgumentParser) -> None:
+    """`ecslab check [NAME ...]`: which checks (default: the chapter's end state)."""
+    from ecslab.checks import CHECKS
+
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(CHECKS))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run the lab's checks; exit 1 if any fails (each failure says what to look at)."""
+    from ecslab import checks
+
+    results = checks.run(args.names or None)
+    for result in results:
+        print(repr(result))
+    return 0 if all(results) else 1
+
+
+def configure_prepare(parser: argparse.ArgumentParser) -> None:
+    """`ecslab prepare [--section S] [--background]`."""
+    parser.add_argument(
+        "--section",
+        default=sections.SECTIONS[0].stem,
+        choices=[s.stem for s in sections.SECTIONS],
+        help="prepare the workspace for this section (default: the first)",
+    )
+    parser.add_argument(
+        "--background", action="store_true", help="apply in the background and return at once"
+    )
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """Fill the workspace for a section and apply its prerequisites (network and ALB)."""
+    from ecslab import lab
+
+    status = lab.prepare_workspace(args.section, background=args.background)
+    print(status)
+    return 1 if status.state == "failed" else 0
