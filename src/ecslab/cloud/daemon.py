@@ -69,10 +69,10 @@ def up() -> Status:
 def down() -> bool:
     """Stop the local cloud (SIGTERM, then SIGKILL); False when it was not running."""
     pid = _our_pid()
-    pid_file().unlink(missing_ok=True)
     if pid is None:
         return False
     _terminate(pid)
+    pid_file().unlink(missing_ok=True)
     return True
 
 
@@ -216,25 +216,38 @@ def _is_server(pid: int) -> bool:
 
 def _alive(pid: int) -> bool:
     """Whether pid is a live process; an exited one not yet reaped (a zombie) is not."""
-    with contextlib.suppress(ChildProcessError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child (tests): reap it
-            return False
+    if _reap(pid):
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return not _zombie(pid)
+    if _zombie(pid):
+        _reap(pid)
+        return False
+    return True
+
+
+def _reap(pid: int) -> bool:
+    """Collect pid's exit status if it is our exited child (tests start it as one)."""
+    with contextlib.suppress(ChildProcessError):
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    return False
 
 
 def _zombie(pid: int) -> bool:
-    """Whether pid has exited but its parent has not reaped it yet (Linux: /proc)."""
+    """Whether pid has fully exited but is not reaped yet (Linux: /proc).
+
+    The main thread of an exiting process shows as a zombie while its other threads
+    still run (and still hold the port): only a zombie with no thread left is gone.
+    """
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except OSError:
         return False
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+    return fields[0] == "Z" and int(fields[17]) <= 1
 
 
 def _terminate(pid: int) -> None:

@@ -28,24 +28,29 @@ def counts(account_id: str, region: str) -> Counts:
     }
 
 
+def _snapshot(mapping: dict[Any, Any]) -> list[Any]:
+    """The values of one of moto's dicts, copied at once: requests may change it meanwhile."""
+    return list(mapping.copy().values())
+
+
 def _ec2(ec2: Any) -> dict[str, int]:
     """VPC resources outside the default VPC."""
-    vpcs = {vpc_id for vpc_id, vpc in ec2.vpcs.items() if not vpc.is_default}
-    subnets = [s for zone in ec2.subnets.values() for s in zone.values() if s.vpc_id in vpcs]
-    groups = [g for vpc_id in vpcs for g in ec2.groups.get(vpc_id, {}).values()]
+    vpcs = {vpc_id for vpc_id, vpc in list(ec2.vpcs.items()) if not vpc.is_default}
+    subnets = [s for zone in _snapshot(ec2.subnets) for s in _snapshot(zone) if s.vpc_id in vpcs]
+    groups = [g for vpc_id in vpcs for g in _snapshot(ec2.groups.get(vpc_id, {}))]
     return {
         "vpcs": len(vpcs),
         "subnets": len(subnets),
         "security_groups": sum(1 for g in groups if g.name != "default"),
         "internet_gateways": len(ec2.internet_gateways),
-        "nat_gateways": sum(1 for n in ec2.nat_gateways.values() if n.state != "deleted"),
+        "nat_gateways": sum(1 for n in _snapshot(ec2.nat_gateways) if n.state != "deleted"),
         "elastic_ips": len(ec2.addresses),
     }
 
 
 def _elbv2(elbv2: Any) -> dict[str, int]:
     """Load balancers, their listeners, and target groups."""
-    lbs = list(elbv2.load_balancers.values())
+    lbs = _snapshot(elbv2.load_balancers)
     return {
         "load_balancers": len(lbs),
         "listeners": sum(len(lb.listeners) for lb in lbs),
@@ -55,16 +60,16 @@ def _elbv2(elbv2: Any) -> dict[str, int]:
 
 def _ecs(ecs: Any) -> dict[str, int]:
     """Clusters, services, active task definition revisions and tasks."""
-    revisions = [td for family in ecs.task_definitions.values() for td in family.values()]
+    revisions = [td for family in _snapshot(ecs.task_definitions) for td in _snapshot(family)]
     return {
         "clusters": len(ecs.clusters),
-        "services": sum(1 for s in ecs.services.values() if s.status != "INACTIVE"),
+        "services": sum(1 for s in _snapshot(ecs.services) if s.status != "INACTIVE"),
         "task_definitions": sum(1 for td in revisions if td.status == "ACTIVE"),
-        "tasks": sum(len(tasks) for tasks in ecs.tasks.values()),
+        "tasks": sum(len(tasks) for tasks in _snapshot(ecs.tasks)),
     }
 
 
 def _iam(iam: Any) -> dict[str, int]:
     """Roles, and policies other than AWS managed ones."""
-    own = [p for arn, p in iam.managed_policies.items() if ":aws:policy/" not in arn]
+    own = [arn for arn in list(iam.managed_policies) if ":aws:policy/" not in arn]
     return {"roles": len(iam.roles), "policies": len(own)}
