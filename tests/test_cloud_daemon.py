@@ -134,3 +134,13 @@ def test_reset_removes_dataplane_state_and_keeps_workspace(
     daemon.reset()
     assert not (dataplane_dir() / "tasks").exists()
     assert (workspace / "main.tf").read_text() == "# mine"
+
+
+def test_concurrent_ups_start_one_cloud(own_cloud: Path) -> None:
+    """Do two `up`s at the same moment (two notebooks) end with one cloud, both answered?"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = list(pool.map(lambda _: daemon.up(), range(2)))
+    assert statuses[0].pid == statuses[1].pid
+    assert daemon.status().pid == statuses[0].pid

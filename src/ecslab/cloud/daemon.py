@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,12 @@ def endpoint(port: int | None = None) -> str:
 
 def up() -> Status:
     """Start the local cloud in the background unless it runs; return once it answers."""
+    with _exclusive():
+        return _up()
+
+
+def _up() -> Status:
+    """`up`, holding the lock."""
     current = status()
     if current.running:
         return current
@@ -68,6 +75,12 @@ def up() -> Status:
 
 def down() -> bool:
     """Stop the local cloud (SIGTERM, then SIGKILL); False when it was not running."""
+    with _exclusive():
+        return _down()
+
+
+def _down() -> bool:
+    """`down`, holding the lock."""
     pid = _our_pid()
     if pid is None:
         return False
@@ -102,9 +115,22 @@ def reset() -> Status:
     moto keeps everything in memory, so a fresh process is an empty cloud. Learners'
     workspaces live elsewhere (settings.workspace()) and are never touched.
     """
-    down()
-    shutil.rmtree(dataplane_dir(), ignore_errors=True)
-    return up()
+    with _exclusive():
+        _down()
+        shutil.rmtree(dataplane_dir(), ignore_errors=True)
+        return _up()
+
+
+@contextlib.contextmanager
+def _exclusive() -> Iterator[None]:
+    """One `up`/`down`/`reset` at a time per ECSLAB_HOME (notebooks and a background
+    prepare may start the cloud at the same moment: only one may spawn it)."""
+    import fcntl
+
+    settings.home().mkdir(parents=True, exist_ok=True)
+    with (settings.home() / "cloud.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def log_tail(lines: int = 20) -> str:
