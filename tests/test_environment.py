@@ -161,3 +161,13 @@ def test_export_lines_quote_spaces_in_paths(home: Path) -> None:
     """Is every exported value a single shell word (paths with spaces stay whole)?"""
     for line in export_lines(local_env(USER_AWS), base=USER_AWS).splitlines():
         assert len(shlex.split(line)) == 2
+
+
+def test_apply_sets_and_removes_in_place() -> None:
+    """Does apply() turn a mapping into the local environment, removing AWS_PROFILE?"""
+    from ecslab.environment import apply
+
+    environ = dict(USER_AWS)
+    apply("local", environ)
+    assert environ == local_env(USER_AWS)
+    assert "AWS_PROFILE" not in environ

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 
 from ecslab import settings
@@ -86,6 +86,16 @@ def aws_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
 def target_env(target: str | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for `target` (default: settings.target())."""
     return aws_env(base) if (target or settings.target()) == "aws" else local_env(base)
+
+
+def apply(target: str | None = None, environ: MutableMapping[str, str] | None = None) -> None:
+    """Make `environ` (os.environ) the target's environment in place: set what it sets
+    and delete what it removes (`os.environ.update(target_env())` would keep AWS_PROFILE)."""
+    environ = os.environ if environ is None else environ
+    env = target_env(target, base=environ)
+    for name in [n for n in environ if n not in env]:
+        del environ[name]
+    environ.update(env)
 
 
 def export_lines(
