@@ -10,7 +10,11 @@ with `moto.backends.get_backend(...)`.
 Why waitress and not moto's own server: moto's server is werkzeug's development server,
 which closes the connection after every response and was seen to fail an apply in 35
 with a transport error. waitress is a production WSGI server with HTTP/1.1 keep-alive, a
-fixed pool of worker threads and a bounded idle timeout (see `SERVER_OPTIONS`).
+fixed pool of worker threads and a bounded idle timeout (see `SERVER_OPTIONS`). Checked
+against moto for the chapter's services (every call of an apply, plan and destroy),
+chunked request bodies, HEAD, and S3 objects (ranges, multipart). One difference from
+moto's own server: waitress drops request headers whose names contain "_" (a spoofing
+guard), so S3 user metadata keys with underscores are lost; the chapter uses no S3.
 
 The plugin contract (`HostedService`)
 -------------------------------------
