@@ -112,3 +112,13 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_local_fake_credentials_are_not_taken_for_aws(
+    fake_account: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Switching a notebook from local to aws: are the local cloud's fake keys refused?"""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    with pytest.raises(PreflightFailed, match="fake credentials") as info:
+        preflight.require("aws")
+    assert "Restart the notebook's kernel" in info.value.hint

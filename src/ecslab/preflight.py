@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ecslab import aws, cost, providers, settings
+from ecslab.environment import FAKE_CREDENTIALS
 from ecslab.errors import EcslabError, PreflightFailed
 
 
@@ -73,8 +74,8 @@ def check_no_local_endpoint() -> Check:
             "AWS endpoint",
             False,
             f"AWS_ENDPOINT_URL={endpoint} would send every call there, not to AWS",
-            "Open a new terminal (or `unset AWS_ENDPOINT_URL`): it is left over from "
-            '`eval "$(ecslab env)"`.',
+            "It is left over from local mode: restart the notebook's kernel (or open a new "
+            "terminal, or `unset AWS_ENDPOINT_URL`), set ECSLAB_TARGET=aws, run this again.",
         )
     return Check("AWS endpoint", True, "AWS's own")
 
@@ -89,6 +90,14 @@ def check_credentials() -> Check:
             "none found (no AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/credentials or SSO login)",
             "Run `aws configure` (or `aws sso login --profile NAME` and set AWS_PROFILE), "
             "then run this again. Or set ECSLAB_TARGET=local to work offline for free.",
+        )
+    if credentials.access_key == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]:
+        return Check(
+            "AWS credentials",
+            False,
+            "these are the local cloud's fake credentials, left over from local mode",
+            "Restart the notebook's kernel (or open a new terminal) with ECSLAB_TARGET=aws, "
+            "so your own credentials are used.",
         )
     return Check("AWS credentials", True, f"found ({credentials.method})")
 
