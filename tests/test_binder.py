@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -194,7 +195,29 @@ def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
     (prefix / "bin" / "terraform").symlink_to(providers.terraform_binary())
     done = _bash("prefill_providers", NB_PYTHON_PREFIX=str(prefix), TF_CLI_CONFIG_FILE=str(config))
     assert done.returncode == 0, done.stderr
-    assert providers.has_aws_provider(prefix / "share" / "ecslab" / "providers")
+    filled = prefix / "share" / "ecslab" / "providers"
+    assert providers.has_aws_provider(filled)
+    _init_from(filled, tmp_path)
+
+
+def _init_from(mirror: Path, tmp_path: Path) -> None:
+    """`terraform init` of the chapter with only that mirror (as `start` sets it): quick?"""
+    work, config = tmp_path / "chapter9", tmp_path / "only-mirror.tfrc"
+    shutil.copytree(ROOT / "terraform" / "chapter9", work, symlinks=False)
+    config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{ path = "{mirror}" }}\n}}\n'
+    )
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "CHECKPOINT_DISABLE": "1"}
+    started = time.monotonic()
+    done = subprocess.run(
+        [str(providers.terraform_binary()), f"-chdir={work}", "init", "-input=false", "-no-color"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Installed hashicorp/aws" in done.stdout and time.monotonic() - started < 30
 
 
 def test_jupyter_opens_on_the_first_lab() -> None:
