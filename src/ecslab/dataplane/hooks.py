@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -19,6 +20,8 @@ from ecslab.dataplane.tasks import USER_INITIATED, LocalTask
 
 class Adopter(Protocol):
     """The data plane, as the hooks see it."""
+
+    lock: threading.RLock
 
     def adopt(self, backend: Any, task: Any) -> LocalTask: ...
 
@@ -46,12 +49,13 @@ def install(plane: Adopter) -> None:
 
     def stop_task(original: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(self: Any, cluster_str: str, task_str: str, reason: str | None) -> Any:
-            local = plane.find(task_str)
-            if local is None:
-                return original(self, cluster_str, task_str, reason)
-            self._get_cluster(cluster_str)
-            local.request_stop(USER_INITIATED, reason or "Task stopped by user")
-            return local.record
+            with plane.lock:
+                local = plane.find(task_str)
+                if local is None:
+                    return original(self, cluster_str, task_str, reason)
+                self._get_cluster(cluster_str)
+                local.request_stop(USER_INITIATED, reason or "Task stopped by user")
+                return local.record
 
         return wrapper
 
@@ -81,6 +85,16 @@ def install(plane: Adopter) -> None:
         return wrapper
 
     Backend._calculate_task_resource_requirements = staticmethod(_resources)  # type: ignore[method-assign]
+
+    def serialized(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with plane.lock:  # never between the scheduler reading and writing a service
+                return original(self, *args, **kwargs)
+
+        return wrapper
+
+    _replace(Backend, "update_service", serialized)
+    _replace(Backend, "delete_service", serialized)
     _replace(Backend, "run_task", run_task)
     _replace(Backend, "stop_task", stop_task)
     _replace(Backend, "list_tasks", list_tasks)
@@ -103,7 +117,7 @@ def uninstall() -> None:
     """Give moto back its own methods."""
     from moto.ecs.models import EC2ContainerServiceBackend as Backend
 
-    for name in ("run_task", "stop_task", "list_tasks"):
+    for name in ("run_task", "stop_task", "list_tasks", "update_service", "delete_service"):
         original = getattr(getattr(Backend, name), "_ecslab_hook_original", None)
         if original is not None:
             setattr(Backend, name, original)

@@ -186,7 +186,7 @@ class LocalTask:
         self._set("STOPPING")
         for container in self.containers:
             if container.child is not None:
-                code = container.child.stop(timeout=max(agent.clock.real(30), 2))
+                code = container.child.stop(timeout=max(agent.clock.real(30), 5))
                 if getattr(container.record, "exitCode", None) is None:
                     container.record.exitCode = max(code, 0) if code >= 0 else 137
         self._set_containers("STOPPED")
