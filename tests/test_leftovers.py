@@ -126,3 +126,17 @@ def test_tagged_resources_without_a_direct_check_are_listed(account: None) -> No
         TagSpecifications=[{"ResourceType": "volume", "Tags": _tags("ana")}],
     )
     assert _kinds(leftovers.find()) == {"ec2 volume"}
+
+
+def test_the_cleanup_check_in_aws_mode_sees_only_the_lab(
+    account: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a real account with other resources, does `checks.nothing_left()` ignore them?"""
+    from ecslab import checks
+
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    _client("ec2").create_vpc(CidrBlock="10.9.0.0/16")  # someone else's, untagged
+    assert checks.nothing_left().passed
+    _stack("ana")
+    result = checks.nothing_left()
+    assert not result.passed and any(d.startswith("NAT gateway nat-") for d in result.details)
