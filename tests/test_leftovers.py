@@ -140,3 +140,15 @@ def test_the_cleanup_check_in_aws_mode_sees_only_the_lab(
     _stack("ana")
     result = checks.nothing_left()
     assert not result.passed and any(d.startswith("NAT gateway nat-") for d in result.details)
+
+
+def test_aws_mode_checks_the_learners_own_load_balancer(
+    account: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With other ALBs in the account, does the nginx check pick the lab's (prefixed) one?"""
+    from ecslab import checks
+
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    _stack("bob")
+    _stack("ana")
+    assert checks.lb_url().startswith("http://ana-example-")

@@ -22,7 +22,7 @@ from typing import Any
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ecslab import aws, diagram, settings, workspace
+from ecslab import aws, diagram, overrides, settings, workspace
 from ecslab.errors import CheckFailed, EcslabError
 
 CLUSTER = SERVICE = FAMILY = "example"
@@ -296,8 +296,10 @@ def stopped_reason() -> str:
 
 def lb_url() -> str:
     """The load balancer's URL: the local listener of port 80, or the ALB's DNS name."""
-    if settings.target() == "aws":
-        lbs = aws.client("elbv2").describe_load_balancers().get("LoadBalancers", [])
+    if settings.target() == "aws":  # the lab's ALB (with the learner's prefix), no other
+        name = overrides.prefixed("example")
+        found = aws.client("elbv2").describe_load_balancers().get("LoadBalancers", [])
+        lbs = [lb for lb in found if lb["LoadBalancerName"] == name]
         if not lbs:
             raise EcslabError("No load balancer found.", hint="Apply the network first (9.1).")
         return f"http://{lbs[0]['DNSName']}"
