@@ -144,3 +144,13 @@ def test_concurrent_ups_start_one_cloud(own_cloud: Path) -> None:
         statuses = list(pool.map(lambda _: daemon.up(), range(2)))
     assert statuses[0].pid == statuses[1].pid
     assert daemon.status().pid == statuses[0].pid
+
+
+def test_status_finds_the_port_it_was_started_on(
+    own_cloud: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After ECSLAB_PORT changes, does `status` still find the cloud where it runs?"""
+    started = daemon.up()
+    monkeypatch.setenv("ECSLAB_PORT", str(free_port()))
+    status = daemon.status()
+    assert status.running and status.endpoint == started.endpoint

@@ -26,7 +26,7 @@ def log_file() -> Path:
 
 
 def state_file() -> Path:
-    """JSON written by the host once it answers: pid, port, endpoint, start time."""
+    """JSON written by `daemon.up` beside the pid file: the pid and the port it serves on."""
     return settings.home() / "cloud.json"
 
 

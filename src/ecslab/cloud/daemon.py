@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab import settings
-from ecslab.cloud import dataplane_dir, log_file, pid_file
+from ecslab.cloud import dataplane_dir, log_file, pid_file, state_file
 from ecslab.errors import LocalCloudError
 
 #: The module the background process runs; also how we recognise it in /proc.
@@ -67,7 +67,7 @@ def _up() -> Status:
     if current.running:
         return current
     if current.pid is not None:  # ours, still starting (another `up` started it)
-        return _wait_ready(current.pid, settings.port(), time.monotonic() + START_TIMEOUT)
+        return _wait_ready(current.pid, _port(), time.monotonic() + START_TIMEOUT)
     _check_port_free(settings.port())
     pid = _spawn(settings.port())
     return _wait_ready(pid, settings.port(), time.monotonic() + START_TIMEOUT)
@@ -86,16 +86,17 @@ def _down() -> bool:
         return False
     _terminate(pid)
     pid_file().unlink(missing_ok=True)
+    state_file().unlink(missing_ok=True)
     return True
 
 
 def status() -> Status:
     """Whether the local cloud runs, where, since when, and what it holds."""
     pid = _our_pid()
-    here = endpoint()
     if pid is None:
-        return Status(running=False, endpoint=here)
-    data = _admin_get(settings.port(), "status")
+        return Status(running=False, endpoint=endpoint())
+    here = endpoint(_port())
+    data = _admin_get(_port(), "status")
     if data is None or data.get("pid") != pid:
         return Status(running=False, endpoint=here, pid=pid, log=log_file())
     return Status(
@@ -168,6 +169,7 @@ def _spawn(port: int) -> int:
     finally:
         os.close(log)
     pid_file().write_text(f"{pid}\n")
+    state_file().write_text(json.dumps({"pid": pid, "port": port}))
     return pid
 
 
@@ -203,6 +205,14 @@ def _check_port_free(port: int) -> None:
             f"port {port} on 127.0.0.1 is already used by another program",
             hint="Stop that program, or choose another port: export ECSLAB_PORT=4567",
         )
+
+
+def _port() -> int:
+    """The port of the running cloud (as started, whatever ECSLAB_PORT says now)."""
+    try:
+        return int(json.loads(state_file().read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return settings.port()
 
 
 def _admin_get(port: int, route: str) -> dict[str, Any] | None:
