@@ -397,3 +397,17 @@ def test_force_new_deployment_replaces_every_task(cloud: Cloud) -> None:
     wait_for("2 new healthy tasks", replaced)
     deployments = _describe(cloud, "force")["deployments"]
     assert len(deployments) == 1 and deployments[0]["id"] != first
+
+
+def test_fixed_response_listener(cloud: Cloud) -> None:
+    """Does a listener with chapter 8's fixed-response default action answer its body?"""
+    stack = network_and_alb(cloud, name="fixed")
+    elbv2 = cloud.client("elbv2")
+    body = "これは『HTTP』です"
+    config = {"StatusCode": "200", "ContentType": "text/plain", "MessageBody": body}
+    elbv2.modify_listener(
+        ListenerArn=stack.listener,
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": config}],
+    )
+    url = lb_url(cloud, "fixed")
+    assert wait_for("the fixed response", lambda: http_get(url) == (200, body))

@@ -36,6 +36,7 @@ class Listener:
     port: int
     target_group: str | None
     workdir: Path
+    fixed: nginxconf.Fixed | None = None
     child: Child | None = None
     backends: list[tuple[str, int, str]] = field(default_factory=list)
 
@@ -71,6 +72,17 @@ def forward_target_group(listener: Any) -> str | None:
     return None
 
 
+def fixed_response(listener: Any) -> nginxconf.Fixed | None:
+    """The fixed response of a listener's default action (None if it forwards)."""
+    for action in listener.default_actions:
+        data = getattr(action, "data", {})
+        if data.get("Type") == "fixed-response":
+            config = data.get("FixedResponseConfig", {})
+            code = int(config.get("StatusCode", 200))
+            return code, config.get("ContentType", "text/plain"), config.get("MessageBody", "")
+    return None
+
+
 def _subnet_ids(lb: Any) -> list[str]:
     return [getattr(s, "id", s) for s in lb.subnets]
 
@@ -95,6 +107,9 @@ class LoadBalancers:
                 seen.add(arn)
                 listener = self.listeners.get(arn) or self._start(lb, aws_listener)
                 listener.target_group = forward_target_group(aws_listener)
+                if fixed_response(aws_listener) != listener.fixed:
+                    listener.fixed = fixed_response(aws_listener)
+                    listener.backends = [("", -1, "")]  # forces a rewrite
                 self._route(listener, nodes)
         for arn in set(self.listeners) - seen:
             self._stop(self.listeners.pop(arn))
@@ -108,6 +123,7 @@ class LoadBalancers:
             aws_port=int(aws_listener.port),
             port=free_port(),
             target_group=forward_target_group(aws_listener),
+            fixed=fixed_response(aws_listener),
             workdir=self.home / "loadbalancers" / lb.name / str(aws_listener.port),
         )
         self._write(listener)
@@ -137,7 +153,7 @@ class LoadBalancers:
     def _write(self, listener: Listener) -> None:
         listener.workdir.mkdir(parents=True, exist_ok=True)
         conf = nginxconf.listener_conf(
-            listener.workdir, listener.port, listener.aws_port, listener.backends
+            listener.workdir, listener.port, listener.aws_port, listener.backends, listener.fixed
         )
         (listener.workdir / "nginx.conf").write_text(conf)
 

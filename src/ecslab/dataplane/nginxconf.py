@@ -104,14 +104,33 @@ ALB_502 = (
 )
 
 
+#: A fixed-response action: (status code, content type, body).
+Fixed = tuple[int, str, str]
+
+
+def nginx_string(text: str) -> str:
+    """`text` as an nginx quoted string: escaped quotes, `$` through the `$dollar` variable."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("$", "${dollar}") + '"'
+
+
 def listener_conf(
     prefix: Path,
     port: int,
     listener_port: int,
     backends: list[tuple[str, int, str]],
+    fixed: Fixed | None = None,
 ) -> str:
-    """The local ALB listener: round robin over healthy (host, port, node-ip) backends."""
-    if backends:
+    """The local ALB listener: round robin over healthy (host, port, node-ip) backends, or
+    a fixed response (chapter 8's default action), or ALB's 503."""
+    if fixed and not backends:
+        upstream = ""
+        code, content_type, body = fixed
+        route = (
+            f"            default_type {content_type};\n"
+            f"            return {code} {nginx_string(body)};"
+        )
+    elif backends:
         servers = "\n".join(f"        server {host}:{p};" for host, p, _ in backends)
         upstream = f"    upstream targets {{\n{servers}\n        keepalive 32;\n    }}\n"
         peer = backends[0][2]
@@ -140,6 +159,7 @@ events {{
 http {{
     access_log off;
     server_tokens off;
+    geo $dollar {{ default "$"; }}
 {_temp_paths(prefix)}
 {upstream}
     server {{

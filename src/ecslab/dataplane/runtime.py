@@ -91,7 +91,7 @@ class ProcessRuntime:
         if not Path(NGINX).exists():
             raise TaskFailedToStart(
                 f"CannotStartContainerError: {NGINX} not found: the local cloud runs the "
-                "nginx image with Debian's nginx; install it (sudo apt-get install nginx-light)"
+                "nginx image with Debian's nginx; install it (sudo apt-get install nginx)"
             )
         port = spec.ports.get(80) or next(iter(spec.ports.values()), 0)
         html = nginxconf.install_html(workdir)
@@ -169,7 +169,7 @@ def problems() -> list[str]:
         return []
     return [
         f"nginx is not installed ({NGINX} is missing): the local load balancer and the tasks "
-        "run Debian's nginx. Install it: sudo apt-get install nginx-light (or: make system-deps)"
+        "run Debian's nginx. Install it: sudo apt-get install nginx (or: make system-deps)"
     ]
 
 
