@@ -7,6 +7,7 @@ where an ECS agent would.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ class DataPlane:
         reaped = reap_stale(home)
         if reaped:
             log.warning("stopped %d processes left by a previous local cloud", reaped)
+        for leftover in ("tasks", "loadbalancers"):  # their state died with that cloud
+            shutil.rmtree(home / leftover, ignore_errors=True)
         self.agent = FargateAgent(
             clock=self.clock,
             runtime=self._runtime or default_runtime(),

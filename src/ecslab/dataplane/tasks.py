@@ -10,6 +10,7 @@ stoppedReason. The moto task object is the state every API reads; this module wr
 from __future__ import annotations
 
 import contextlib
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,6 +191,7 @@ class LocalTask:
                 if getattr(container.record, "exitCode", None) is None:
                     container.record.exitCode = max(code, 0) if code >= 0 else 137
         self._set_containers("STOPPED")
+        shutil.rmtree(agent.home / "tasks" / self.id, ignore_errors=True)
         agent.endpoints.remove(self.ip)
         self.record.execution_stopped_at = utcnow()
         self.next_at = agent.clock.deadline(timing.STOPPING_SECONDS)
