@@ -115,6 +115,7 @@ def clear_outputs(nb: NotebookNode) -> NotebookNode:
         for key in ("execution", "collapsed", "scrolled"):
             cell.metadata.pop(key, None)
     nb.metadata.pop("widgets", None)
+    nb.metadata["language_info"] = {"name": "python"}  # not the version of the last run
     return nb
 
 

@@ -209,6 +209,7 @@ class TerraformButtons(w.VBox):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self.output = w.Output()
+        self.last = ""  # the text of the last result shown (for tests and the CLI)
         self.buttons = [
             self._button("Plan", "terraform plan: show what would change", "search", "plan"),
             self._button("Apply", "terraform apply: make the changes", "play", "apply"),
@@ -234,9 +235,12 @@ class TerraformButtons(w.VBox):  # type: ignore[misc]
         try:
             with self.output:
                 try:
-                    display(getattr(lab, action)())  # type: ignore[no-untyped-call]
+                    result = getattr(lab, action)()
+                    self.last = repr(result)
+                    display(result)  # type: ignore[no-untyped-call]
                 except EcslabError as e:
-                    print(f"✗ {e}\nHint: {e.hint}" if e.hint else f"✗ {e}")
+                    self.last = f"✗ {e}\nHint: {e.hint}" if e.hint else f"✗ {e}"
+                    print(self.last)
         finally:
             for button in self.buttons:
                 button.disabled = False
