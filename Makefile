@@ -46,6 +46,11 @@ lint: $(STAMP) ## Ruff (lint + format check), mypy, terraform fmt
 labs: $(STAMP) ## Regenerate labs/ from solutions/
 	$(BIN)/python -m ecslab.release
 
+.PHONY: solutions
+solutions: $(STAMP) ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
+	$(BIN)/python -m ecslab.notebook_run
+	$(BIN)/python -m ecslab.release
+
 .PHONY: test
 test: $(STAMP) system-deps terraform lint ## Set up and run every test (unit, integration, notebooks, browser)
 	$(BIN)/python -m ecslab.release --verify-only

@@ -97,30 +97,34 @@ class Svg:
 
 def building_blocks() -> Svg:
     """Figure 9.1 in this lab's words: how the ECS pieces and the ALB fit together."""
-    c = Canvas(820, 330)
+    c = Canvas(840, 330)
     c.box(10, 135, 95, 50, ["Internet", "browser"], "#ffffff")
     c.box(135, 120, 120, 80, ["ALB", "listener :80", "(chapter 8)"], COLORS["alb"])
-    c.box(285, 120, 135, 80, ["Target group", "example", "target type: ip"], COLORS["tg"])
-    c.box(450, 10, 360, 310, ["ECS cluster  example"], COLORS["cluster"])
-    c.box(465, 40, 330, 165, ["ECS service  example", "desired_count = 2"], COLORS["service"])
-    c.box(480, 95, 140, 95, ["task", "nginx container", "IP 10.0.65.x"], COLORS["task"])
-    c.box(640, 95, 140, 95, ["task", "nginx container", "IP 10.0.66.x"], COLORS["task"])
+    c.box(315, 120, 135, 80, ["Target group", "example", "target type: ip"], COLORS["tg"])
+    c.box(480, 10, 350, 310, ["ECS cluster  example"], COLORS["cluster"])
+    c.box(495, 40, 320, 165, ["ECS service  example", "desired_count = 2"], COLORS["service"])
+    c.box(505, 95, 145, 95, ["task", "nginx container", "IP 10.0.65.x"], COLORS["task"])
+    c.box(660, 95, 145, 95, ["task", "nginx container", "IP 10.0.66.x"], COLORS["task"])
     c.box(
-        465,
+        495,
         240,
-        330,
+        320,
         65,
         ["Task definition  example:1", "the class: image, cpu, memory, ports"],
         COLORS["taskdef"],
         dashed=True,
     )
     c.arrow(105, 160, 135, 160)
-    c.arrow(255, 160, 285, 160, "forward")
-    c.arrow(420, 150, 480, 140)
-    c.arrow(420, 170, 640, 175)
-    c.arrow(550, 240, 550, 190, "instances", dashed=True)
-    c.arrow(710, 240, 710, 190, dashed=True)
-    c.arrow(465, 60, 420, 125, "registers task IPs", dashed=True)
+    c.arrow(255, 160, 315, 160)
+    c.text(262, 152, "forward", size=11)
+    c.arrow(450, 150, 505, 140)
+    c.arrow(450, 170, 660, 175)
+    c.arrow(575, 240, 575, 190, dashed=True)
+    c.text(582, 225, "instances", size=11)
+    c.arrow(730, 240, 730, 190, dashed=True)
+    c.arrow(495, 60, 430, 120, dashed=True)
+    c.text(330, 85, "registers", size=11)
+    c.text(330, 99, "task IPs", size=11)
     text = (
         "Diagram: Internet → ALB → target group → 2 tasks of service 'example' in cluster 'example'"
     )
@@ -246,7 +250,7 @@ def _logs(inv: Inventory, group: str) -> None:
 def live(inv: Inventory) -> Svg:
     """The live resources as a diagram: ALB → target group → tasks (with health)."""
     rows = max(2, len(inv.tasks))
-    c = Canvas(820, 150 + 60 * rows)
+    c = Canvas(820, 160 + 60 * rows)
     c.box(10, 60, 150, 60, ["ALB", inv.load_balancer or "(none)"], COLORS["alb"])
     c.box(190, 60, 170, 60, ["Target group", inv.target_group or "(none)"], COLORS["tg"])
     c.arrow(160, 90, 190, 90)
@@ -270,8 +274,7 @@ def live(inv: Inventory) -> Svg:
     if not inv.tasks:
         c.text(405, 85, "no tasks")
     logs = f"{inv.log_group}: {inv.log_streams} log streams" if inv.log_group else "no log group"
-    c.box(10, 100 + 60 * rows, 370, 40, ["CloudWatch Logs", logs][:1], COLORS["logs"])
-    c.text(140, 120 + 60 * rows, logs, size=12)
+    c.box(10, 100 + 60 * rows, 370, 50, ["CloudWatch Logs", logs], COLORS["logs"])
     return Svg(c.svg(), summary(inv))
 
 

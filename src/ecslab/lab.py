@@ -66,7 +66,7 @@ class SetupReport:
 def setup(stem: str) -> SetupReport:
     """Bring the workspace to the start of section `stem`; start its prerequisites."""
     section = sections.section(stem)
-    os.environ.update(environment.target_env())  # `!aws ...` and `!terraform` in cells too
+    _use_target_env()
     _start_local_cloud()
     _preflight()
     ws = workspace.root()
@@ -76,6 +76,14 @@ def setup(stem: str) -> SetupReport:
     if section.prerequisites and not prepare.satisfied(ws, stem):
         prepare.start(stem, ws)
     return SetupReport(section, ws, list(files), placed, bool(section.prerequisites))
+
+
+def _use_target_env() -> None:
+    """This kernel's environment becomes the target's, so `!aws ...` cells use it too."""
+    env = environment.target_env()
+    for name in [n for n in os.environ if n not in env]:
+        del os.environ[name]
+    os.environ.update(env)
 
 
 def _place(ws: Path, files: dict[str, str]) -> workspace.Placed:
