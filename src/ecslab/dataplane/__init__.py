@@ -57,7 +57,7 @@ class DataPlane:
             shutil.rmtree(home / leftover, ignore_errors=True)
         self.agent = FargateAgent(
             clock=self.clock,
-            runtime=self._runtime or default_runtime(),
+            runtime=self._runtime or default_runtime(home),
             endpoint=host.endpoint,
             account_id=host.account_id,
             region=host.region,

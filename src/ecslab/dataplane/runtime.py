@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -59,6 +60,8 @@ class Runtime(Protocol):
 
     def check_image(self, image: str) -> None: ...
 
+    def ready(self, image: str) -> bool: ...
+
     def start(self, spec: ContainerSpec, workdir: Path, sink: LineSink) -> Child: ...
 
 
@@ -103,6 +106,11 @@ class ProcessRuntime:
         return Child(["/bin/sh", str(script)], workdir, sink)
 
     @staticmethod
+    def ready(image: str) -> bool:
+        """Debian's nginx is always there (or the start says it is not)."""
+        return True
+
+    @staticmethod
     def check_image(image: str) -> None:
         """Raise the pull failure AWS would give, or say why this runtime cannot run it."""
         if _NGINX_IMAGE.match(image):
@@ -133,23 +141,55 @@ def _entrypoint(prefix: Path, conf: Path) -> str:
 
 
 class DockerRuntime:
-    """Runs the real image with a Docker engine, published on 127.0.0.1 only."""
+    """Runs the real image with a Docker engine, published on 127.0.0.1 only.
+
+    Images are pulled in the background when a task enters PENDING (`check_image`); the
+    task stays PENDING until its pull is done (`ready`), so a slow pull never holds up
+    the scheduler. Containers carry a label with ECSLAB_HOME, so `reap` can remove what
+    a crashed local cloud left running.
+    """
 
     name = "docker"
 
+    def __init__(self, home: Path | None = None) -> None:
+        self.home = home
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docker-pull")
+        self._pulls: dict[str, Future[subprocess.CompletedProcess[str]]] = {}
+
     def check_image(self, image: str) -> None:
-        """The pull itself (at start) tells whether an image exists."""
+        if image not in self._pulls:
+            argv = ["docker", "pull", "-q", image]
+            self._pulls[image] = self._pool.submit(
+                subprocess.run, argv, capture_output=True, text=True, check=False
+            )
+
+    def ready(self, image: str) -> bool:
+        self.check_image(image)
+        return self._pulls[image].done()
 
     def start(self, spec: ContainerSpec, workdir: Path, sink: LineSink) -> Child:
-        pull = subprocess.run(
-            ["docker", "pull", "-q", spec.image], capture_output=True, text=True, check=False
-        )
+        self.check_image(spec.image)
+        pull = self._pulls[spec.image].result()
         if pull.returncode != 0:
+            del self._pulls[spec.image]  # the next task tries again, as the agent would
             raise pull_error(spec.image, pull.stderr.strip() or "docker pull failed")
         publish = [f"-p127.0.0.1:{host}:{cport}" for cport, host in spec.ports.items()]
         name = f"ecslab-{workdir.parent.name}-{spec.name}"
-        argv = ["docker", "run", "--rm", "--init", "--name", name, *publish, spec.image]
+        label = f"--label=ecslab.home={self.home}"
+        argv = ["docker", "run", "--rm", "--init", label, "--name", name, *publish, spec.image]
         return Child(argv, workdir, sink)
+
+    def reap(self) -> None:
+        """Remove containers a previous local cloud of this ECSLAB_HOME left running."""
+        found = subprocess.run(
+            ["docker", "ps", "-q", "--filter", f"label=ecslab.home={self.home}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        ids = found.stdout.split()
+        if ids:
+            subprocess.run(["docker", "rm", "-f", *ids], capture_output=True, check=False)
 
 
 def docker_available() -> bool:
@@ -173,6 +213,10 @@ def problems() -> list[str]:
     ]
 
 
-def default_runtime() -> Runtime:
+def default_runtime(home: Path) -> Runtime:
     """Docker where an engine is reachable, else the process runtime."""
-    return DockerRuntime() if docker_available() else ProcessRuntime()
+    if not docker_available():
+        return ProcessRuntime()
+    docker = DockerRuntime(home)
+    docker.reap()
+    return docker

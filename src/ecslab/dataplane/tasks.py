@@ -135,6 +135,8 @@ class LocalTask:
         self.next_at = agent.clock.deadline(timing.PENDING_SECONDS)
 
     def _after_pending(self, agent: Agent) -> None:
+        if not all(agent.runtime.ready(c.definition["image"]) for c in self.containers):
+            return  # still pulling: stay PENDING
         self.record.pull_stopped_at = utcnow()
         try:
             self._start_containers(agent)
