@@ -245,3 +245,16 @@ def test_start_hands_over_even_if_the_cloud_fails(tmp_path: Path) -> None:
     )
     assert done.returncode == 0 and done.stdout == "jupyter here\n"
     assert "port 4566 is busy" in done.stderr and "local cloud did not start" in done.stderr
+
+
+def test_readme_binder_badge_opens_an_existing_lab() -> None:
+    """Does the README's Binder link deep-link to a lab notebook that exists?"""
+    import re
+
+    links = re.findall(r"https://mybinder\.org/v2/[^)\s]+", (ROOT / "README.md").read_text())
+    if not links:
+        pytest.skip("the README has no Binder badge yet")
+    for link in links:
+        target = re.search(r"urlpath=lab/tree/([^&)\s]+)", link)
+        assert target, f"{link} does not open a notebook (urlpath=lab/tree/...)"
+        assert (ROOT / target.group(1)).is_file(), f"{link}: {target.group(1)} does not exist"
