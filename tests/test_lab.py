@@ -295,3 +295,22 @@ def test_prepare_status_of_a_dead_process_is_failed(ws: Path) -> None:
     dead = prepare.PrepareStatus("running", "01_ecs_building_blocks", pid=2**22 + 12345)
     prepare._record(ws, dead)
     assert prepare.status(ws).state == "failed"
+
+
+def test_background_prepare_holds_the_lock_from_the_start(ws: Path) -> None:
+    """Does a plan started right after the background prepare wait for it (no race)?"""
+    started = prepare.start("05_cleanup", ws)  # no prerequisites: the child only records
+    assert started.state == "running"
+    waits: list[float] = []
+    with workspace.locked(ws, on_wait=waits.append):
+        pass
+    assert waits, "the lock was free right after start(): a plan could race the apply"
+    assert prepare.wait(ws, timeout=60).state == "done"
+
+
+def test_prepare_is_not_started_twice(ws: Path) -> None:
+    """Does a second start while one runs return the running one instead of a new child?"""
+    first = prepare.start("05_cleanup", ws)
+    second = prepare.start("05_cleanup", ws)
+    assert second.pid == first.pid
+    prepare.wait(ws, timeout=60)

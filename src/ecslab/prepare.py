@@ -72,6 +72,12 @@ def _record(ws: Path, current: PrepareStatus) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether the process runs (a finished child of ours is reaped, not counted)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass  # not our child: ask the kernel below
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -159,6 +165,10 @@ def start(stem: str, ws: Path) -> PrepareStatus:
     return started
 
 
+#: Children started by this process: kept so they are reaped (no zombies, no warnings).
+_CHILDREN: list[subprocess.Popen[bytes]] = []
+
+
 def _spawn(stem: str, ws: Path, fd: int) -> int:
     log = open(workspace.state_dir(ws) / LOG_FILE, "w")  # noqa: SIM115 (child owns it)
     argv = [sys.executable, "-m", "ecslab.prepare", stem, "--lock-fd", str(fd)]
@@ -172,6 +182,8 @@ def _spawn(stem: str, ws: Path, fd: int) -> int:
             pass_fds=(fd,),
             start_new_session=True,
         )
+    _CHILDREN[:] = [c for c in _CHILDREN if c.poll() is None]
+    _CHILDREN.append(child)
     return child.pid
 
 
