@@ -10,7 +10,6 @@ The configuration is rewritten and reloaded (SIGHUP) when the healthy set change
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 from dataclasses import dataclass, field
@@ -39,6 +38,9 @@ class Listener:
     fixed: nginxconf.Fixed | None = None
     child: Child | None = None
     backends: list[tuple[str, int, str]] = field(default_factory=list)
+    #: (backends, fixed) last written to nginx.conf, and last loaded by nginx.
+    written: Any = None
+    applied: Any = None
 
     @property
     def url(self) -> str:
@@ -107,9 +109,7 @@ class LoadBalancers:
                 seen.add(arn)
                 listener = self.listeners.get(arn) or self._start(lb, aws_listener)
                 listener.target_group = forward_target_group(aws_listener)
-                if fixed_response(aws_listener) != listener.fixed:
-                    listener.fixed = fixed_response(aws_listener)
-                    listener.backends = [("", -1, "")]  # forces a rewrite
+                listener.fixed = fixed_response(aws_listener)
                 self._route(listener, nodes)
         for arn in set(self.listeners) - seen:
             self._stop(self.listeners.pop(arn))
@@ -133,6 +133,7 @@ class LoadBalancers:
             None,
         )
         wait_for_port(listener.port, listener.child, timeout=5)
+        listener.written = listener.applied = (listener.backends, listener.fixed)
         self.listeners[listener.arn] = listener
         return listener
 
@@ -145,10 +146,13 @@ class LoadBalancers:
                     backends.append(
                         (local[0], local[1], nodes[index % len(nodes)] if nodes else ip)
                     )
-        if backends != listener.backends:
+        desired = (backends, listener.fixed)
+        if desired != listener.written:
             listener.backends = backends
             self._write(listener)
-            self._reload(listener)
+            listener.written = desired
+        if listener.applied != listener.written and self._reload(listener):
+            listener.applied = listener.written
 
     def _write(self, listener: Listener) -> None:
         listener.workdir.mkdir(parents=True, exist_ok=True)
@@ -158,10 +162,15 @@ class LoadBalancers:
         (listener.workdir / "nginx.conf").write_text(conf)
 
     @staticmethod
-    def _reload(listener: Listener) -> None:
-        with contextlib.suppress(OSError, ValueError):
+    def _reload(listener: Listener) -> bool:
+        """SIGHUP nginx's master; False (retried next tick) until its pid file exists,
+        since a signal sent before nginx has set up its handlers could kill it."""
+        try:
             pid = int((listener.workdir / "nginx.pid").read_text())
             os.kill(pid, signal.SIGHUP)
+        except (OSError, ValueError):
+            return False
+        return True
 
     @staticmethod
     def _stop(listener: Listener) -> None:
