@@ -314,3 +314,20 @@ def test_prepare_is_not_started_twice(ws: Path) -> None:
     second = prepare.start("05_cleanup", ws)
     assert second.pid == first.pid
     prepare.wait(ws, timeout=60)
+
+
+def test_section_prerequisites_name_every_module_written_before() -> None:
+    """Does starting 9.4 on its own apply whole modules (e.g. nginx_sg with its rules)?
+
+    `-target` takes what a target depends on, not what depends on it, so a module only
+    reached as a dependency would come without its other resources.
+    """
+    for item in sections.SECTIONS:
+        files = {**workspace.scaffolding(), **sections.files_before(item.stem)}
+        declared = {f"module.{m}" for m in hclcompare_modules(files)}
+        assert declared <= set(item.prerequisites or declared), item.stem
+
+
+def hclcompare_modules(files: dict[str, str]) -> set[str]:
+    found = hclcompare.read_files(files)
+    return {header.split('"')[1] for header in found if header.startswith("module")}

@@ -80,10 +80,16 @@ def _call(what: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
         ) from e
 
 
+#: Real seconds added to a long wait: a busy machine (a classroom server, CI) must not turn
+#: a slow rollout into a failed check.
+SLACK = 30.0
+
+
 def _deadline(aws_seconds: float) -> float:
-    """A monotonic deadline `aws_seconds` of AWS time from now (scaled locally)."""
+    """A monotonic deadline `aws_seconds` of AWS time from now (scaled locally), plus slack."""
     scale = settings.time_scale() if settings.target() == "local" else 1.0
-    return time.monotonic() + aws_seconds / max(scale, 1.0) + 2.0
+    slack = SLACK if aws_seconds >= 60 else 2.0
+    return time.monotonic() + aws_seconds / max(scale, 1.0) + slack
 
 
 # --- environment ------------------------------------------------------------------------

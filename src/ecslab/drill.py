@@ -62,7 +62,7 @@ class _Prober(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(0.05):
             try:
-                self.answers[requests.get(self.url, timeout=2).status_code] += 1
+                self.answers[requests.get(self.url, timeout=10).status_code] += 1
             except requests.RequestException:
                 self.answers[0] += 1
 

@@ -45,11 +45,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("01_ecs_building_blocks", "9.1", "ECS building blocks", ("module.loadbalancer",)),
     Section("02_launch_types", "9.2", "Launch types", ("module.loadbalancer",)),
     Section("03_web_server", "9.3", "The web server", ("module.loadbalancer",)),
+    # -target takes what a target depends on, not what depends on it: the security group's
+    # rules (module.nginx_sg) must be named, or a section started here would lack them.
     Section(
         "04_logging",
         "9.4",
         "Logging on Fargate",
-        ("module.loadbalancer", "aws_ecs_service.example"),
+        ("module.loadbalancer", "module.nginx_sg", "aws_ecs_service.example"),
     ),
     Section("05_cleanup", "9.4+", "Clean up", None),
 )
