@@ -245,14 +245,16 @@ def _admin_request(environ: dict[str, Any]) -> AdminRequest:
 
 
 def _moto_app(region: str) -> Any:
-    """moto's own WSGI app (dispatching on the request to each service's Flask app), patched."""
+    """moto's own WSGI app (dispatching on the request to each service's Flask app), patched,
+    behind `RetryMemo` so an SDK's retry never runs a create twice."""
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # listing 9.6's aws_iam_policy
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from ecslab.cloud import moto_patches
+    from ecslab.cloud.retries import RetryMemo
 
     moto_patches.apply(region)
-    return DomainDispatcherApplication(create_backend_app)
+    return RetryMemo(DomainDispatcherApplication(create_backend_app))
 
 
 def _bind(app: Host, port: int) -> Any:
