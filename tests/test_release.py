@@ -136,3 +136,29 @@ def test_orphan_lab_is_stale(tmp_path: Path) -> None:
 def test_repository_labs_are_current() -> None:
     """Is labs/ in the repository what the release builds from solutions/?"""
     assert release.stale(PROJECT_ROOT / "solutions", PROJECT_ROOT / "labs") == []
+
+
+def test_notebook_links_point_to_existing_notebooks() -> None:
+    """Does every link between the lab's notebooks lead to a notebook that exists?"""
+    import re
+
+    for path in sorted((PROJECT_ROOT / "solutions").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        for target in re.findall(r"\]\(([^)#\s]+\.ipynb)\)", text):
+            assert (PROJECT_ROOT / "labs" / target).exists(), f"{path.name} links to {target}"
+
+
+def test_every_notebook_has_the_lab_anatomy() -> None:
+    """Title first and only once, one setup cell, Check your work, Summary and Next?"""
+    for path in sorted((PROJECT_ROOT / "solutions").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+        titles = [ln for text in markdown for ln in text.splitlines() if ln.startswith("# ")]
+        assert nb.cells[0].source.startswith("# ") and len(titles) == 1, path.name
+        setups = [c for c in nb.cells if c.cell_type == "code" and "lab.setup(" in c.source]
+        assert len(setups) == 1 and f'lab.setup("{path.stem}")' in setups[0].source
+        joined = "\n".join(markdown)
+        for heading in ("What you will learn", "Prerequisites and time", "## Summary", "## Next"):
+            assert heading in joined, f"{path.name} lacks {heading!r}"
+        assert "Check your work" in joined, path.name
