@@ -151,7 +151,11 @@ def write_file(name: str, body: str) -> Written:
     text = sections.file_text(body)
     for index, line in enumerate(text.splitlines()):
         if line.strip().startswith(sections.TODO):
-            todo(workspace._todo_text(text.splitlines()[index:]))
+            raise ExerciseIncomplete(
+                f"{name} is yours to write: replace the ### TODO lines of this cell with "
+                "your code, then run the cell again.",
+                hint=workspace._todo_text(text.splitlines()[index:]),
+            )
     if name.endswith(".json"):
         _check_json(name, text)
     if "/" in name or name.startswith("."):
