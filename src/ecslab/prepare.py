@@ -192,7 +192,18 @@ def wait(ws: Path, timeout: float = 600.0) -> PrepareStatus:
     deadline = time.monotonic() + timeout
     while status(ws).state == "running" and time.monotonic() < deadline:
         time.sleep(0.5)
+    _reap(max(0.0, deadline - time.monotonic()))
     return status(ws)
+
+
+def _reap(timeout: float) -> None:
+    """Wait for our children that have recorded their result and are exiting."""
+    for child in list(_CHILDREN):
+        try:
+            child.wait(timeout=min(timeout, 5.0))
+            _CHILDREN.remove(child)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def stop(ws: Path) -> bool:
