@@ -125,6 +125,8 @@ def run(stem: str, ws: Path, lock_fd: int | None = None) -> PrepareStatus:
     except EcslabError as e:
         print(f"{e}\n{e.hint}".rstrip(), file=sys.stderr)  # the whole story, in the log
         done = PrepareStatus("failed", stem, os.getpid(), _first_line(e), started)
+    except KeyboardInterrupt:  # `stop()`: Terraform was interrupted and has exited cleanly
+        done = PrepareStatus("failed", stem, os.getpid(), "stopped", started)
     finally:
         os.close(fd)
     _record(ws, done)
