@@ -40,7 +40,7 @@ lint: $(STAMP) ## Ruff (lint + format check), mypy, terraform fmt
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	terraform fmt -check -recursive terraform
+	TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform
 
 .PHONY: labs
 labs: $(STAMP) ## Regenerate labs/ from solutions/

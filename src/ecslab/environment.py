@@ -48,6 +48,7 @@ MANAGED = frozenset(
         "AWS_ENDPOINT_URL",
         "AWS_EC2_METADATA_DISABLED",
         "TF_CLI_CONFIG_FILE",
+        "CHECKPOINT_DISABLE",
     }
 )
 
@@ -146,7 +147,8 @@ def _empty_aws_files() -> tuple[Path, Path]:
 
 
 def _terraform_vars() -> dict[str, str]:
-    """TF_CLI_CONFIG_FILE: the project's own Terraform CLI config (never ~/.terraformrc)."""
+    """TF_CLI_CONFIG_FILE: the project's own Terraform CLI config (never ~/.terraformrc);
+    CHECKPOINT_DISABLE: Terraform never asks HashiCorp for updates (offline, no delay)."""
     from ecslab.providers import cli_config_file
 
-    return {"TF_CLI_CONFIG_FILE": str(cli_config_file())}
+    return {"TF_CLI_CONFIG_FILE": str(cli_config_file()), "CHECKPOINT_DISABLE": "1"}

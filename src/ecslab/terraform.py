@@ -120,9 +120,9 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
     # --- python-terraform's hooks, made to use our environment ---------------------
 
     def env(self) -> dict[str, str]:
-        """The environment Terraform runs in: the target's, non-interactive, no update check."""
+        """The environment Terraform runs in: the target's (no update check), non-interactive."""
         env = environment.target_env(self.target)
-        env.update(CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0")
+        env.update(TF_IN_AUTOMATION="1", TF_INPUT="0")
         return env
 
     def cmd(self, cmd: str, *args: Any, **kwargs: Any) -> tuple[int, str, str]:
