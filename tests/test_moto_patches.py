@@ -6,7 +6,7 @@ tests/test_chapter9.py; these tests pin each kept parameter on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,8 +17,9 @@ Client = Callable[[str], Any]
 
 
 @pytest.fixture(scope="module")
-def network(local_cloud: Any) -> dict[str, str]:
-    """A cluster, a subnet, a security group and a Fargate task definition to make services of."""
+def network(local_cloud: Any) -> Iterator[dict[str, str]]:
+    """A cluster, a subnet, a security group and a Fargate task definition to make services of;
+    removed afterwards, since the session's cloud is shared (test_chapter9 wants it empty)."""
     ec2, ecs = local_cloud.client("ec2"), local_cloud.client("ecs")
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     subnets = [
@@ -45,7 +46,34 @@ def network(local_cloud: Any) -> dict[str, str]:
             }
         ],
     )
-    return {"subnet": subnets[0]["SubnetId"], "group": group, "target_group": target_group}
+    yield {"subnet": subnets[0]["SubnetId"], "group": group, "target_group": target_group}
+    _remove_everything(local_cloud.client, vpc)
+
+
+def _remove_everything(client: Client, vpc: str) -> None:
+    """Delete what `network` and the tests made, dependents first."""
+    ecs, elbv2, ec2 = client("ecs"), client("elbv2"), client("ec2")
+    for arn in ecs.list_services(cluster="patches")["serviceArns"]:
+        ecs.delete_service(cluster="patches", service=arn, force=True)
+    ecs.delete_cluster(cluster="patches")
+    for arn in ecs.list_task_definitions(familyPrefix="patches")["taskDefinitionArns"]:
+        ecs.deregister_task_definition(taskDefinition=arn)
+    for lb in elbv2.describe_load_balancers(Names=["patches"])["LoadBalancers"]:
+        for listener in elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])[
+            "Listeners"
+        ]:
+            elbv2.delete_listener(ListenerArn=listener["ListenerArn"])
+        elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
+    for group in elbv2.describe_target_groups(Names=["patches"])["TargetGroups"]:
+        elbv2.delete_target_group(TargetGroupArn=group["TargetGroupArn"])
+    for group in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
+        "SecurityGroups"
+    ]:
+        if group["GroupName"] != "default":
+            ec2.delete_security_group(GroupId=group["GroupId"])
+    for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]:
+        ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+    ec2.delete_vpc(VpcId=vpc)
 
 
 def _load_balancer(elbv2: Any, vpc: str, subnets: list[str]) -> str:
