@@ -100,13 +100,8 @@ def init_if_needed(ws: Path) -> None:
 
 
 def apply_targets(ws: Path, targets: Iterable[str]) -> ChangeSummary:
-    """`terraform apply -target=...` for each target (with their dependencies).
-
-    The runner has no -target option: this extends it through its own option builder.
-    """
-    tf = terraform.Terraform(ws)
-    options = tf._options({"auto_approve": True, "target": list(targets)})
-    return tf._stream_summary("apply", lambda _event: None, **options)
+    """`terraform apply -target=...` for each target (with their dependencies)."""
+    return terraform.apply(ws, targets=list(targets))
 
 
 def run(stem: str, ws: Path, lock_fd: int | None = None) -> PrepareStatus:
