@@ -26,7 +26,7 @@ system-deps: ## Install the Debian packages the local cloud and tests use (nginx
 	@bash scripts/system-deps.sh
 
 .PHONY: terraform
-terraform: $(STAMP) ## Make sure a Terraform >= 1.5 is available (installs a pinned one into .venv if allowed)
+terraform: $(STAMP) ## Make sure a Terraform >= 1.9 is available (installs a pinned one into .venv if allowed)
 	@$(BIN)/ecslab terraform-check
 
 .PHONY: lab
