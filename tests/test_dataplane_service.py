@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -411,3 +412,24 @@ def test_fixed_response_listener(cloud: Cloud) -> None:
     )
     url = lb_url(cloud, "fixed")
     assert wait_for("the fixed response", lambda: http_get(url) == (200, body))
+
+
+def test_deregistering_from_a_deleted_target_group_is_quiet(
+    cloud: Cloud, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When terraform destroy deletes the target group before the task stops, does the task
+    still stop without an error logged (nothing left to deregister from)?"""
+    stack = _stack(cloud, "gone")
+    service(cloud, stack, _td(cloud, stack, "gone"), count=1, name="gone")
+    (task,) = _steady(cloud, "gone", 1)
+    elbv2 = cloud.client("elbv2")
+    elbv2.delete_listener(ListenerArn=stack.listener)
+    elbv2.delete_target_group(TargetGroupArn=stack.target_group)
+    caplog.clear()
+    cloud.client("ecs").update_service(cluster="gone", service="gone", desiredCount=0)
+    wait_for(
+        "the task to stop",
+        lambda: _task(cloud, "gone", task["id"])["lastStatus"] == "STOPPED",
+    )
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert errors == []

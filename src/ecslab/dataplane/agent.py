@@ -8,6 +8,7 @@ in-process (the same objects the API serves).
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from ecslab.dataplane.health import HealthChecker
 from ecslab.dataplane.network import Endpoints
 from ecslab.dataplane.runtime import Runtime
 from ecslab.dataplane.tasks import LocalTask, utcnow
+
+log = logging.getLogger("ecslab.dataplane.agent")
 
 #: AWS's default deregistration delay, when a target group does not say.
 DEFAULT_DEREGISTRATION_DELAY = 300.0
@@ -129,7 +132,11 @@ class FargateAgent:
         delay = 0.0
         service = self._service(task)
         for arn, ip, port in task.registered:
-            elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": port}])
+            try:
+                elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": port}])
+            except elbv2.exceptions.TargetGroupNotFoundException:
+                log.debug("target group %s is gone: nothing to deregister %s from", arn, ip)
+                continue  # deleted first (terraform destroy): nothing left to drain, as on AWS
             delay = max(delay, self.deregistration_delay(task.record.region_name, arn))
             if service is not None:
                 event(service, f"deregistered 1 targets in (target-group {arn})")
