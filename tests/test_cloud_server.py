@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -193,3 +196,33 @@ def test_stop_stops_services_in_reverse_while_moto_answers(calls: list[str]) -> 
     assert own[2:] == ["stop y (server answers: True)", "stop x (server answers: True)"]
     with pytest.raises(OSError):
         _get(port, "/_ecslab/status")
+
+
+def test_stop_answers_the_request_in_flight_before_closing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Is a request still being served when the host stops answered, its worker thread
+    ended, and nothing logged (no "Bad file descriptor" from a closed wake-up pipe)?"""
+    host = Host(port=free_port(), region="ap-northeast-1")
+    entered = threading.Event()
+
+    def slow(_request: AdminRequest) -> Any:
+        """Answers only once the server loop has ended, as a request caught by a stop."""
+        entered.set()
+        deadline = time.monotonic() + 10
+        while host._thread is not None and host._thread.is_alive():
+            assert time.monotonic() < deadline, "the server loop never ended"
+            time.sleep(0.01)
+        return {"answered": True}
+
+    host.register_admin_route("/_ecslab/slow", slow)
+    host.start()
+    answers: list[tuple[int, Any]] = []
+    client = threading.Thread(target=lambda: answers.append(_get(host.port, "/_ecslab/slow")))
+    client.start()
+    assert entered.wait(10)
+    host.stop()
+    client.join(10)
+    assert answers == [(200, {"answered": True})]
+    assert host._server.task_dispatcher.threads == set()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

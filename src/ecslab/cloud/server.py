@@ -226,7 +226,18 @@ class Host:
             self._server.pull_trigger()
             if self._thread is not None:
                 self._thread.join(timeout=10)
-            self._server.close()
+            self._close_server()
+
+    def _close_server(self) -> None:
+        """Let the worker threads answer the requests in flight, then close every socket.
+
+        Order matters: a worker pulls the trigger when it finishes a request, and pulling
+        a closed trigger raised "Bad file descriptor" (or wrote into a reused fd).
+        """
+        from waitress import wasyncore
+
+        self._server.task_dispatcher.shutdown(timeout=5)
+        wasyncore.close_all(self._server._map)  # listener, trigger, keep-alive channels
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
