@@ -138,3 +138,16 @@ def test_console_script_runs(stopped_home: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "export AWS_ENDPOINT_URL=" in out.stdout
+
+
+def test_up_warns_about_dataplane_problems(
+    stopped_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `up` print each data-plane problem as a warning on stderr, with its fix?"""
+    from ecslab.cloud import daemon
+
+    problem = "nginx is not installed (/usr/sbin/nginx is missing): sudo apt-get install nginx"
+    running = daemon.Status(True, "http://127.0.0.1:1", pid=1, problems=[problem])
+    monkeypatch.setattr(daemon, "up", lambda: running)
+    assert cli.main(["up"]) == 0
+    assert capsys.readouterr().err == f"ecslab: warning: {problem}\n"

@@ -154,3 +154,26 @@ def test_status_finds_the_port_it_was_started_on(
     monkeypatch.setenv("ECSLAB_PORT", str(free_port()))
     status = daemon.status()
     assert status.running and status.endpoint == started.endpoint
+
+
+def test_dataplane_problems_are_read_from_the_cloud(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nginx missing, does `up`'s reading of the data plane say so, with the fix?"""
+    from dataplane_support import local_cloud
+
+    from ecslab.dataplane import runtime
+
+    monkeypatch.setattr(runtime, "NGINX", str(tmp_path / "no-nginx"))
+    with local_cloud(tmp_path / "home") as cloud:
+        problems = daemon.dataplane_problems(cloud.host.port)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"nginx is not installed ({tmp_path / 'no-nginx'} is missing)")
+    assert "sudo apt-get install nginx" in problems[0]
+
+
+def test_up_carries_the_dataplane_problems(own_cloud: Path) -> None:
+    """Does `up` return the data plane's problems (none where nginx is installed)?"""
+    from ecslab.dataplane import runtime
+
+    assert daemon.up().problems == runtime.problems()

@@ -49,6 +49,8 @@ def cmd_up(_args: argparse.Namespace) -> int:
     status = daemon.up()
     print(f"local cloud running at {status.endpoint} (pid {status.pid})")
     print('use it from a shell with: eval "$(ecslab env)"')
+    for problem in status.problems:  # each names its fix (e.g. sudo apt-get install nginx)
+        print(f"ecslab: warning: {problem}", file=sys.stderr)
     return 0
 
 

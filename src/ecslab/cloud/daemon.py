@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ class Status:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     services: list[str] = field(default_factory=list)
     log: Path | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def endpoint(port: int | None = None) -> str:
@@ -56,9 +57,17 @@ def endpoint(port: int | None = None) -> str:
 
 
 def up() -> Status:
-    """Start the local cloud in the background unless it runs; return once it answers."""
+    """Start the local cloud in the background unless it runs; return once it answers,
+    with what its data plane says is wrong here (e.g. no nginx), for the learner to see."""
     with _exclusive():
-        return _up()
+        started = _up()
+    return replace(started, problems=dataplane_problems(_port()))
+
+
+def dataplane_problems(port: int) -> list[str]:
+    """GET /_ecslab/dataplane's problems: what keeps tasks from running on this machine."""
+    data = _admin_get(port, "dataplane") or {}
+    return [str(problem) for problem in data.get("problems", [])]
 
 
 def _up() -> Status:
