@@ -38,6 +38,7 @@ _PATCHED = "_ecslab_patched"
 def apply(region: str | None = None) -> None:
     """Apply every patch (idempotent); `region` is the one the local cloud serves."""
     keep_create_service_parameters()
+    resolve_update_service_task_definition()
     if region:
         load_instance_offerings_lazily(region)
 
@@ -66,6 +67,34 @@ def keep_create_service_parameters() -> None:
 
     setattr(create_service, _PATCHED, True)
     EC2ContainerServiceResponse.create_service = create_service  # type: ignore[method-assign]
+
+
+def resolve_update_service_task_definition() -> None:
+    """Make UpdateService keep the task definition's full ARN, as AWS does.
+
+    moto 5.2.5 stores `taskDefinition` as sent, so `--task-definition example` makes the
+    response (and every later DescribeServices) show `example` where AWS shows
+    `arn:aws:ecs:<region>:<account>:task-definition/example:<latest revision>`. (For
+    Fargate services the data plane resolves it too, with their deployments; this covers
+    every service.)
+    """
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    original = EC2ContainerServiceResponse.update_service
+    if getattr(original, _PATCHED, False):
+        return
+
+    def update_service(self: EC2ContainerServiceResponse) -> Any:
+        result = original(self)
+        service = result.result["service"]  # type: ignore[index]
+        if self._get_param("taskDefinition"):
+            service.task_definition = self.ecs_backend.describe_task_definition(
+                service.task_definition
+            ).arn
+        return result
+
+    setattr(update_service, _PATCHED, True)
+    EC2ContainerServiceResponse.update_service = update_service  # type: ignore[method-assign]
 
 
 class _LazyOfferings(dict[str, Any]):

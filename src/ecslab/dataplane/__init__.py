@@ -123,6 +123,32 @@ class DataPlane:
         assert self.scheduler
         return self.scheduler.tasks.get(task_ref.split("/")[-1])
 
+    def watch(self, backend: Any, service: Any) -> None:
+        """UpdateService is about to change `service`: have the scheduler know its current
+        deployment first (a service created a moment ago may not have been ticked yet)."""
+        if self.scheduler is None or service.launch_type != "FARGATE":
+            return
+        with self.lock:
+            try:
+                self.scheduler._state(backend, service)
+            except Exception:
+                log.exception("service %s: scheduler could not read it", service.name)
+
+    def follow(self, backend: Any, service: Any) -> None:
+        """UpdateService changed `service`: start its new deployment and publish deployments
+        and counts now, as the next tick would, so that UpdateService's response shows them.
+        These are the scheduler's own tick steps (ecslab.dataplane.controller), run early."""
+        if self.scheduler is None or service.launch_type != "FARGATE":
+            return
+        with self.lock:
+            try:
+                if service.status == "ACTIVE":
+                    state = self.scheduler._state(backend, service)
+                    self.scheduler._follow_updates(backend, service, state)
+                self.scheduler._count(service)
+            except Exception:  # the next tick tries again; the update itself stands
+                log.exception("service %s: scheduler could not follow the update", service.name)
+
     def about(self, _request: Any) -> dict[str, Any]:
         """GET /_ecslab/dataplane: runtime, time scale, and what is wrong, if anything."""
         assert self.agent

@@ -5,6 +5,10 @@
 - StopTask: the task stops through its lifecycle (UserInitiated), not at once.
 - ListTasks: filters by serviceName, and by desiredStatus RUNNING when none is given,
   as AWS does (moto ignores the first and lists stopped tasks by default).
+- UpdateService: the scheduler follows the update before the response is built, so the
+  response shows what AWS's does: the new PRIMARY deployment first (IN_PROGRESS), the
+  previous one after it (ACTIVE), the resolved task definition ARN and the real counts
+  (moto rewrites the old deployment's id in place and counts desiredCount as running).
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ class Adopter(Protocol):
     def adopt(self, backend: Any, task: Any) -> LocalTask: ...
 
     def find(self, task_ref: str) -> LocalTask | None: ...
+
+    def watch(self, backend: Any, service: Any) -> None: ...
+
+    def follow(self, backend: Any, service: Any) -> None: ...
 
 
 def _replace(cls: Any, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
@@ -93,7 +101,21 @@ def install(plane: Adopter) -> None:
 
         return wrapper
 
-    _replace(Backend, "update_service", serialized)
+    def update_service(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, service_properties: dict[str, Any]) -> Any:
+            with plane.lock:  # never between the scheduler reading and writing a service
+                cluster = str(service_properties.get("cluster") or "default").split("/")[-1]
+                name = str(service_properties.get("service") or "").split("/")[-1]
+                before = self.services.get(f"{cluster}:{name}")
+                if before is not None:
+                    plane.watch(self, before)  # the deployment the update replaces
+                service = original(self, service_properties)
+                plane.follow(self, service)
+                return service
+
+        return wrapper
+
+    _replace(Backend, "update_service", update_service)
     _replace(Backend, "delete_service", serialized)
     _replace(Backend, "run_task", run_task)
     _replace(Backend, "stop_task", stop_task)
