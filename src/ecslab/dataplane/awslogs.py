@@ -4,7 +4,10 @@ Like the driver on Fargate, it talks to CloudWatch Logs through the public API
 (CreateLogStream, PutLogEvents against the local endpoint), names streams
 `prefix/container-name/task-id`, stamps each event when the line was written, and fails
 the task with AWS's ResourceInitializationError when the group does not exist (unless
-`awslogs-create-group` is "true").
+`awslogs-create-group` is "true"). When the group or stream vanishes under a running
+task (the log group destroyed first), the puts fail and the lines are lost while the
+task keeps running, as on AWS; the driver says so once per stream, not once per batch,
+and a stream closed with its task (`close_stream`) takes no more lines.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class AwsLogs:
         self._region = default_region
         self._lock = threading.Lock()
         self._pending: dict[LogStream, list[dict[str, Any]]] = defaultdict(list)
+        self._closed: set[LogStream] = set()
+        self._lost: set[LogStream] = set()  # streams whose puts failed (said once)
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="awslogs", daemon=True)
@@ -89,6 +94,8 @@ class AwsLogs:
         """Queue one line, stamped now (the moment the container wrote it)."""
         event = {"timestamp": int(time.time() * 1000), "message": line}
         with self._lock:
+            if target in self._closed:
+                return
             self._pending[target].append(event)
         self._wake.set()
 
@@ -99,13 +106,33 @@ class AwsLogs:
         for target, events in batches.items():
             self._put(target, events)
 
+    def close_stream(self, target: LogStream) -> None:
+        """The task stopped: send its last lines, then take no more for this stream."""
+        with self._lock:
+            events = self._pending.pop(target, [])
+            self._closed.add(target)
+        if events:
+            self._put(target, events)
+        with self._lock:
+            self._lost.discard(target)
+
     def _put(self, target: LogStream, events: list[dict[str, Any]]) -> None:
+        """PutLogEvents; a failure drops the batch and is said once per stream."""
         try:
             self._clients(target.region).put_log_events(
                 logGroupName=target.group, logStreamName=target.stream, logEvents=events
             )
         except ClientError as e:
-            log.warning("PutLogEvents to %s/%s failed: %s", target.group, target.stream, e)
+            with self._lock:
+                said = target in self._lost
+                self._lost.add(target)
+            if not said:
+                log.warning(
+                    "PutLogEvents to %s/%s failed, its lines are dropped: %s",
+                    target.group,
+                    target.stream,
+                    e,
+                )
 
     def _run(self) -> None:
         while not self._stopping.is_set():

@@ -192,6 +192,8 @@ class LocalTask:
                 code = container.child.stop(timeout=max(agent.clock.real(30), 5))
                 if getattr(container.record, "exitCode", None) is None:
                     container.record.exitCode = max(code, 0) if code >= 0 else 137
+            if container.stream is not None:
+                agent.logs.close_stream(container.stream)
         self._set_containers("STOPPED")
         shutil.rmtree(agent.home / "tasks" / self.id, ignore_errors=True)
         agent.endpoints.remove(self.ip)
