@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from dataplane_support import http_get, wait_for
 
-from ecslab.dataplane import nginxconf
+from ecslab.dataplane import nginxconf, process
 from ecslab.dataplane.process import Child, free_port, reap_stale, wait_for_port
 from ecslab.dataplane.runtime import (
     ENTRYPOINT_LINES,
@@ -146,6 +147,24 @@ def test_tasks_die_with_a_crashed_local_cloud(tmp_path: Path) -> None:
         if parent.stdout is not None:
             parent.stdout.close()
     wait_for("nginx to exit", lambda: not _nginx_pids(tmp_path), timeout=10)
+
+
+def test_supervisor_stops_its_child_when_the_lifeline_closes() -> None:
+    """When the supervisor's stdin (the local cloud's lifeline) reaches end-of-file, does it
+    stop its child and exit with the child's status (143, TERM)?"""
+    supervisor = subprocess.Popen(
+        ["/bin/sh", "-c", process._SUPERVISOR, "ecslab-supervisor", "sleep", "30"],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        assert supervisor.stdin is not None
+        supervisor.stdin.close()  # what the kernel does when the local cloud dies
+        assert supervisor.wait(timeout=10) == 128 + signal.SIGTERM
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(supervisor.pid, signal.SIGKILL)
+        supervisor.wait()
 
 
 def test_stale_process_groups_are_reaped(tmp_path: Path) -> None:

@@ -1,19 +1,17 @@
 """Child processes of the local cloud that cannot outlive it.
 
 Every task and listener process is started here, in its own process group, behind a
-tiny `sh` supervisor: the kernel sends the supervisor SIGTERM when the local cloud dies
-(`PR_SET_PDEATHSIG`), and the supervisor then stops its child (nginx stops its own
-workers). The group id is written under ECSLAB_HOME so the next start can reap what a
-hard crash left behind (`reap_stale`).
-
-PR_SET_PDEATHSIG fires when the *thread* that forked exits, so the data plane spawns
-only from its long-lived controller thread.
+tiny `sh` supervisor. The supervisor's stdin is the read end of a pipe whose only write
+end this process holds (the *lifeline*): when the local cloud dies, however it dies, the
+kernel closes that end, the supervisor reads end-of-file and stops its child (nginx
+stops its own workers). No code runs between fork and exec (`preexec_fn` can deadlock
+in a threaded process), and any thread may start a child. The group id is written under
+ECSLAB_HOME so the next start can reap what a hard crash left behind (`reap_stale`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -23,25 +21,39 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-_PR_SET_PDEATHSIG = 1
-
-#: Runs "$@" in the background and forwards TERM/INT/HUP to it; exits with its status.
+#: Runs "$@" in the background, forwards TERM/INT/HUP to it, and TERMs it when stdin (the
+#: lifeline) reaches end-of-file; exits with its status. `read` is a builtin: the watcher
+#: is one subshell, which the supervisor ends once the child has exited.
 _SUPERVISOR = (
+    "exec 3<&0 </dev/null\n"
     "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP\n"
-    '"$@" &\n'
+    '"$@" 3<&- &\n'
     "child=$!\n"
+    '{ while read -r _ <&3; do :; done; kill -TERM "$child" 2>/dev/null; } &\n'
+    "watcher=$!\n"
+    "exec 3<&-\n"
     'wait "$child"; status=$?\n'
     'while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done\n'
+    'kill "$watcher" 2>/dev/null\n'
     "exit $status\n"
 )
 
+_lifeline: tuple[int, int] | None = None
+_lifeline_lock = threading.Lock()
+
+
+def lifeline() -> int:
+    """The read end of this process's lifeline pipe (made once; both ends close-on-exec,
+    so no child holds the write end and end-of-file means this process is gone)."""
+    global _lifeline
+    with _lifeline_lock:
+        if _lifeline is None:
+            _lifeline = os.pipe()
+        return _lifeline[0]
+
+
 LineSink = Callable[[str, str], None]
 """Receives (stream name, line) for each line a child writes: "stdout" or "stderr"."""
-
-
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
 def free_port() -> int:
@@ -61,11 +73,10 @@ class Child:
         self.popen = subprocess.Popen(
             ["/bin/sh", "-c", _SUPERVISOR, "ecslab-supervisor", *argv],
             cwd=workdir,
-            stdin=subprocess.DEVNULL,
+            stdin=lifeline(),
             stdout=out,
             stderr=out,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
         )
         (workdir / "pgid").write_text(f"{self.popen.pid}\n")
         self._readers = [self._pump(name, sink) for name in ("stdout", "stderr") if sink]
