@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ecslab import overrides, sections, terraform, workspace
+from ecslab import overrides, pids, sections, terraform, workspace
 from ecslab.errors import EcslabError
 from ecslab.tfevents import ChangeSummary
 
@@ -59,7 +59,7 @@ def status(ws: Path) -> PrepareStatus:
         return PrepareStatus("none")
     data: dict[str, Any] = json.loads(path.read_text())
     current = PrepareStatus(**data)
-    if current.state == "running" and not _alive(current.pid):
+    if current.state == "running" and not pids.alive(current.pid):
         return PrepareStatus("failed", current.section, current.pid, "the process died")
     return current
 
@@ -69,22 +69,6 @@ def _record(ws: Path, current: PrepareStatus) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(current)))
     tmp.replace(path)
-
-
-def _alive(pid: int) -> bool:
-    """Whether the process runs (a finished child of ours is reaped, not counted)."""
-    try:
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    except ChildProcessError:
-        pass  # not our child: ask the kernel below
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def satisfied(ws: Path, stem: str) -> bool:
@@ -215,7 +199,7 @@ def stop(ws: Path) -> bool:
     except ProcessLookupError:
         return False
     deadline = time.monotonic() + 60
-    while _alive(current.pid) and time.monotonic() < deadline:
+    while pids.alive(current.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     return True
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ecslab import settings
+from ecslab import pids, settings
 from ecslab.cloud import dataplane_dir, log_file, pid_file, state_file
 from ecslab.errors import LocalCloudError
 
@@ -185,7 +185,7 @@ def _spawn(port: int) -> int:
 def _wait_ready(pid: int, port: int, deadline: float) -> Status:
     """Poll the admin API until the new process says it is ready, or fail with its log."""
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not pids.alive(pid):
             pid_file().unlink(missing_ok=True)
             raise LocalCloudError(
                 f"the local cloud exited while starting; its log ends with:\n{log_tail()}",
@@ -242,7 +242,7 @@ def _our_pid() -> int | None:
     except (OSError, ValueError):
         pid_file().unlink(missing_ok=True)
         return None
-    if _alive(pid) and _is_server(pid):
+    if pids.alive(pid) and _is_server(pid):
         return pid
     pid_file().unlink(missing_ok=True)
     return None
@@ -259,52 +259,16 @@ def _is_server(pid: int) -> bool:
     return SERVER_MODULE.encode() in cmdline
 
 
-def _alive(pid: int) -> bool:
-    """Whether pid is a live process; an exited one not yet reaped (a zombie) is not."""
-    if _reap(pid):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    if _zombie(pid):
-        _reap(pid)
-        return False
-    return True
-
-
-def _reap(pid: int) -> bool:
-    """Collect pid's exit status if it is our exited child (tests start it as one)."""
-    with contextlib.suppress(ChildProcessError):
-        return os.waitpid(pid, os.WNOHANG)[0] == pid
-    return False
-
-
-def _zombie(pid: int) -> bool:
-    """Whether pid has fully exited but is not reaped yet (Linux: /proc).
-
-    The main thread of an exiting process shows as a zombie while its other threads
-    still run (and still hold the port): only a zombie with no thread left is gone.
-    """
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return False
-    return fields[0] == "Z" and int(fields[17]) <= 1
-
-
 def _terminate(pid: int) -> None:
     """SIGTERM, wait up to STOP_TIMEOUT, then SIGKILL."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not pids.alive(pid):
             return
         time.sleep(0.05)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    while _alive(pid):
+    while pids.alive(pid):
         time.sleep(0.05)
