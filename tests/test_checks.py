@@ -99,3 +99,35 @@ def test_check_cli_exit_code(applied_chapter: Any, capsys: pytest.CaptureFixture
     assert cli.main(["check", "nginx", "logs"]) == 0
     out = capsys.readouterr().out
     assert out.count("✓") == 2
+
+
+def test_lab_names_carry_the_prefix_only_in_aws_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does ECSLAB_NAME_PREFIX change the names the checks look for in AWS mode alone?"""
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+    monkeypatch.setenv("ECSLAB_TARGET", "local")
+    assert checks.lab_name(checks.LOG_GROUP) == "/ecs/example"
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    assert checks.lab_name(checks.CLUSTER) == "ana-example"
+    assert checks.lab_name(checks.LOG_GROUP) == "/ecs/ana-example"
+
+
+def test_aws_mode_checks_look_for_the_prefixed_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In AWS mode with a prefix, do the checks find ana-example and name ana-... when missing?
+
+    Against moto in-process: no test ever calls real AWS.
+    """
+    import boto3
+    from moto import mock_aws
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake")
+    monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+    with mock_aws():
+        boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="ana-example")
+        assert checks.cluster_active().passed
+        role = checks.execution_role()
+        assert not role.passed and "ana-ecs-task-execution" in role.summary

@@ -28,6 +28,14 @@ from ecslab.errors import CheckFailed, EcslabError
 CLUSTER = SERVICE = FAMILY = "example"
 LOG_GROUP = "/ecs/example"
 ROLE = "ecs-task-execution"
+
+
+def lab_name(book_name: str) -> str:
+    """The name a resource of the book has in this lab: with the learner's prefix in AWS
+    mode (ECSLAB_NAME_PREFIX, applied by the generated override), the book's otherwise."""
+    return overrides.prefixed(book_name) if settings.target() == "aws" else book_name
+
+
 WELCOME = "Welcome to nginx!"
 
 
@@ -116,8 +124,9 @@ def environment() -> Result:
 # --- 9.3 --------------------------------------------------------------------------------
 
 
-def cluster_active(name: str = CLUSTER) -> Result:
+def cluster_active(name: str | None = None) -> Result:
     """The ECS cluster of listing 9.1 exists and is ACTIVE."""
+    name = name or lab_name(CLUSTER)
     found = _call("describe clusters", aws.client("ecs").describe_clusters, clusters=[name])
     clusters = [c for c in found.get("clusters", []) if c.get("status") == "ACTIVE"]
     if not clusters:
@@ -139,8 +148,9 @@ def expected_size(name: str = "task_definition.tf") -> tuple[int, int]:
     return (int(cpu.group(1)) if cpu else 256, int(memory.group(1)) if memory else 512)
 
 
-def latest_task_definition(family: str = FAMILY) -> dict[str, Any] | None:
+def latest_task_definition(family: str | None = None) -> dict[str, Any] | None:
     """The latest ACTIVE revision of the family, or None."""
+    family = family or lab_name(FAMILY)
     ecs = aws.client("ecs")
     arns = _call(
         "list task definitions",
@@ -173,7 +183,7 @@ def task_definition(
         return Result(
             "task-definition",
             False,
-            f"No task definition of family {FAMILY!r}",
+            f"No task definition of family {lab_name(FAMILY)!r}",
             hint="Write task_definition.tf (listing 9.2), then plan and apply.",
         )
     name = f"{td['family']}:{td['revision']}"
@@ -206,8 +216,8 @@ def _task_definition_problems(
         problems.append("network_mode must be awsvpc for Fargate")
     if "FARGATE" not in td.get("requiresCompatibilities", []):
         problems.append('requires_compatibilities must contain "FARGATE"')
-    if execution_role and _role_name(td.get("executionRoleArn")) != ROLE:
-        problems.append(f"execution_role_arn is not the role {ROLE!r} (listing 9.9)")
+    if execution_role and _role_name(td.get("executionRoleArn")) != lab_name(ROLE):
+        problems.append(f"execution_role_arn is not the role {lab_name(ROLE)!r} (listing 9.9)")
     return problems
 
 
@@ -219,8 +229,8 @@ def _describe_service() -> dict[str, Any] | None:
     found = _call(
         "describe the service",
         aws.client("ecs").describe_services,
-        cluster=CLUSTER,
-        services=[SERVICE],
+        cluster=lab_name(CLUSTER),
+        services=[lab_name(SERVICE)],
     )
     services = [s for s in found.get("services", []) if s.get("status") == "ACTIVE"]
     return services[0] if services else None
@@ -250,7 +260,7 @@ def service_steady(count: int = 2, wait: float = 120.0) -> Result:
         return Result(
             "service",
             False,
-            f"No ACTIVE service {SERVICE!r} in cluster {CLUSTER!r}",
+            f"No ACTIVE service {lab_name(SERVICE)!r} in cluster {lab_name(CLUSTER)!r}",
             hint="Write service.tf (listing 9.4), then plan and apply.",
         )
     details = [
@@ -261,14 +271,14 @@ def service_steady(count: int = 2, wait: float = 120.0) -> Result:
         return Result(
             "service",
             False,
-            f"Service {SERVICE!r} is not steady with {count} tasks",
+            f"Service {lab_name(SERVICE)!r} is not steady with {count} tasks",
             details,
             hint=_service_hint(svc),
         )
     return Result(
         "service",
         True,
-        f"Service {SERVICE!r} is steady: {count} tasks running, all healthy",
+        f"Service {lab_name(SERVICE)!r} is steady: {count} tasks running, all healthy",
         details,
     )
 
@@ -287,12 +297,12 @@ def _service_hint(svc: dict[str, Any]) -> str:
 def stopped_reason() -> str:
     """The stoppedReason of the service's most recently stopped task, if any."""
     ecs = aws.client("ecs")
-    arns = ecs.list_tasks(cluster=CLUSTER, serviceName=SERVICE, desiredStatus="STOPPED").get(
-        "taskArns", []
-    )
+    arns = ecs.list_tasks(
+        cluster=lab_name(CLUSTER), serviceName=lab_name(SERVICE), desiredStatus="STOPPED"
+    ).get("taskArns", [])
     if not arns:
         return ""
-    found = ecs.describe_tasks(cluster=CLUSTER, tasks=arns[:10]).get("tasks", [])
+    found = ecs.describe_tasks(cluster=lab_name(CLUSTER), tasks=arns[:10]).get("tasks", [])
     reasons = [t.get("stoppedReason", "") for t in found if t.get("stoppedReason")]
     return reasons[-1] if reasons else ""
 
@@ -303,7 +313,7 @@ def stopped_reason() -> str:
 def lb_url() -> str:
     """The load balancer's URL: the local listener of port 80, or the ALB's DNS name."""
     if settings.target() == "aws":  # the lab's ALB (with the learner's prefix), no other
-        name = overrides.prefixed("example")
+        name = lab_name("example")
         found = aws.client("elbv2").describe_load_balancers().get("LoadBalancers", [])
         lbs = [lb for lb in found if lb["LoadBalancerName"] == name]
         if not lbs:
@@ -382,8 +392,9 @@ def _page(url: str, body: str) -> str:
 # --- 9.4 --------------------------------------------------------------------------------
 
 
-def log_group(name: str = LOG_GROUP, retention: int = 180) -> Result:
+def log_group(name: str | None = None, retention: int = 180) -> Result:
     """The log group of listing 9.5 exists with its retention."""
+    name = name or lab_name(LOG_GROUP)
     found = _call(
         "describe log groups", aws.client("logs").describe_log_groups, logGroupNamePrefix=name
     ).get("logGroups", [])
@@ -406,8 +417,9 @@ def log_group(name: str = LOG_GROUP, retention: int = 180) -> Result:
     return Result("log-group", True, f"Log group {name!r} exists, retention {days} days")
 
 
-def execution_role(name: str = ROLE) -> Result:
+def execution_role(name: str | None = None) -> Result:
     """The role of listing 9.8: assumable by ECS tasks, allowed to write logs."""
+    name = name or lab_name(ROLE)
     iam = aws.client("iam")
     try:
         role = iam.get_role(RoleName=name)["Role"]
@@ -537,13 +549,15 @@ def _logs_once() -> Result:
     try:
         streams = {
             s["logStreamName"]
-            for s in logs.describe_log_streams(logGroupName=LOG_GROUP).get("logStreams", [])
+            for s in logs.describe_log_streams(logGroupName=lab_name(LOG_GROUP)).get(
+                "logStreams", []
+            )
         }
     except ClientError:
         return Result(
             "logs",
             False,
-            f"No log group {LOG_GROUP!r}",
+            f"No log group {lab_name(LOG_GROUP)!r}",
             hint="Write logs.tf (listing 9.5), then plan and apply (not yet done?).",
         )
     wanted = {f"nginx/example/{t.task_id}" for t in tasks}
@@ -560,13 +574,14 @@ def _logs_once() -> Result:
     return Result(
         "logs",
         True,
-        f"Logs arrive: every running task writes to nginx/example/<task-id> in {LOG_GROUP}",
+        "Logs arrive: every running task writes to nginx/example/<task-id> in "
+        + lab_name(LOG_GROUP),
         details,
     )
 
 
 def _has_events(logs: Any, stream: str) -> bool:
-    found = logs.get_log_events(logGroupName=LOG_GROUP, logStreamName=stream, limit=1)
+    found = logs.get_log_events(logGroupName=lab_name(LOG_GROUP), logStreamName=stream, limit=1)
     return bool(found.get("events"))
 
 
@@ -620,9 +635,9 @@ def leftovers() -> list[str]:
         if n["State"] not in ("deleted", "deleting")
     ]
     if "No log group" not in log_group().summary:
-        left.append(f"log group {LOG_GROUP}")
-    if execution_role().summary != f"No IAM role {ROLE!r}":
-        left.append(f"IAM role {ROLE}")
+        left.append(f"log group {lab_name(LOG_GROUP)}")
+    if execution_role().summary != f"No IAM role {lab_name(ROLE)!r}":
+        left.append(f"IAM role {lab_name(ROLE)}")
     return left
 
 

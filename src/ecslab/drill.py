@@ -76,7 +76,7 @@ def run(timeout: float = 120.0) -> DrillReport:
     prober = _Prober(checks.lb_url())
     prober.start()
     start = time.monotonic()
-    aws.client("ecs").stop_task(cluster=checks.CLUSTER, task=victim, reason=REASON)
+    aws.client("ecs").stop_task(cluster=checks.lab_name(checks.CLUSTER), task=victim, reason=REASON)
     steady = checks.service_steady(count=len(before), wait=timeout)
     seconds = time.monotonic() - start
     prober.stop.set()
