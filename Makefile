@@ -44,16 +44,16 @@ lint: $(STAMP) ## Ruff (lint + format check), mypy, terraform fmt
 
 .PHONY: labs
 labs: $(STAMP) ## Regenerate labs/ from solutions/
-	$(BIN)/python -m ecslab.release
+	$(BIN)/python -m ecslab.authoring.release
 
 .PHONY: solutions
 solutions: $(STAMP) ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
-	$(BIN)/python -m ecslab.notebook_run
-	$(BIN)/python -m ecslab.release
+	$(BIN)/python -m ecslab.authoring.run
+	$(BIN)/python -m ecslab.authoring.release
 
 .PHONY: test
 test: $(STAMP) system-deps terraform lint ## Set up and run every test (unit, integration, notebooks, browser)
-	$(BIN)/python -m ecslab.release --verify-only
+	$(BIN)/python -m ecslab.authoring.release --verify-only
 	$(BIN)/pytest
 
 .PHONY: bench

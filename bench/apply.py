@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from ecslab.settings import PROJECT_ROOT
-from ecslab.terraform import Terraform
-from ecslab.tfevents import ApplyComplete, Event
+from ecslab.tf.events import ApplyComplete, Event
+from ecslab.tf.runner import Terraform
 
 #: Fixed sleeps of the AWS provider on the critical path of the chapter's apply (see above).
 FLOOR_SECONDS = 80.0

@@ -99,7 +99,7 @@ def _admin(endpoint: str, path: str) -> Any:
 def _first_page_terraform(endpoint: str) -> float:
     from fixtures_stack import copy_terraform
 
-    from ecslab.terraform import Terraform
+    from ecslab.tf.runner import Terraform
 
     workdir = copy_terraform(Path(tempfile.mkdtemp(prefix="bench-tf-")))
     terraform = Terraform(workdir, "local")
@@ -130,9 +130,9 @@ def _wait_first_page(endpoint: str, applied: float) -> float:
 
 def log_latencies(endpoint: str, url: str, samples: int) -> list[float]:
     """Seconds from an access line written to the line visible in FilterLogEvents."""
-    from ecslab import aws
+    from ecslab.account import clients
 
-    logs = aws.client("logs", "local")
+    logs = clients.client("logs", "local")
     latencies = []
     for i in range(samples):
         marker = f"latency-probe-{i}-{time.time_ns()}"
@@ -190,7 +190,7 @@ def main() -> int:
     from fixtures_cloud import free_port
 
     from ecslab.cloud import daemon
-    from ecslab.environment import local_env
+    from ecslab.tf.environment import local_env
 
     home = Path(tempfile.mkdtemp(prefix="bench-ecslab-"))
     os.environ.update(

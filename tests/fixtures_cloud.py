@@ -30,9 +30,9 @@ class LocalCloud:
 
     def client(self, service: str) -> Any:
         """A boto3 client of this local cloud."""
-        from ecslab import aws
+        from ecslab.account import clients
 
-        return aws.client(service, target="local")
+        return clients.client(service, target="local")
 
 
 def free_port() -> int:
@@ -46,7 +46,7 @@ def free_port() -> int:
 def local_cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     """Start a local cloud for the session, with its environment in os.environ."""
     from ecslab.cloud import daemon
-    from ecslab.environment import local_env
+    from ecslab.tf.environment import local_env
 
     home = tmp_path_factory.mktemp("ecslab-home")
     port = free_port()

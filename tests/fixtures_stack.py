@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from ecslab.settings import PROJECT_ROOT
-from ecslab.terraform import PlanSummary, Terraform
-from ecslab.tfevents import ChangeSummary
+from ecslab.tf.events import ChangeSummary
+from ecslab.tf.runner import PlanSummary, Terraform
 
 #: The stack tests mark themselves with this when they destroy it: they run last.
 DESTROYS_STACK = "destroys_stack"

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ecslab import providers, settings
+from ecslab import settings
+from ecslab.tf import providers
 
 ROOT = settings.PROJECT_ROOT
 BINDER = ROOT / "binder"
@@ -173,7 +174,7 @@ def test_install_terraform_refuses_a_tampered_release(tmp_path: Path) -> None:
 
 
 def test_pin_comes_from_the_package() -> None:
-    """Is postBuild's pin the one in ecslab.providers (one source of truth)?"""
+    """Is postBuild's pin the one in ecslab.tf.providers (one source of truth)?"""
     done = _bash("terraform_pin", PATH=f"{BIN}:{os.environ['PATH']}")
     version, sha, url = done.stdout.split()
     plat = providers.tf_platform()

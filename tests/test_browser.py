@@ -246,7 +246,7 @@ def index_of(stem: str, source: str) -> list[int]:
 def lab_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A local cloud of this module's own (its port, home and workspace), stopped after."""
     from ecslab.cloud import daemon
-    from ecslab.environment import local_env
+    from ecslab.tf.environment import local_env
 
     home = tmp_path_factory.mktemp("browser-cloud")
     with pytest.MonkeyPatch.context() as mp:

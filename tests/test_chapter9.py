@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fixtures_stack import AppliedChapter, copy_terraform
 
-from ecslab.terraform import Terraform, TerraformDiagnosticError
+from ecslab.tf.runner import Terraform, TerraformDiagnosticError
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fixtures_cloud import free_port
 
-from ecslab import aws
+from ecslab.account import clients
 from ecslab.cloud import daemon, dataplane_dir, pid_file
 from ecslab.errors import LocalCloudError
 
@@ -36,7 +36,7 @@ def test_up_answers_and_says_where(own_cloud: Path) -> None:
     assert status.running
     assert status.endpoint == f"http://127.0.0.1:{os.environ['ECSLAB_PORT']}"
     assert pid_file().read_text().strip() == str(status.pid)
-    assert aws.client("sts").get_caller_identity()["Account"] == "123456789012"
+    assert clients.client("sts").get_caller_identity()["Account"] == "123456789012"
 
 
 def test_up_twice_is_a_no_op(own_cloud: Path) -> None:
@@ -56,7 +56,7 @@ def test_status_when_not_running(own_cloud: Path) -> None:
 def test_status_counts_resources(own_cloud: Path) -> None:
     """Does `status` count a created VPC under ec2?"""
     daemon.up()
-    aws.client("ec2").create_vpc(CidrBlock="10.1.0.0/16")
+    clients.client("ec2").create_vpc(CidrBlock="10.1.0.0/16")
     assert daemon.status().counts["ec2"]["vpcs"] == 1
 
 
@@ -115,7 +115,7 @@ def test_down_when_not_running(own_cloud: Path) -> None:
 def test_reset_empties_the_cloud(own_cloud: Path) -> None:
     """After `reset`, is the VPC created before gone and the cloud running again?"""
     daemon.up()
-    aws.client("ec2").create_vpc(CidrBlock="10.2.0.0/16")
+    clients.client("ec2").create_vpc(CidrBlock="10.2.0.0/16")
     status = daemon.reset()
     assert status.running
     assert status.counts["ec2"]["vpcs"] == 0

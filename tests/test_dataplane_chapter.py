@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from dataplane_support import http_get, wait_for
 
-from ecslab import aws
-from ecslab.dataplane import client
+from ecslab.account import clients
+from ecslab.cloud import client
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ def test_health_check_lines_arrive_per_task_stream(applied_chapter: Any) -> None
     """Do health-check lines arrive in /ecs/example under nginx/example/<task-id> (9.4.3)?"""
     tasks = wait_for("2 tasks", lambda: len(t := _running()) == 2 and t, 30)
     ids = {t["id"] for t in tasks}
-    logs = aws.client("logs", "local")
+    logs = clients.client("logs", "local")
 
     def checked_streams() -> set[str] | None:
         events = logs.filter_log_events(logGroupName="/ecs/example")["events"]

@@ -20,7 +20,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from ecslab.notebook_run import notebook_cloud
+from ecslab.authoring.run import notebook_cloud
 from ecslab.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
@@ -50,7 +50,7 @@ def test_solutions_reproduce_their_stored_outputs(cloud_env: dict[str, str]) -> 
 
 
 def _first_exercise(nb: Any) -> int | None:
-    """Index of the first cell a learner must write (a TODO left by ecslab.release)."""
+    """Index of the first cell a learner must write (a TODO left by ecslab.authoring.release)."""
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and ("### TODO:" in cell.source or "lab.todo(" in cell.source):
             return index

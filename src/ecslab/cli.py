@@ -116,7 +116,7 @@ def _env_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_env(args: argparse.Namespace) -> int:
     """Print the shell lines that point Terraform and the AWS CLI at the target."""
-    from ecslab.environment import export_lines, removed_names, target_env
+    from ecslab.tf.environment import export_lines, removed_names, target_env
 
     env = target_env(args.target)
     sys.stdout.write(export_lines(env, unset=removed_names(args.target)))
@@ -125,7 +125,7 @@ def cmd_env(args: argparse.Namespace) -> int:
 
 def cmd_terraform_check(_args: argparse.Namespace) -> int:
     """Say which Terraform and provider source ecslab uses; install Terraform if missing."""
-    from ecslab import providers
+    from ecslab.tf import providers
 
     print(providers.describe())
     return 0
@@ -138,7 +138,7 @@ def _target_argument(parser: argparse.ArgumentParser) -> None:
 
 def cmd_preflight(args: argparse.Namespace) -> int:
     """Check the environment for the target; 1 (with what is missing) when not ready."""
-    from ecslab import preflight
+    from ecslab.account import preflight
 
     checks = preflight.run(args.target)
     print(preflight.report(checks, args.target))
@@ -154,7 +154,7 @@ def _cost_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_cost(args: argparse.Namespace) -> int:
     """Print the AWS cost estimate; with --confirm, record the learner's typed yes."""
-    from ecslab import cost
+    from ecslab.account import cost
 
     estimate = cost.estimate(args.cpu, args.memory)
     print(estimate.text())
@@ -166,7 +166,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 def cmd_leftovers(args: argparse.Namespace) -> int:
     """List what the lab tagged in AWS and still bills; 1 when something is left."""
-    from ecslab import leftovers
+    from ecslab.account import leftovers
 
     items = leftovers.find(args.target or "aws")
     print(leftovers.report(items))
@@ -181,7 +181,7 @@ def _ps_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_ps(args: argparse.Namespace) -> int:
     """List the local cloud's tasks: id, service, revision, status, health, IP, uptime."""
-    from ecslab.dataplane import client
+    from ecslab.cloud import client
 
     rows = client.tasks(include_stopped=args.all)
     print(json.dumps(rows, indent=2) if args.json else client.format_tasks(rows))
@@ -197,7 +197,7 @@ def _url_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_url(args: argparse.Namespace) -> int:
     """Print the local URL of a load balancer's listener (just the URL)."""
-    from ecslab.dataplane import client
+    from ecslab.cloud import client
 
     print(client.url(args.name))
     return 0
@@ -211,7 +211,7 @@ def _logs_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_logs(args: argparse.Namespace) -> int:
     """Print a CloudWatch Logs group of the local cloud, like `aws logs tail`."""
-    from ecslab.dataplane import client
+    from ecslab.cloud import client
 
     for line in client.log_lines(args.group, follow=args.follow):
         print(line, flush=True)

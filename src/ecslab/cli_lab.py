@@ -12,14 +12,14 @@ from ecslab import sections
 
 def configure_check(parser: argparse.ArgumentParser) -> None:
     """`ecslab check [NAME ...]`: which checks (default: the chapter's end state)."""
-    from ecslab.checks import CHECKS
+    from ecslab.notebook.checks import CHECKS
 
     parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(CHECKS))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the lab's checks; exit 1 if any fails (each failure says what to look at)."""
-    from ecslab import checks
+    from ecslab.notebook import checks
 
     results = checks.run(args.names or None)
     for result in results:
@@ -42,7 +42,7 @@ def configure_prepare(parser: argparse.ArgumentParser) -> None:
 
 def cmd_prepare(args: argparse.Namespace) -> int:
     """Fill the workspace for a section and apply its prerequisites (network and ALB)."""
-    from ecslab import lab
+    from ecslab.notebook import lab
 
     status = lab.prepare_workspace(args.section, background=args.background)
     print(status)

@@ -19,7 +19,7 @@ from ecslab.settings import PROJECT_ROOT
 
 #: The magic a notebook cell uses to write one file into the workspace.
 FILE_MAGIC = "%%workspace_file"
-#: Marker lines of a solution region (see ecslab.release); never part of the file.
+#: Marker lines of a solution region (see ecslab.authoring.release); never part of the file.
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 HINT = "### HINT:"
 TODO = "### TODO:"

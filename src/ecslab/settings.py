@@ -39,6 +39,15 @@ def port() -> int:
     return 20000 + os.getuid() % 20000 if os.environ.get("JUPYTERHUB_USER") else 4566
 
 
+def local_endpoint(port_number: int | None = None) -> str:
+    """The local cloud's AWS endpoint URL (loopback only), on `port_number` or port().
+
+    The one place that builds it: Terraform, the AWS CLI, boto3, the admin API and the
+    server itself all take it from here.
+    """
+    return f"http://127.0.0.1:{port_number or port()}"
+
+
 def region() -> str:
     """ECSLAB_REGION: the region used in local mode (default: ap-northeast-1, as the book)."""
     return os.environ.get("ECSLAB_REGION") or DEFAULT_REGION

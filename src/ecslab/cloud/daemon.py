@@ -16,8 +16,6 @@ import signal
 import socket
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,7 +51,7 @@ class Status:
 
 def endpoint(port: int | None = None) -> str:
     """The local cloud's AWS endpoint URL."""
-    return f"http://127.0.0.1:{port or settings.port()}"
+    return settings.local_endpoint(port)
 
 
 def up() -> Status:
@@ -225,12 +223,12 @@ def _port() -> int:
 
 
 def _admin_get(port: int, route: str) -> dict[str, Any] | None:
-    """GET /_ecslab/<route> as JSON, or None when nothing (of ours) answers."""
-    url = f"http://127.0.0.1:{port}/_ecslab/{route}"
+    """GET /_ecslab/<route> as a JSON object, or None when nothing (of ours) answers."""
+    from ecslab.cloud import client
+
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            data = json.loads(response.read())
-    except (OSError, ValueError):
+        data = client.admin(route, port=port)
+    except LocalCloudError:
         return None
     return data if isinstance(data, dict) else None
 

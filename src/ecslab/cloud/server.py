@@ -136,7 +136,7 @@ class Host:
     @property
     def endpoint(self) -> str:
         """The AWS endpoint URL clients use."""
-        return f"http://127.0.0.1:{self.port}"
+        return settings.local_endpoint(self.port)
 
     @property
     def account_id(self) -> str:
@@ -330,7 +330,7 @@ def warm(host: Host) -> None:
 def _isolate_environment(port: int) -> None:
     """Make this process deaf to the user's AWS settings: moto itself builds boto3 sessions
     (e.g. to list regions) and fails on an AWS_PROFILE it cannot find."""
-    from ecslab.environment import FAKE_CREDENTIALS, LOCAL_REMOVED, SERVICE_ENDPOINT_PREFIX
+    from ecslab.tf.environment import FAKE_CREDENTIALS, LOCAL_REMOVED, SERVICE_ENDPOINT_PREFIX
 
     for name in [*os.environ]:
         if name in LOCAL_REMOVED or name.startswith(SERVICE_ENDPOINT_PREFIX):

@@ -1,0 +1,1 @@
+"""The AWS account side: boto3 clients for the target, the cost, the preflight and the leftovers."""

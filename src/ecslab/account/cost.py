@@ -1,0 +1,148 @@
+"""What the chapter costs on real AWS, and the explicit "yes" asked before the first apply.
+
+Local mode is free and never asks. In AWS mode the chapter's stack bills by the hour from
+the moment it exists (two NAT gateways are most of it), so the learner sees the estimate
+and types a confirmation once; it is recorded under ECSLAB_HOME with the date and amount.
+Prices are on-demand, ap-northeast-1 (Tokyo), USD, dated below; Fargate's come from the
+one Fargate table, `ecslab.fargate`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from ecslab import fargate, settings
+from ecslab.errors import CostNotConfirmed
+
+#: Tokyo on-demand prices (USD), as of this date; Fargate's are in ecslab.fargate.
+PRICES_AS_OF = date(2026, 11, 1)
+NAT_GATEWAY_HOUR = 0.062
+NAT_GATEWAY_GB = 0.062
+PUBLIC_IPV4_HOUR = 0.005
+ALB_HOUR = 0.0243
+ALB_LCU_HOUR = 0.008
+LOGS_INGEST_GB = 0.76
+LOGS_STORAGE_GB_MONTH = 0.033
+
+#: What the learner types to confirm (deliberately not "y").
+CONFIRMATION = "yes, bill my AWS account"
+
+#: The chapter's stack: 2 NAT gateways (one per AZ), each with an EIP; an internet-facing
+#: ALB in two AZs (one public IPv4 per AZ), at least one LCU; 2 tasks of the chosen size.
+NAT_GATEWAYS = 2
+ALB_ADDRESSES = 2
+TASKS = 2
+#: Log volume of a lab: health checks every 30 s from 2 AZs to 2 tasks, ~150 bytes a line.
+LOG_GB_PER_HOUR = 2 * 2 * 120 * 150 / 1e9
+
+
+@dataclass(frozen=True)
+class Line:
+    """One item of the estimate: what, how many, USD per hour."""
+
+    item: str
+    quantity: int
+    per_hour: float
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The chapter's hourly cost, itemised, with the date of the prices."""
+
+    lines: tuple[Line, ...]
+    prices_as_of: date
+
+    @property
+    def per_hour(self) -> float:
+        return round(sum(line.per_hour for line in self.lines), 4)
+
+    def for_hours(self, hours: float) -> float:
+        """USD for a stack kept `hours` hours (a workshop is about 3)."""
+        return round(self.per_hour * hours, 2)
+
+    def text(self) -> str:
+        """A table for the notebook and the CLI."""
+        rows = [
+            f"  {line.item:<46} x{line.quantity}  ${line.per_hour:.4f}/h" for line in self.lines
+        ]
+        return "\n".join(
+            [
+                f"Estimated cost in ap-northeast-1 (on-demand prices of {self.prices_as_of}):",
+                *rows,
+                f"  Total ${self.per_hour:.3f}/hour: ${self.for_hours(3):.2f} for a 3-hour "
+                f"lab, ${self.for_hours(24):.2f} a day, ${self.for_hours(730):.0f} a month if "
+                "you forget to destroy.",
+            ]
+        )
+
+
+def estimate(cpu: int | str = 256, memory: int | str = 512) -> Estimate:
+    """The hourly cost of the chapter's stack with tasks of this size (the book's 256/512)."""
+    size = fargate.validate(cpu, memory)
+    task_hour = size.monthly_cost(TASKS) / fargate.HOURS_PER_MONTH
+    lines = (
+        Line("NAT gateway (one per AZ)", NAT_GATEWAYS, NAT_GATEWAYS * NAT_GATEWAY_HOUR),
+        Line(
+            "Public IPv4 address of each NAT gateway (EIP)",
+            NAT_GATEWAYS,
+            NAT_GATEWAYS * PUBLIC_IPV4_HOUR,
+        ),
+        Line("Application Load Balancer (1 LCU)", 1, ALB_HOUR + ALB_LCU_HOUR),
+        Line(
+            "Public IPv4 address of the ALB (one per AZ)",
+            ALB_ADDRESSES,
+            ALB_ADDRESSES * PUBLIC_IPV4_HOUR,
+        ),
+        Line(f"Fargate task {size.cpu} CPU / {size.memory} MiB", TASKS, round(task_hour, 5)),
+        Line("CloudWatch Logs ingestion + storage", 1, _logs_per_hour()),
+    )
+    return Estimate(lines, PRICES_AS_OF)
+
+
+def _logs_per_hour() -> float:
+    storage = LOG_GB_PER_HOUR * LOGS_STORAGE_GB_MONTH  # kept a month at most in a lab
+    return round(LOG_GB_PER_HOUR * LOGS_INGEST_GB + storage, 6)
+
+
+def _record() -> Path:
+    return settings.home() / "aws-cost-confirmed.json"
+
+
+def confirm(answer: str, current: Estimate | None = None) -> Path:
+    """Record the learner's confirmation; `answer` must be exactly CONFIRMATION."""
+    if answer.strip() != CONFIRMATION:
+        raise CostNotConfirmed(
+            "Not confirmed: nothing will be created in your AWS account.",
+            hint=f'To go on, type exactly: "{CONFIRMATION}"',
+        )
+    current = current or estimate()
+    path = _record()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"confirmed_at": datetime.now(UTC).isoformat(), "usd_per_hour": current.per_hour}
+    path.write_text(json.dumps(record | {"lines": [asdict(x) for x in current.lines]}, indent=2))
+    return path
+
+
+def is_confirmed(target: str | None = None) -> bool:
+    """True in local mode (free), or once the AWS cost was confirmed."""
+    return (target or settings.target()) == "local" or _record().exists()
+
+
+def require_confirmation() -> None:
+    """Call before every apply: raises CostNotConfirmed in AWS mode until `confirm()` was called."""
+    if not is_confirmed():
+        raise CostNotConfirmed(
+            "This apply creates billable resources in your AWS account.\n" + estimate().text(),
+            hint=(
+                f'Confirm with ecslab.account.cost.confirm("{CONFIRMATION}") '
+                "or `ecslab cost --confirm`."
+            ),
+        )
+
+
+def forget() -> None:
+    """Drop the confirmation (after a destroy), so the next stack asks again."""
+    _record().unlink(missing_ok=True)

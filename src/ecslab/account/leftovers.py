@@ -1,0 +1,172 @@
+"""After a destroy in AWS mode: is anything of the lab's still there, still billing?
+
+Two views, because each misses something: the Resource Groups Tagging API finds every
+resource carrying the lab's tag (see `ecslab.tf.overrides`) but is eventually consistent and
+keeps showing some deleted resources for a while; direct calls give the true state of the
+things that bill by the hour (NAT gateways, Elastic IPs, load balancers, ECS services
+with running tasks) and of log groups (storage). Both filter on the lab's tag (and the
+learner's prefix when set), so a learner never sees, or is blamed for, someone else's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ecslab.account import clients
+from ecslab.tf import overrides
+
+#: ARN (service, type) pairs a direct check below covers: their true state decides, since
+#: the tagging API still lists them for a while after they are deleted.
+CHECKED_DIRECTLY = {
+    ("ec2", "natgateway"),
+    ("ec2", "elastic-ip"),
+    ("elasticloadbalancing", "loadbalancer"),
+    ("ecs", "service"),
+    ("logs", "log-group"),
+}
+
+#: What the chapter tags that costs nothing while it exists.
+FREE = {
+    ("ec2", t)
+    for t in ("vpc", "subnet", "route-table", "internet-gateway", "security-group", "network-acl")
+} | {
+    ("elasticloadbalancing", "targetgroup"),
+    ("elasticloadbalancing", "listener"),
+    ("ecs", "cluster"),
+    ("ecs", "task-definition"),
+    ("iam", "role"),
+    ("iam", "policy"),
+}
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A billable resource still there: what, its id or ARN, its state, why it bills."""
+
+    kind: str
+    id: str
+    state: str
+    bills: str
+
+
+Client = Callable[[str], Any]
+
+
+def find(target: str = "aws", client: Client | None = None) -> list[Leftover]:
+    """Everything the lab tagged that still bills, direct checks first, deduplicated by id."""
+    client = client or (lambda service: clients.client(service, target))
+    found: dict[str, Leftover] = {}
+    for check in (_nat_gateways, _elastic_ips, _load_balancers, _ecs_services, _log_groups):
+        for item in check(client):
+            found.setdefault(item.id, item)
+    for item in _tagged(client):
+        found.setdefault(item.id, item)
+    return list(found.values())
+
+
+def report(items: list[Leftover]) -> str:
+    """What the destroy step prints."""
+    if not items:
+        return "Nothing of the lab's is left that bills: the account is clean."
+    lines = [f"{len(items)} resource(s) of the lab still exist and bill:"]
+    lines += [f"  {i.kind:<22} {i.id}  ({i.state}; {i.bills})" for i in items]
+    lines.append("Run the destroy again; if they stay, delete them in the AWS console.")
+    return "\n".join(lines)
+
+
+def _wanted(tags: dict[str, str]) -> bool:
+    """Does a resource with these tags belong to this lab (and this learner)?"""
+    return all(tags.get(key) == value for key, value in overrides.tags().items())
+
+
+def _tag_dict(
+    items: list[dict[str, str]] | None, key: str = "Key", value: str = "Value"
+) -> dict[str, str]:
+    return {item[key]: item[value] for item in items or []}
+
+
+def _nat_gateways(client: Client) -> Iterator[Leftover]:
+    for gateway in client("ec2").describe_nat_gateways()["NatGateways"]:
+        if gateway["State"] not in ("deleted", "failed") and _wanted(
+            _tag_dict(gateway.get("Tags"))
+        ):
+            yield Leftover(
+                "NAT gateway", gateway["NatGatewayId"], gateway["State"], "$/hour + $/GB"
+            )
+
+
+def _elastic_ips(client: Client) -> Iterator[Leftover]:
+    for address in client("ec2").describe_addresses()["Addresses"]:
+        if _wanted(_tag_dict(address.get("Tags"))):
+            yield Leftover(
+                "Elastic IP",
+                address["AllocationId"],
+                address.get("PublicIp", ""),
+                "public IPv4 $/hour",
+            )
+
+
+def _load_balancers(client: Client) -> Iterator[Leftover]:
+    elbv2 = client("elbv2")
+    balancers = elbv2.describe_load_balancers()["LoadBalancers"]
+    for chunk in (balancers[i : i + 20] for i in range(0, len(balancers), 20)):
+        descriptions = elbv2.describe_tags(ResourceArns=[b["LoadBalancerArn"] for b in chunk])
+        for balancer, tags in zip(chunk, descriptions["TagDescriptions"], strict=True):
+            if _wanted(_tag_dict(tags["Tags"])):
+                state = balancer.get("State", {}).get("Code", "")
+                yield Leftover("Load balancer", balancer["LoadBalancerArn"], state, "$/hour + LCU")
+
+
+def _ecs_services(client: Client) -> Iterator[Leftover]:
+    ecs = client("ecs")
+    for cluster in ecs.list_clusters()["clusterArns"]:
+        arns = ecs.list_services(cluster=cluster)["serviceArns"]
+        for chunk in (arns[i : i + 10] for i in range(0, len(arns), 10)):
+            described = ecs.describe_services(cluster=cluster, services=chunk, include=["TAGS"])
+            yield from _active_services(described["services"])
+
+
+def _active_services(services: list[dict[str, Any]]) -> Iterator[Leftover]:
+    for service in services:
+        tags = _tag_dict(service.get("tags"), "key", "value")
+        if service["status"] == "ACTIVE" and _wanted(tags):
+            counts = f"{service['runningCount']}/{service['desiredCount']} tasks"
+            yield Leftover("ECS service", service["serviceArn"], counts, "Fargate $/hour per task")
+
+
+def _log_groups(client: Client) -> Iterator[Leftover]:
+    logs = client("logs")
+    for group in logs.describe_log_groups()["logGroups"]:
+        arn = group["arn"].removesuffix(":*")
+        if _wanted(logs.list_tags_for_resource(resourceArn=arn).get("tags", {})):
+            yield Leftover(
+                "Log group",
+                group["logGroupName"],
+                f"{group.get('storedBytes', 0)} bytes",
+                "storage $/GB-month",
+            )
+
+
+def _tagged(client: Client) -> Iterator[Leftover]:
+    """The tagging API's view of what no direct check covers and is not known to be free."""
+    filters = [{"Key": k, "Values": [v]} for k, v in overrides.tags().items()]
+    pages = (
+        client("resourcegroupstaggingapi")
+        .get_paginator("get_resources")
+        .paginate(TagFilters=filters)
+    )
+    for page in pages:
+        for mapping in page["ResourceTagMappingList"]:
+            arn = mapping["ResourceARN"]
+            kind = _arn_type(arn)
+            if kind not in CHECKED_DIRECTLY | FREE:
+                yield Leftover(f"{kind[0]} {kind[1]}", arn, "tagged", "may bill: check it")
+
+
+def _arn_type(arn: str) -> tuple[str, str]:
+    """arn:aws:ec2:region:acct:natgateway/nat-1 -> ("ec2", "natgateway")."""
+    parts = arn.split(":", 5)
+    resource = parts[5] if len(parts) > 5 else ""
+    return parts[2] if len(parts) > 2 else "", resource.split("/")[0].split(":")[0]

@@ -1,0 +1,1 @@
+"""Building the lab: labs/ released from solutions/, solution runs, Terraform comparison."""

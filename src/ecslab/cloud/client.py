@@ -1,0 +1,135 @@
+"""The local cloud seen from outside: the one client of its admin API.
+
+`admin()` is the only code that calls `/_ecslab/...`; `tasks()` and `load_balancers()`
+read it; `url()` is the one rule for finding a load balancer's local address (what a
+browser opens instead of the ALB's DNS name); `log_lines()` reads a CloudWatch Logs group
+through the AWS API, like `aws logs tail`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from ecslab import settings
+from ecslab.account import clients
+from ecslab.errors import EcslabError, LocalCloudError
+
+_NOT_RUNNING_HINT = "Start it with: ecslab up"
+
+
+def admin(path: str, timeout: float = 5, port: int | None = None) -> Any:
+    """GET /_ecslab/<path> on the local cloud (on `port`, default settings.port()), parsed."""
+    url = f"{settings.local_endpoint(port)}/_ecslab/{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as e:
+        raise LocalCloudError(f"the local cloud answered {e.code} to {url}") from e
+    except OSError as e:
+        raise LocalCloudError(
+            f"the local cloud does not answer at {url}", hint=_NOT_RUNNING_HINT
+        ) from e
+
+
+def tasks(include_stopped: bool = False) -> list[dict[str, Any]]:
+    """Tasks of the local cloud, as rows (id, service, revision, status, health, ip, ...)."""
+    return list(admin("tasks?all=1" if include_stopped else "tasks"))
+
+
+def problems() -> list[str]:
+    """What keeps the local data plane from running tasks here (e.g. no nginx)."""
+    return list(admin("dataplane").get("problems", []))
+
+
+def load_balancers() -> list[dict[str, Any]]:
+    """Local listeners: load balancer name, DNS name, listener port, local URL."""
+    return list(admin("loadbalancers"))
+
+
+def url(name: str | None = None) -> str:
+    """The local URL of a load balancer's listener (port 80's when it has several); the
+    only load balancer's when no name is given."""
+    listeners = load_balancers()
+    if name:
+        listeners = [x for x in listeners if name in (x["load_balancer"], x["dns_name"])]
+    names = sorted({x["load_balancer"] for x in listeners})
+    if not listeners:
+        which = f"named {name!r} " if name else ""
+        raise EcslabError(
+            f"no load balancer {which}in the local cloud",
+            hint="Apply the chapter's Terraform first (it creates the ALB and its listener).",
+        )
+    if len(names) > 1:
+        raise EcslabError(
+            f"several load balancers: {', '.join(names)}", hint="Name one: ecslab url NAME"
+        )
+    return str(min(listeners, key=lambda x: (x["listener_port"] != 80, x["listener_port"]))["url"])
+
+
+def _uptime(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+def format_tasks(rows: list[dict[str, Any]]) -> str:
+    """`ecslab ps`: one line per task."""
+    header = ("TASK ID", "SERVICE", "REV", "STATUS", "HEALTH", "IP", "UPTIME")
+    lines = [header] + [
+        (
+            r["id"],
+            r["service"] or "-",
+            str(r["revision"]),
+            r["status"],
+            r["health"],
+            r["ip"],
+            _uptime(r["uptime_seconds"]) if r["status"] == "RUNNING" else "-",
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+    )
+
+
+def _events(group: str, start: int | None) -> Iterator[dict[str, Any]]:
+    logs = clients.client("logs", "local")
+    kwargs: dict[str, Any] = {"logGroupName": group}
+    if start is not None:
+        kwargs["startTime"] = start
+    try:
+        for page in logs.get_paginator("filter_log_events").paginate(**kwargs):
+            yield from page["events"]
+    except logs.exceptions.ResourceNotFoundException as e:
+        raise EcslabError(
+            f"log group {group} does not exist",
+            hint="Apply listing 9.5 (aws_cloudwatch_log_group) first.",
+        ) from e
+
+
+def format_event(event: dict[str, Any]) -> str:
+    """Like `aws logs tail`: time, stream, message."""
+    when = datetime.fromtimestamp(event["timestamp"] / 1000, UTC).isoformat(timespec="milliseconds")
+    return f"{when} {event['logStreamName']} {event['message']}"
+
+
+def log_lines(group: str, follow: bool = False, poll: float = 1.0) -> Iterator[str]:
+    """The group's events, oldest first; with follow, keep polling for new ones."""
+    seen: set[str] = set()
+    start: int | None = None
+    while True:
+        for event in sorted(_events(group, start), key=lambda e: (e["timestamp"], e["eventId"])):
+            if event["eventId"] not in seen:
+                seen.add(event["eventId"])
+                start = event["timestamp"]
+                yield format_event(event)
+        if not follow:
+            return
+        time.sleep(poll)

@@ -1,0 +1,1 @@
+"""The notebook face: what a learner calls in a cell, the widgets and the checks."""

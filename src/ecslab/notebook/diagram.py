@@ -1,0 +1,289 @@
+"""Diagrams as SVG, drawn in Python: the building blocks (9.1) and what was built (live).
+
+Why not Graphviz: it is one more system package for a handful of boxes and arrows, and
+its layout moves when a label changes. These diagrams are fixed layouts, so the SVG is
+small, stable (the notebooks' stored outputs can be compared) and needs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from ecslab.account import clients
+
+FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+COLORS = {
+    "alb": "#e8f0fe",
+    "tg": "#fef7e0",
+    "cluster": "#f1f3f4",
+    "service": "#e6f4ea",
+    "task": "#ffffff",
+    "taskdef": "#fce8e6",
+    "logs": "#f3e8fd",
+    "healthy": "#188038",
+    "unhealthy": "#d93025",
+    "other": "#80868b",
+}
+
+
+@dataclass
+class Canvas:
+    """An SVG drawing of fixed size, built element by element."""
+
+    width: int
+    height: int
+    parts: list[str] = field(default_factory=list)
+
+    def box(self, x: int, y: int, w: int, h: int, lines: list[str], fill: str, **kw: Any) -> None:
+        """A rounded box with a bold first line and plain further lines."""
+        dash = " stroke-dasharray='5,4'" if kw.get("dashed") else ""
+        stroke = kw.get("stroke", "#5f6368")
+        self.parts.append(
+            f"<rect x='{x}' y='{y}' width='{w}' height='{h}' rx='8' fill='{fill}' "
+            f"stroke='{stroke}' stroke-width='1.5'{dash}/>"
+        )
+        for i, text in enumerate(lines):
+            weight = "bold" if i == 0 else "normal"
+            self.text(x + 10, y + 20 + 16 * i, text, weight=weight)
+
+    def text(self, x: int, y: int, text: str, weight: str = "normal", size: int = 13) -> None:
+        """A line of text (escaped)."""
+        self.parts.append(
+            f"<text x='{x}' y='{y}' {FONT} font-size='{size}' font-weight='{weight}' "
+            f"fill='#202124'>{escape(text)}</text>"
+        )
+
+    def arrow(
+        self, x1: int, y1: int, x2: int, y2: int, label: str = "", dashed: bool = False
+    ) -> None:
+        """An arrow from (x1, y1) to (x2, y2), with an optional label at its middle."""
+        dash = " stroke-dasharray='5,4'" if dashed else ""
+        self.parts.append(
+            f"<line x1='{x1}' y1='{y1}' x2='{x2}' y2='{y2}' stroke='#3c4043' "
+            f"stroke-width='1.5' marker-end='url(#arrow)'{dash}/>"
+        )
+        if label:
+            self.text((x1 + x2) // 2 - 3 * len(label), (y1 + y2) // 2 - 6, label, size=11)
+
+    def svg(self) -> str:
+        """The finished SVG document."""
+        marker = (
+            "<defs><marker id='arrow' viewBox='0 0 10 10' refX='10' refY='5' markerWidth='8' "
+            "markerHeight='8' orient='auto-start-reverse'><path d='M 0 0 L 10 5 L 0 10 z' "
+            "fill='#3c4043'/></marker></defs>"
+        )
+        body = "".join(self.parts)
+        return (
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{self.width}' "
+            f"height='{self.height}' viewBox='0 0 {self.width} {self.height}'>{marker}{body}</svg>"
+        )
+
+
+class Svg:
+    """An SVG for Jupyter (image/svg+xml) with a short, stable text form."""
+
+    def __init__(self, svg: str, text: str) -> None:
+        self.svg = svg
+        self.text = text
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def building_blocks() -> Svg:
+    """Figure 9.1 in this lab's words: how the ECS pieces and the ALB fit together."""
+    c = Canvas(840, 330)
+    c.box(10, 135, 95, 50, ["Internet", "browser"], "#ffffff")
+    c.box(135, 120, 120, 80, ["ALB", "listener :80", "(chapter 8)"], COLORS["alb"])
+    c.box(315, 120, 135, 80, ["Target group", "example", "target type: ip"], COLORS["tg"])
+    c.box(480, 10, 350, 310, ["ECS cluster  example"], COLORS["cluster"])
+    c.box(495, 40, 320, 165, ["ECS service  example", "desired_count = 2"], COLORS["service"])
+    c.box(505, 95, 145, 95, ["task", "nginx container", "IP 10.0.65.x"], COLORS["task"])
+    c.box(660, 95, 145, 95, ["task", "nginx container", "IP 10.0.66.x"], COLORS["task"])
+    c.box(
+        495,
+        240,
+        320,
+        65,
+        ["Task definition  example:1", "the class: image, cpu, memory, ports"],
+        COLORS["taskdef"],
+        dashed=True,
+    )
+    c.arrow(105, 160, 135, 160)
+    c.arrow(255, 160, 315, 160)
+    c.text(262, 152, "forward", size=11)
+    c.arrow(450, 150, 505, 140)
+    c.arrow(450, 170, 660, 175)
+    c.arrow(575, 240, 575, 190, dashed=True)
+    c.text(582, 225, "instances", size=11)
+    c.arrow(730, 240, 730, 190, dashed=True)
+    c.arrow(495, 60, 430, 120, dashed=True)
+    c.text(330, 85, "registers", size=11)
+    c.text(330, 99, "task IPs", size=11)
+    text = (
+        "Diagram: Internet → ALB → target group → 2 tasks of service 'example' in cluster 'example'"
+    )
+    return Svg(c.svg(), text)
+
+
+# --- what was built (live) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """One running (or stopping) task, as the live diagram shows it."""
+
+    task_id: str
+    ip: str
+    revision: str
+    status: str
+    health: str
+
+
+@dataclass
+class Inventory:
+    """The live resources of the chapter: what exists right now in the cloud."""
+
+    load_balancer: str = ""
+    target_group: str = ""
+    cluster: str = ""
+    service: str = ""
+    desired: int = 0
+    running: int = 0
+    service_revision: str = ""
+    tasks: list[TaskView] = field(default_factory=list)
+    log_group: str = ""
+    log_streams: int = 0
+
+
+def inventory(cluster: str = "example", service: str = "example") -> Inventory:
+    """Read the chapter's resources from the cloud (missing pieces stay empty)."""
+    inv = Inventory()
+    _load_balancer(inv)
+    _service(inv, cluster, service)
+    _logs(inv, "/ecs/example")
+    return inv
+
+
+def _load_balancer(inv: Inventory) -> None:
+    elbv2 = clients.client("elbv2")
+    lbs = elbv2.describe_load_balancers().get("LoadBalancers", [])
+    inv.load_balancer = lbs[0]["LoadBalancerName"] if lbs else ""
+    groups = elbv2.describe_target_groups().get("TargetGroups", [])
+    if groups:
+        inv.target_group = groups[0]["TargetGroupName"]
+
+
+def target_health(group_arn: str | None = None) -> dict[str, str]:
+    """{target IP: state} of the chapter's target group."""
+    elbv2 = clients.client("elbv2")
+    if group_arn is None:
+        groups = elbv2.describe_target_groups().get("TargetGroups", [])
+        if not groups:
+            return {}
+        group_arn = groups[0]["TargetGroupArn"]
+    found = elbv2.describe_target_health(TargetGroupArn=group_arn)["TargetHealthDescriptions"]
+    return {d["Target"]["Id"]: d["TargetHealth"]["State"] for d in found}
+
+
+def _service(inv: Inventory, cluster: str, service: str) -> None:
+    ecs = clients.client("ecs")
+    clusters = ecs.describe_clusters(clusters=[cluster]).get("clusters", [])
+    if not clusters or clusters[0].get("status") != "ACTIVE":
+        return
+    inv.cluster = cluster
+    found = ecs.describe_services(cluster=cluster, services=[service]).get("services", [])
+    if not found or found[0].get("status") != "ACTIVE":
+        return
+    svc = found[0]
+    inv.service, inv.desired, inv.running = service, svc["desiredCount"], svc["runningCount"]
+    inv.service_revision = revision_of(svc["taskDefinition"])
+    inv.tasks = tasks(cluster, service)
+
+
+def tasks(cluster: str = "example", service: str = "example") -> list[TaskView]:
+    """The service's tasks with their IP, revision, status and target health."""
+    ecs = clients.client("ecs")
+    arns = ecs.list_tasks(cluster=cluster, serviceName=service).get("taskArns", [])
+    if not arns:
+        return []
+    health = target_health()
+    described = ecs.describe_tasks(cluster=cluster, tasks=arns).get("tasks", [])
+    views = [_task_view(t, health) for t in described]
+    return sorted(views, key=lambda v: v.ip)
+
+
+def _task_view(task: dict[str, Any], health: dict[str, str]) -> TaskView:
+    ip = ""
+    for attachment in task.get("attachments", []):
+        for detail in attachment.get("details", []):
+            if detail.get("name") == "privateIPv4Address":
+                ip = detail.get("value", "")
+    return TaskView(
+        task_id=task["taskArn"].rsplit("/", 1)[-1],
+        ip=ip,
+        revision=revision_of(task["taskDefinitionArn"]),
+        status=task.get("lastStatus", ""),
+        health=health.get(ip, "not registered"),
+    )
+
+
+def revision_of(arn: str) -> str:
+    """`example:2` from a task definition ARN."""
+    return arn.rsplit("/", 1)[-1]
+
+
+def _logs(inv: Inventory, group: str) -> None:
+    logs = clients.client("logs")
+    groups = logs.describe_log_groups(logGroupNamePrefix=group).get("logGroups", [])
+    if any(g["logGroupName"] == group for g in groups):
+        inv.log_group = group
+        streams = logs.describe_log_streams(logGroupName=group).get("logStreams", [])
+        inv.log_streams = len(streams)
+
+
+def live(inv: Inventory) -> Svg:
+    """The live resources as a diagram: ALB → target group → tasks (with health)."""
+    rows = max(2, len(inv.tasks))
+    c = Canvas(820, 160 + 60 * rows)
+    c.box(10, 60, 150, 60, ["ALB", inv.load_balancer or "(none)"], COLORS["alb"])
+    c.box(190, 60, 170, 60, ["Target group", inv.target_group or "(none)"], COLORS["tg"])
+    c.arrow(160, 90, 190, 90)
+    cluster_label = f"ECS cluster  {inv.cluster or '(none)'}"
+    c.box(390, 10, 420, 80 + 60 * rows, [cluster_label], COLORS["cluster"])
+    service = (
+        f"service {inv.service}: {inv.running}/{inv.desired} running, runs {inv.service_revision}"
+        if inv.service
+        else "no service"
+    )
+    c.text(400, 50, service, weight="bold", size=12)
+    for i, task in enumerate(inv.tasks):
+        y = 65 + 60 * i
+        stroke = COLORS.get(task.health, COLORS["other"])
+        lines = [
+            f"task {task.task_id[:8]}… {task.revision}",
+            f"{task.ip}  {task.status}, {task.health}",
+        ]
+        c.box(405, y, 390, 50, lines, COLORS["task"], stroke=stroke)
+        c.arrow(360, 90, 405, y + 25)
+    if not inv.tasks:
+        c.text(405, 85, "no tasks")
+    logs = f"{inv.log_group}: {inv.log_streams} log streams" if inv.log_group else "no log group"
+    c.box(10, 100 + 60 * rows, 370, 50, ["CloudWatch Logs", logs], COLORS["logs"])
+    return Svg(c.svg(), summary(inv))
+
+
+def summary(inv: Inventory) -> str:
+    """The live inventory in one stable paragraph (for text outputs and tests)."""
+    healthy = sum(t.health == "healthy" for t in inv.tasks)
+    return (
+        f"ALB {inv.load_balancer or '-'} → target group {inv.target_group or '-'} → "
+        f"{len(inv.tasks)} tasks ({healthy} healthy); service {inv.service or '-'} "
+        f"{inv.running}/{inv.desired} on {inv.service_revision or '-'} in cluster "
+        f"{inv.cluster or '-'}; log group {inv.log_group or '-'}"
+    )

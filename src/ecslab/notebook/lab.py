@@ -1,0 +1,384 @@
+"""What the lab notebooks call: setup, the `%%workspace_file` magic, plan, apply, destroy.
+
+Every notebook starts with `lab.setup("NN_slug")`, which brings the learner's workspace to
+the state its section begins from (the earlier sections' solution files, taken from the
+solution notebooks; see ecslab.sections) and starts applying the section's prerequisites
+in the background. Then each step is: write a file (`%%workspace_file NAME`), `plan()`,
+`apply()`, a check (ecslab.notebook.checks).
+
+The functions print nothing volatile: what they return has a stable text form (the plan's
+resource list, the apply's counts), so the notebooks' stored outputs can be compared.
+Live progress goes to a widget (ecslab.notebook.widgets) that is updated in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ecslab import sections, settings
+from ecslab.account import cost
+from ecslab.errors import EcslabError, PreflightFailed, TerraformError
+from ecslab.notebook.progress import Reporter, reporter
+from ecslab.tf import environment, overrides, prepare, runner, workspace
+from ecslab.tf.events import ChangeSummary
+
+
+class ExerciseIncomplete(EcslabError):
+    """The learner has not written this step yet; the hint says what to write."""
+
+
+def todo(hint: str) -> NoReturn:
+    """Stop here: this step of the notebook is the learner's to write."""
+    raise ExerciseIncomplete("This step is yours to write.", hint=hint)
+
+
+# --- setup ---------------------------------------------------------------------------
+
+
+@dataclass
+class SetupReport:
+    """What setup did, in a stable text form for the notebook."""
+
+    section: sections.Section
+    folder: Path
+    files: list[str]
+    placed: workspace.Placed
+    prerequisites: bool
+
+    def __repr__(self) -> str:
+        lines = [f"Section {self.section.book}, {self.section.title}: ready."]
+        lines.append(f"Workspace: {self.folder}")
+        if self.files:
+            lines.append(f"Files from earlier sections: {', '.join(sorted(self.files))}")
+        lines.append(f"Modules: {', '.join(f'./{m}' for m in workspace.MODULES)}")
+        for name, where in sorted(self.placed.backups.items()):
+            lines.append(f"Backed up your {name} to {where} before replacing it.")
+        if self.prerequisites:
+            lines.append(
+                "Network and load balancer (chapter 8): in place or being applied in the "
+                "background; plan() and apply() wait for them."
+            )
+        return "\n".join(lines)
+
+
+def setup(stem: str) -> SetupReport:
+    """Bring the workspace to the start of section `stem`; start its prerequisites."""
+    section = sections.section(stem)
+    _use_target_env()
+    _start_local_cloud()
+    _preflight()
+    ws = workspace.root()
+    files = sections.files_before(stem)
+    placed = _place(ws, files)
+    _register_ipython()
+    if section.prerequisites and not prepare.satisfied(ws, stem):
+        prepare.start(stem, ws)
+    return SetupReport(section, ws, list(files), placed, bool(section.prerequisites))
+
+
+def _use_target_env() -> None:
+    """This kernel's environment becomes the target's, so `!aws ...` cells use it too."""
+    env = environment.target_env()
+    for name in [n for n in os.environ if n not in env]:
+        del os.environ[name]
+    os.environ.update(env)
+
+
+def _place(ws: Path, files: dict[str, str]) -> workspace.Placed:
+    stamp = workspace._stamp()
+    placed = workspace.place_modules(ws, stamp)
+    placed.merge(workspace.place_files(ws, {**workspace.scaffolding(), **files}, stamp))
+    return placed
+
+
+def _start_local_cloud() -> None:
+    """In local mode, make sure the local cloud runs (a no-op when it does)."""
+    if settings.target() == "local":
+        from ecslab.cloud import daemon
+
+        daemon.up()
+
+
+def _preflight() -> None:
+    """Refuse to go on, with the preflight table, when the environment is not ready."""
+    from ecslab.account import preflight
+
+    checks = preflight.run()
+    if not all(c.ok for c in checks):
+        raise PreflightFailed(preflight.report(checks), hint="Fix what is MISSING, then rerun.")
+
+
+def prepare_workspace(
+    stem: str = sections.SECTIONS[0].stem, background: bool = True
+) -> prepare.PrepareStatus:
+    """`ecslab prepare`: fill the workspace for `stem` and apply its prerequisites."""
+    ws = workspace.root()
+    _place(ws, sections.files_before(stem))
+    if prepare.satisfied(ws, stem):
+        return prepare.PrepareStatus("done", stem)
+    return prepare.start(stem, ws) if background else prepare.run(stem, ws)
+
+
+def reset(stem: str) -> SetupReport:
+    """Back to the start of section `stem`: its own and later files are backed up and removed."""
+    ws = workspace.root()
+    prepare.stop(ws)
+    later = sections.files_from(stem) - set(sections.files_before(stem))
+    moved = workspace.remove_files(ws, later)
+    report = setup(stem)
+    report.placed.backups.update(moved)
+    return report
+
+
+# --- the %%workspace_file magic ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file the learner wrote into the workspace."""
+
+    name: str
+    lines: int
+
+    def __repr__(self) -> str:
+        return f"Wrote {self.name} ({self.lines} lines) in your workspace."
+
+
+def write_file(name: str, body: str) -> Written:
+    """What `%%workspace_file NAME` does: check the cell, then write it to the workspace."""
+    text = sections.file_text(body)
+    for index, line in enumerate(text.splitlines()):
+        if line.strip().startswith(sections.TODO):
+            raise ExerciseIncomplete(
+                f"{name} is yours to write: replace the ### TODO lines of this cell with "
+                "your code, then run the cell again.",
+                hint=workspace._todo_text(text.splitlines()[index:]),
+            )
+    if name.endswith(".json"):
+        _check_json(name, text)
+    if "/" in name or name.startswith("."):
+        raise EcslabError(f"{name!r}: write files at the top of the workspace only.")
+    (workspace.root() / name).write_text(text)
+    return Written(name, len(text.splitlines()))
+
+
+def _check_json(name: str, text: str) -> None:
+    try:
+        json.loads(text)
+    except ValueError as e:
+        raise EcslabError(
+            f"{name} is not valid JSON: {e}",
+            hint="Look for a missing comma or quote, or a comma after the last item.",
+        ) from e
+
+
+def _workspace_file_magic(line: str, cell: str) -> None:
+    from IPython.display import display
+
+    display(write_file(line.strip(), cell))  # type: ignore[no-untyped-call]
+
+
+def _show_error(
+    shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None
+) -> Any:
+    """IPython handler for ecslab errors: the message and hint, never a traceback."""
+    mark = "✋ Your turn" if isinstance(value, ExerciseIncomplete) else f"✗ {etype.__name__}"
+    lines = [f"{mark}: {value}"]
+    hint = getattr(value, "hint", "")
+    if hint:
+        lines.append(f"Hint: {hint}")
+    stb = ["\n".join(lines)]
+    shell._showtraceback(etype, value, stb)
+    return stb
+
+
+def _register_ipython() -> None:
+    """In a notebook: the `%%workspace_file` magic and friendly ecslab errors."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.register_magic_function(_workspace_file_magic, "cell", "workspace_file")
+    shell.set_custom_exc((EcslabError,), _show_error)
+
+
+# --- plan, apply, destroy ------------------------------------------------------------
+
+
+@dataclass
+class PlanView:
+    """A plan, as the notebook shows it: Terraform's counts and one line per resource."""
+
+    summary: runner.PlanSummary
+    symbols: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        lines = [str(self.summary)]
+        for change in sorted(self.summary.changes, key=lambda c: c.address):
+            lines.append(f"  {_symbol(change.actions)} {change.address}{_why(change)}")
+        return "\n".join(lines)
+
+
+def _symbol(actions: tuple[str, ...]) -> str:
+    if "delete" in actions and "create" in actions:
+        return "-/+"
+    return {"create": "+", "update": "~", "delete": "-"}.get(actions[0], actions[0])
+
+
+def _why(change: runner.ResourceChange) -> str:
+    """For an update or a replacement: which top-level arguments change."""
+    if change.before is None or change.after is None:
+        return ""
+    before, after = change.before, change.after
+    keys = sorted(
+        k
+        for k in after
+        if before.get(k) != after.get(k)
+        and (before.get(k) or after.get(k)) is not None
+        and (before.get(k) or after.get(k)) not in ("", {}, [])
+        and k not in ("arn", "id", "revision", "tags_all", "arn_without_revision")
+    )
+    return f"  (changes: {', '.join(keys)})" if keys else ""
+
+
+@dataclass(frozen=True)
+class ApplyView:
+    """An apply or destroy, as the notebook shows it: Terraform's closing counts."""
+
+    summary: ChangeSummary
+
+    def __repr__(self) -> str:
+        s = self.summary
+        if s.operation == "destroy":
+            return f"Destroy complete! Resources: {s.remove} destroyed."
+        return (
+            f"Apply complete! Resources: {s.add} added, {s.change} changed, {s.remove} destroyed."
+        )
+
+
+def _ready(progress: Reporter) -> Path:
+    """The workspace, once setup has run, no TODO is left, and no one else holds it."""
+    ws = workspace.root()
+    if not (ws / "versions.tf").exists():
+        raise EcslabError(
+            "The workspace is not set up.", hint="Run the setup cell at the top of the notebook."
+        )
+    found = workspace.todo_hint(ws)
+    if found:
+        todo(f"{found[0]} is not written yet: {found[1]}")
+    return ws
+
+
+def _run(kind: str, work: Any) -> Any:
+    """Run one Terraform operation under the workspace lock, with live progress."""
+    progress = reporter(kind)
+    ws = _ready(progress)
+    try:
+        with workspace.locked(ws, on_wait=progress.waiting):
+            _explain_failed_prepare(ws, progress)
+            progress.step("terraform init")
+            prepare.init_if_needed(ws)
+            overrides.sync(ws)
+            return work(ws, progress)
+    except TerraformError as e:
+        raise _with_hint(e) from e
+    finally:
+        progress.close()
+
+
+def _explain_failed_prepare(ws: Path, progress: Reporter) -> None:
+    current = prepare.status(ws)
+    if current.state == "failed":
+        progress.note(f"The background apply failed ({current.error}); this run includes it.")
+
+
+def plan() -> PlanView:
+    """`terraform plan` of the workspace: what apply() would change, resource by resource."""
+
+    def work(ws: Path, progress: Reporter) -> PlanView:
+        progress.step("terraform plan")
+        return PlanView(runner.plan(ws, on_event=progress.feed))
+
+    result: PlanView = _run("plan", work)
+    return result
+
+
+def apply() -> ApplyView:
+    """`terraform apply` of the workspace, with live progress (resources done / total)."""
+    cost.require_confirmation()  # AWS mode: the estimate and an explicit yes come first
+
+    def work(ws: Path, progress: Reporter) -> ApplyView:
+        progress.step("terraform apply")
+        return ApplyView(runner.apply(ws, on_event=progress.feed))
+
+    result: ApplyView = _run("apply", work)
+    return result
+
+
+def destroy() -> ApplyView:
+    """`terraform destroy` of the workspace, with live progress."""
+
+    def work(ws: Path, progress: Reporter) -> ApplyView:
+        prepare.stop(ws)
+        progress.step("terraform destroy")
+        return ApplyView(runner.destroy(ws, on_event=progress.feed))
+
+    result: ApplyView = _run("destroy", work)
+    return result
+
+
+#: Hints for Terraform's most common complaints in this chapter, by words of the summary.
+HINTS = {
+    "Reference to undeclared resource": "Is the file that declares it written? Run its "
+    "%%workspace_file cell (or the setup cell, for earlier sections' files).",
+    "Reference to undeclared module": "Modules are declared in network.tf (loadbalancer), "
+    "service.tf (nginx_sg) and iam.tf (ecs_task_execution_role).",
+    "Unsupported argument": "Check the spelling against the book's listing.",
+    "Duplicate resource": "Listing 9.4 repeats 9.1 and 9.2: keep each block in one file only.",
+    "Duplicate module call": 'module "loadbalancer" is already in network.tf.',
+    "No Fargate configuration": "Pick a cpu/memory pair Fargate offers (TaskSizePicker).",
+    "Invalid function argument": "Is container_definitions.json in the workspace?",
+}
+
+
+def _with_hint(error: TerraformError) -> TerraformError:
+    """Terraform's own diagnostics, plus what to look at next."""
+    text = str(error)
+    hint = next((h for key, h in HINTS.items() if key in text), "")
+    return TerraformError(text, hint=hint or "Read Terraform's message above: file and line.")
+
+
+def set_task_size(cpu: int | str, memory: int | str, name: str = "task_definition.tf") -> str:
+    """Write a (valid) Fargate size into the learner's task definition; returns the size."""
+    from ecslab import fargate
+
+    size = fargate.validate(cpu, memory)
+    path = workspace.root() / name
+    if not path.exists():
+        raise EcslabError(f"{name} is not in your workspace yet.", hint="Write listing 9.2 first.")
+    text = _replace_attribute(path.read_text(), "cpu", str(size.cpu))
+    path.write_text(_replace_attribute(text, "memory", str(size.memory)))
+    return f'{name}: cpu = "{size.cpu}", memory = "{size.memory}"'
+
+
+def _replace_attribute(text: str, key: str, value: str) -> str:
+    import re
+
+    pattern = rf'^(\s*{key}\s*=\s*)"[^"]*"'
+    if not re.search(pattern, text, flags=re.MULTILINE):
+        raise EcslabError(f'No `{key} = "..."` line found in the task definition.')
+    return re.sub(pattern, rf'\g<1>"{value}"', text, count=1, flags=re.MULTILINE)
+
+
+def drill_stop_task() -> Any:
+    """The 9.3 drill: stop a task and watch the service replace it (see ecslab.notebook.drill)."""
+    from ecslab.notebook import drill
+
+    return drill.run()

@@ -1,0 +1,333 @@
+"""The lab's widgets: thin views over plain functions (tested on their own).
+
+- `TaskSizePicker`: cpu first, then only the memory Fargate allows with it; the monthly
+  cost of `desired_count` tasks in Tokyo (ecslab.fargate); optionally writes the size
+  into the learner's task definition (lab.set_task_size).
+- `Quiz` of `Question`s: instant feedback (grade()).
+- `TerraformButtons`: Plan / Apply / Destroy (lab.plan/apply/destroy).
+- `ProgressPanel`: live progress of a Terraform run (resources done / total).
+- `LogViewer`: the latest events of a log group, refreshing like `aws logs tail`.
+- `WhatWasBuilt`: a live diagram of the chapter's resources (ecslab.notebook.diagram).
+
+Every widget has a short, stable `repr` (its text/plain output), so the notebooks'
+stored outputs do not change with widget internals. DOM hooks for the browser test:
+each widget root carries the CSS class `ecslab-<name>`, buttons have descriptions and
+tooltips.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+from IPython.display import display
+
+from ecslab import fargate, settings
+from ecslab.account import clients
+from ecslab.errors import EcslabError
+from ecslab.notebook import diagram
+from ecslab.tf.events import Event, Progress
+
+# --- task size ---------------------------------------------------------------------------
+
+
+def cpu_label(cpu: int) -> str:
+    """`256 (0.25 vCPU)`."""
+    return f"{cpu} ({cpu / 1024:g} vCPU)"
+
+
+def memory_label(memory: int) -> str:
+    """`512 MiB (0.5 GB)`."""
+    return f"{memory} MiB ({memory / 1024:g} GB)"
+
+
+def cost_text(cpu: int, memory: int, count: int) -> str:
+    """The monthly cost line the picker shows, with the date of the prices."""
+    size = fargate.validate(cpu, memory)
+    return (
+        f"{count} tasks × {size.vcpu:g} vCPU / {memory / 1024:g} GB: about USD "
+        f"{size.monthly_cost(count):.2f} a month in ap-northeast-1 "
+        f"(Fargate on-demand, Linux/x86, prices as of {fargate.PRICES_AS_OF.isoformat()})"
+    )
+
+
+class TaskSizePicker(w.VBox):  # type: ignore[misc]
+    """cpu, then the memory values Fargate allows with it, and what it costs."""
+
+    def __init__(self, desired_count: int = 2, write_to: str | None = None) -> None:
+        self.desired_count, self.write_to = desired_count, write_to
+        self.cpu = w.Dropdown(
+            options=[(cpu_label(c), c) for c in fargate.cpu_choices()],
+            value=256,
+            description="cpu",
+        )
+        self.memory = w.Dropdown(description="memory")
+        self.cost = w.HTML()
+        self.status = w.HTML()
+        children: list[Any] = [self.cpu, self.memory, self.cost]
+        if write_to:
+            self.write = w.Button(
+                description=f"Write to {write_to}",
+                tooltip=f"Write cpu and memory into {write_to} in your workspace",
+                icon="pencil",
+            )
+            self.write.on_click(lambda _b: self._write())
+            children += [self.write, self.status]
+        super().__init__(children)
+        self.add_class("ecslab-task-size")
+        self.cpu.observe(lambda _c: self._cpu_changed(), names="value")
+        self.memory.observe(lambda _c: self._show_cost(), names="value")
+        self._cpu_changed()
+
+    def _cpu_changed(self) -> None:
+        choices = fargate.memory_choices(self.cpu.value)
+        self.memory.options = [(memory_label(m), m) for m in choices]
+        self.memory.value = choices[0]
+        self._show_cost()
+
+    def _show_cost(self) -> None:
+        if self.memory.value is not None:
+            self.cost.value = escape(
+                cost_text(self.cpu.value, self.memory.value, self.desired_count)
+            )
+
+    def _write(self) -> None:
+        from ecslab.notebook import lab
+
+        try:
+            self.status.value = f"✓ {escape(lab.set_task_size(self.cpu.value, self.memory.value))}"
+        except EcslabError as e:
+            self.status.value = f"✗ {escape(str(e))} {escape(e.hint)}"
+
+    def __repr__(self) -> str:
+        return (
+            f"TaskSizePicker(cpu={self.cpu.value}, memory={self.memory.value}, "
+            f"desired_count={self.desired_count})"
+        )
+
+
+# --- quiz ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """A multiple-choice question with the right answer and why it is right."""
+
+    text: str
+    choices: list[str]
+    answer: int
+    why: str = ""
+
+
+def grade(question: Question, choice: str | None) -> tuple[bool, str]:
+    """(correct?, feedback) for one chosen answer."""
+    if choice is None:
+        return False, ""
+    if question.choices.index(choice) == question.answer:
+        return True, f"✓ Right. {question.why}".strip()
+    return False, "✗ Not quite: try again."
+
+
+class Quiz(w.VBox):  # type: ignore[misc]
+    """Questions answered by clicking; feedback at once."""
+
+    def __init__(self, questions: list[Question]) -> None:
+        self.questions = questions
+        super().__init__([self._item(i, q) for i, q in enumerate(questions)])
+        self.add_class("ecslab-quiz")
+
+    def _item(self, index: int, question: Question) -> w.VBox:
+        buttons = w.RadioButtons(options=question.choices, value=None, layout={"width": "auto"})
+        feedback = w.HTML()
+
+        def changed(change: dict[str, Any]) -> None:
+            ok, text = grade(question, change["new"])
+            color = "#188038" if ok else "#d93025"
+            feedback.value = f"<span style='color:{color}'>{escape(text)}</span>"
+
+        buttons.observe(changed, names="value")
+        title = w.HTML(f"<b>{index + 1}. {escape(question.text)}</b>")
+        return w.VBox([title, buttons, feedback])
+
+    def __repr__(self) -> str:
+        return f"Quiz({len(self.questions)} questions: click an answer to check it)"
+
+
+# --- Terraform progress and buttons ------------------------------------------------------
+
+
+class ProgressPanel(w.HBox):  # type: ignore[misc]
+    """A progress bar and a line: the step, resources done / total, what is in progress."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind, self.progress = kind, Progress()
+        self.bar = w.IntProgress(value=0, min=0, max=1, description=kind)
+        self.label = w.Label(value="starting")
+        super().__init__([self.bar, self.label])
+        self.add_class("ecslab-progress")
+
+    @classmethod
+    def show(cls, kind: str) -> ProgressPanel:
+        """Display a new panel and return it (it is the reporter of one operation)."""
+        panel = cls(kind)
+        display(panel)  # type: ignore[no-untyped-call]
+        return panel
+
+    def step(self, text: str) -> None:
+        self.label.value = text
+
+    def feed(self, event: Event) -> None:
+        self.progress.feed(event)
+        self.bar.max = max(1, self.progress.total)
+        self.bar.value = len(self.progress.done)
+        if self.progress.total:
+            self.label.value = str(self.progress)
+
+    def waiting(self, seconds: float) -> None:
+        self.label.value = (
+            f"waiting {int(seconds)} s for another Terraform run in the workspace "
+            "(the background apply of the prerequisites?)"
+        )
+
+    def note(self, text: str) -> None:
+        self.label.value = text
+
+    def close(self) -> None:
+        self.bar.bar_style = "success" if not self.progress.failed else "danger"
+        self.bar.value = self.bar.max
+        self.label.value = f"{self.kind}: finished ({self.progress})"
+
+    def __repr__(self) -> str:
+        return f"Progress of terraform {self.kind} (live)"
+
+
+class TerraformButtons(w.VBox):  # type: ignore[misc]
+    """Plan, Apply and Destroy buttons for the workspace; results appear below them."""
+
+    def __init__(self) -> None:
+        self.output = w.Output()
+        self.last = ""  # the text of the last result shown (for tests and the CLI)
+        self.buttons = [
+            self._button("Plan", "terraform plan: show what would change", "search", "plan"),
+            self._button("Apply", "terraform apply: make the changes", "play", "apply"),
+            self._button("Destroy", "terraform destroy: remove everything", "trash", "destroy"),
+        ]
+        self.buttons[2].button_style = "danger"
+        super().__init__([w.HBox(self.buttons), self.output])
+        self.add_class("ecslab-terraform-buttons")
+
+    def _button(self, text: str, tip: str, icon: str, action: str) -> w.Button:
+        button = w.Button(description=text, tooltip=tip, icon=icon)
+        button.add_class(f"ecslab-{action}")
+        button.on_click(lambda _b: self.run(action))
+        return button
+
+    def run(self, action: str) -> None:
+        """Run lab.<action>() and show its result (or its error, with the hint)."""
+        from ecslab.notebook import lab
+
+        for button in self.buttons:
+            button.disabled = True
+        self.output.clear_output()
+        try:
+            with self.output:
+                try:
+                    result = getattr(lab, action)()
+                    self.last = repr(result)
+                    display(result)  # type: ignore[no-untyped-call]
+                except EcslabError as e:
+                    self.last = f"✗ {e}\nHint: {e.hint}" if e.hint else f"✗ {e}"
+                    print(self.last)
+        finally:
+            for button in self.buttons:
+                button.disabled = False
+
+    def __repr__(self) -> str:
+        return "TerraformButtons(Plan, Apply, Destroy)"
+
+
+# --- logs ---------------------------------------------------------------------------------
+
+
+def latest_events(group: str, limit: int = 20) -> list[str]:
+    """The group's latest events, oldest first, as `time stream message` lines."""
+    logs = clients.client("logs")
+    since = int((time.time() - 3600) * 1000)
+    events: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"logGroupName": group, "startTime": since}
+    for _page in range(20):
+        found = logs.filter_log_events(**kwargs)
+        events += found.get("events", [])
+        if not found.get("nextToken"):
+            break
+        kwargs["nextToken"] = found["nextToken"]
+    events.sort(key=lambda e: (e["timestamp"], e.get("eventId", "")))
+    return [_line(e) for e in events[-limit:]]
+
+
+def _line(event: dict[str, Any]) -> str:
+    stamp = datetime.fromtimestamp(event["timestamp"] / 1000, UTC).strftime("%H:%M:%S")
+    return f"{stamp} {event['logStreamName']} {event['message']}"
+
+
+class LogViewer(w.VBox):  # type: ignore[misc]
+    """The latest events of a log group, refreshed every few seconds for a while."""
+
+    def __init__(self, group: str, refresh: float = 2.0, minutes: float = 10.0) -> None:
+        self.group, self.refresh = group, refresh
+        self.text = w.HTML()
+        self.follow = w.ToggleButton(
+            value=True, description="Follow", tooltip="Refresh every few seconds", icon="refresh"
+        )
+        super().__init__([self.follow, self.text])
+        self.add_class("ecslab-log-viewer")
+        self._until = time.monotonic() + minutes * 60
+        self.update()
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def update(self) -> None:
+        """Show the latest events now."""
+        try:
+            lines = latest_events(self.group)
+        except Exception as e:  # shown to the learner; a thread must not raise
+            lines = [f"(cannot read {self.group}: {e})"]
+        body = escape("\n".join(lines) or "(no events yet)")
+        self.text.value = f"<pre style='font-size:11px;max-height:300px;overflow:auto'>{body}</pre>"
+
+    def _loop(self) -> None:
+        while time.monotonic() < self._until:
+            time.sleep(self.refresh)
+            if self.follow.value:
+                self.update()
+
+    def __repr__(self) -> str:
+        return f"LogViewer({self.group!r}: latest events, refreshing)"
+
+
+# --- what was built ------------------------------------------------------------------------
+
+
+class WhatWasBuilt(w.VBox):  # type: ignore[misc]
+    """A live diagram of the chapter's resources, with a Refresh button."""
+
+    def __init__(self) -> None:
+        self.picture = w.HTML()
+        self.refresh = w.Button(
+            description="Refresh", tooltip="Read the resources again", icon="refresh"
+        )
+        self.refresh.on_click(lambda _b: self.update())
+        super().__init__([self.refresh, self.picture])
+        self.add_class("ecslab-what-was-built")
+        self.update()
+
+    def update(self) -> None:
+        """Read the live resources and redraw."""
+        self.picture.value = diagram.live(diagram.inventory()).svg
+
+    def __repr__(self) -> str:
+        return f"WhatWasBuilt(live diagram; target {settings.target()})"

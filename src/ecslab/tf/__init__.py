@@ -1,0 +1,1 @@
+"""Running Terraform on the learner's workspace: runner, events, providers, overrides, setup."""

@@ -1,0 +1,154 @@
+"""The environment variables that point Terraform, the AWS CLI and boto3 at a target.
+
+Switching between the local cloud and real AWS is environment only (DESIGN.md): the
+learner's Terraform never names an endpoint. Local mode must never reach real AWS, so it
+does not only add the endpoint: it replaces the credentials and removes every variable
+that could lead a client to other credentials or another endpoint (a profile, a session
+token, a service-specific endpoint, a switch that ignores AWS_ENDPOINT_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Iterable, Mapping, MutableMapping
+from pathlib import Path
+
+from ecslab import settings
+
+#: The fake credentials moto accepts (any value works; these are the conventional ones).
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+#: Removed in local mode: each could make a client use real credentials or endpoints.
+LOCAL_REMOVED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+)
+
+#: Set by ecslab: `export_lines` prints them even when the shell already has the value.
+MANAGED = frozenset(
+    {
+        *FAKE_CREDENTIALS,
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_EC2_METADATA_DISABLED",
+        "TF_CLI_CONFIG_FILE",
+        "CHECKPOINT_DISABLE",
+    }
+)
+
+#: Prefix of the per-service endpoint variables (AWS_ENDPOINT_URL_EC2...), which win over
+#: AWS_ENDPOINT_URL: removed in both modes.
+SERVICE_ENDPOINT_PREFIX = "AWS_ENDPOINT_URL_"
+
+
+def local_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The full environment (base: os.environ) for a client of the local cloud."""
+    env = _without(base, LOCAL_REMOVED)
+    env.update(FAKE_CREDENTIALS)
+    env.update(_region_vars(settings.region()))
+    config, credentials = _empty_aws_files()
+    env["AWS_CONFIG_FILE"] = str(config)
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(credentials)
+    env["AWS_ENDPOINT_URL"] = settings.local_endpoint()
+    env["AWS_EC2_METADATA_DISABLED"] = "true"  # never probe an instance metadata service
+    env.update(_terraform_vars())
+    return env
+
+
+def aws_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The full environment for real AWS: the user's credentials, no local endpoint."""
+    env = _without(base, ("AWS_ENDPOINT_URL",))
+    home = str(settings.home())
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        if env.get(name, "").startswith(home):  # left over from `eval "$(ecslab env)"`
+            del env[name]
+    if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
+        env.update(_region_vars(settings.DEFAULT_REGION))
+    env.update(_terraform_vars())
+    return env
+
+
+def target_env(target: str | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for `target` (default: settings.target())."""
+    return aws_env(base) if (target or settings.target()) == "aws" else local_env(base)
+
+
+def apply(target: str | None = None, environ: MutableMapping[str, str] | None = None) -> None:
+    """Make `environ` (os.environ) the target's environment in place: set what it sets
+    and delete what it removes (`os.environ.update(target_env())` would keep AWS_PROFILE)."""
+    environ = os.environ if environ is None else environ
+    env = target_env(target, base=environ)
+    for name in [n for n in environ if n not in env]:
+        del environ[name]
+    environ.update(env)
+
+
+def export_lines(
+    env: Mapping[str, str], base: Mapping[str, str] | None = None, unset: Iterable[str] = ()
+) -> str:
+    """Shell lines that turn `base` (os.environ) into `env`: `unset`, then `export`, sorted.
+
+    Variables ecslab sets are always exported, and `unset` names always unset, so the
+    lines also work pasted into another shell.
+    """
+    base = os.environ if base is None else base
+    removed = sorted({n for n in base if n not in env} | {n for n in unset if n not in env})
+    changed = sorted(n for n in env if n in MANAGED or env[n] != base.get(n))
+    lines = [f"unset {name}" for name in removed]
+    lines += [f"export {name}={shlex.quote(env[name])}" for name in changed]
+    return "\n".join(lines) + "\n"
+
+
+def removed_names(target: str | None = None) -> tuple[str, ...]:
+    """The variables the target's environment never has (for `export_lines(unset=...)`)."""
+    return ("AWS_ENDPOINT_URL",) if (target or settings.target()) == "aws" else LOCAL_REMOVED
+
+
+def _without(base: Mapping[str, str] | None, names: tuple[str, ...]) -> dict[str, str]:
+    """A copy of base without `names` and without any per-service endpoint."""
+    source = os.environ if base is None else base
+    return {
+        k: v
+        for k, v in source.items()
+        if k not in names and not k.startswith(SERVICE_ENDPOINT_PREFIX)
+    }
+
+
+def _region_vars(region: str) -> dict[str, str]:
+    """Both region variables: Terraform's provider reads AWS_REGION, older tools the other."""
+    return {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+
+
+def _empty_aws_files() -> tuple[Path, Path]:
+    """An empty AWS config and credentials file, so no profile of the user's can be read."""
+    folder = settings.home() / "aws"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = (folder / "config", folder / "credentials")
+    for path in paths:
+        if not path.exists() or path.stat().st_size:
+            path.write_text("")
+    return paths
+
+
+def _terraform_vars() -> dict[str, str]:
+    """TF_CLI_CONFIG_FILE: the project's own Terraform CLI config (never ~/.terraformrc);
+    CHECKPOINT_DISABLE: Terraform never asks HashiCorp for updates (offline, no delay)."""
+    from ecslab.tf.providers import cli_config_file
+
+    return {"TF_CLI_CONFIG_FILE": str(cli_config_file()), "CHECKPOINT_DISABLE": "1"}

@@ -1,0 +1,134 @@
+"""Tests of ecslab.notebook.checks: results, and the checks against a real local cloud."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecslab import cli
+from ecslab.errors import CheckFailed
+from ecslab.notebook import checks
+
+
+def test_passing_result_reads_as_a_tick() -> None:
+    """Does a pass show a tick and its details, and no hint?"""
+    result = checks.Result("x", True, "It works", ["detail"], hint="never shown")
+    assert repr(result) == "✓ It works\n    detail"
+    assert "data-passed='True'" in result._repr_html_()
+    assert result.require() is result
+
+
+def test_failing_result_shows_where_to_look() -> None:
+    """Does a failure show a cross and the hint, and raise CheckFailed on require()?"""
+    result = checks.Result("x", False, "Broken", hint="Look at the service events.")
+    assert repr(result) == "✗ Broken\n  → Look at the service events."
+    assert "Look at the service events." in result._repr_html_()
+    with pytest.raises(CheckFailed, match="Broken") as caught:
+        result.require()
+    assert caught.value.hint == "Look at the service events."
+
+
+def test_task_definition_problems_name_the_size() -> None:
+    """Does a wrong size say what was found and what was expected?"""
+    td = {"cpu": "512", "memory": "1024", "networkMode": "awsvpc"}
+    td["requiresCompatibilities"] = ["FARGATE"]  # type: ignore[assignment]
+    assert checks._task_definition_problems(td, 256, 512, False) == [
+        "size is 512/1024, expected 256/512"
+    ]
+
+
+def test_task_definition_problems_want_the_execution_role() -> None:
+    """Is a missing execution role named with its listing (9.9)?"""
+    td: dict[str, Any] = {"cpu": "256", "memory": "512", "networkMode": "awsvpc"}
+    td["requiresCompatibilities"] = ["FARGATE"]
+    problems = checks._task_definition_problems(td, 256, 512, True)
+    assert problems == ["execution_role_arn is not the role 'ecs-task-execution' (listing 9.9)"]
+
+
+def test_expected_size_reads_the_learners_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Does the task-definition check expect the size the learner's file asks for?"""
+    monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path))
+    assert checks.expected_size() == (256, 512)
+    (tmp_path / "task_definition.tf").write_text('  cpu    = "1024"\n  memory = "3072"\n')
+    assert checks.expected_size() == (1024, 3072)
+
+
+def test_unknown_check_lists_the_real_ones() -> None:
+    """Does `ecslab check nope` name the checks that exist?"""
+    with pytest.raises(checks.EcslabError) as caught:
+        checks.run(["nope"])
+    assert "nginx" in caught.value.hint
+
+
+@pytest.mark.integration
+def test_missing_cluster_fails_with_a_hint(local_cloud: Any) -> None:
+    """Does the cluster check fail, pointing at listing 9.1, for a cluster that is not there?"""
+    result = checks.cluster_active("no-such-cluster")
+    assert not result.passed
+    assert "listing 9.1" in result.hint
+
+
+@pytest.mark.integration
+def test_missing_role_fails_with_a_hint(local_cloud: Any) -> None:
+    """Does the execution-role check point at listings 9.6 to 9.8 when the role is missing?"""
+    result = checks.execution_role("no-such-role")
+    assert not result.passed and "9.6 to 9.8" in result.hint
+
+
+@pytest.mark.integration
+def test_chapter_passes_every_check(applied_chapter: Any) -> None:
+    """On the applied reference chapter, does every check of the end state pass?"""
+    results = checks.run()
+    assert all(results), "\n".join(repr(r) for r in results if not r)
+
+
+@pytest.mark.integration
+def test_nginx_check_shows_the_page_and_a_link(applied_chapter: Any) -> None:
+    """Does the nginx check show figure 9.2's page and a link to the load balancer?"""
+    result = checks.nginx_answers()
+    html = result._repr_html_()
+    assert "Welcome to nginx!" in html and "Open the load balancer" in html
+
+
+@pytest.mark.integration
+def test_check_cli_exit_code(applied_chapter: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """Does `ecslab check nginx logs` print ticks and exit 0 on the applied chapter?"""
+    assert cli.main(["check", "nginx", "logs"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("✓") == 2
+
+
+def test_lab_names_carry_the_prefix_only_in_aws_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does ECSLAB_NAME_PREFIX change the names the checks look for in AWS mode alone?"""
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+    monkeypatch.setenv("ECSLAB_TARGET", "local")
+    assert checks.lab_name(checks.LOG_GROUP) == "/ecs/example"
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    assert checks.lab_name(checks.CLUSTER) == "ana-example"
+    assert checks.lab_name(checks.LOG_GROUP) == "/ecs/ana-example"
+
+
+def test_aws_mode_checks_look_for_the_prefixed_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In AWS mode with a prefix, do the checks find ana-example and name ana-... when missing?
+
+    Against moto in-process: no test ever calls real AWS.
+    """
+    import boto3
+    from moto import mock_aws
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake")
+    monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+    with mock_aws():
+        boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="ana-example")
+        assert checks.cluster_active().passed
+        role = checks.execution_role()
+        assert not role.passed and "ana-ecs-task-execution" in role.summary

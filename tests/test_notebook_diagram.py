@@ -1,0 +1,60 @@
+"""Tests of ecslab.notebook.diagram: SVG drawn in Python, stable and well-formed."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ecslab.notebook import diagram
+
+INVENTORY = diagram.Inventory(
+    load_balancer="example",
+    target_group="example",
+    cluster="example",
+    service="example",
+    desired=2,
+    running=2,
+    service_revision="example:2",
+    tasks=[
+        diagram.TaskView("a" * 32, "10.0.65.10", "example:2", "RUNNING", "healthy"),
+        diagram.TaskView("b" * 32, "10.0.66.11", "example:2", "RUNNING", "unhealthy"),
+    ],
+    log_group="/ecs/example",
+    log_streams=2,
+)
+
+
+def test_building_blocks_is_well_formed_svg() -> None:
+    """Is the 9.1 diagram an SVG document that names every building block?"""
+    svg = diagram.building_blocks().svg
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    for word in ("ALB", "Target group", "ECS cluster", "ECS service", "task", "Task definition"):
+        assert word in texts
+
+
+def test_building_blocks_is_stable() -> None:
+    """Is the diagram the same on every call (so stored outputs compare)?"""
+    assert diagram.building_blocks().svg == diagram.building_blocks().svg
+
+
+def test_live_diagram_colours_tasks_by_health() -> None:
+    """Are healthy tasks outlined green and unhealthy ones red?"""
+    svg = diagram.live(INVENTORY).svg
+    assert svg.count(diagram.COLORS["healthy"]) == 1
+    assert svg.count(diagram.COLORS["unhealthy"]) == 1
+    ET.fromstring(svg)
+
+
+def test_live_summary_in_one_line() -> None:
+    """Does the text form say what runs where, in one stable line?"""
+    assert diagram.summary(INVENTORY) == (
+        "ALB example → target group example → 2 tasks (1 healthy); service example 2/2 on "
+        "example:2 in cluster example; log group /ecs/example"
+    )
+
+
+def test_revision_of_an_arn() -> None:
+    """Is `example:2` read from a task definition ARN?"""
+    arn = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/example:2"
+    assert diagram.revision_of(arn) == "example:2"

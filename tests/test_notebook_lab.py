@@ -1,0 +1,336 @@
+"""Tests of the lab's workspace handling: sections, setup's files, backups, locks, views."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ecslab import sections
+from ecslab.authoring import hclcompare
+from ecslab.notebook import lab
+from ecslab.tf import prepare, workspace
+from ecslab.tf.events import ChangeSummary
+from ecslab.tf.runner import PlanSummary, ResourceChange
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty workspace of the test's own."""
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv("ECSLAB_WORKSPACE", str(folder))
+    return workspace.root()
+
+
+# --- sections: the single source -----------------------------------------------------------
+
+
+def test_each_section_starts_from_the_files_before_it() -> None:
+    """Does 9.4 start from 9.3's files, and 9.3 from none of the learner's?"""
+    assert sections.files_before("03_web_server") == {}
+    assert set(sections.files_before("04_logging")) == {
+        "cluster.tf",
+        "container_definitions.json",
+        "task_definition.tf",
+        "service.tf",
+    }
+
+
+def test_later_write_of_a_file_wins() -> None:
+    """Is the task definition at the end the one of listing 9.9 (with the execution role)?"""
+    assert "execution_role_arn" in sections.all_files()["task_definition.tf"]
+    assert "execution_role_arn" not in sections.files_before("04_logging")["task_definition.tf"]
+
+
+def test_solution_markers_never_reach_a_file() -> None:
+    """Are the BEGIN/END/HINT lines stripped from every file the solutions write?"""
+    for text in sections.all_files().values():
+        assert "### " not in text
+
+
+def test_unknown_section_names_the_real_ones() -> None:
+    """Does a wrong section name raise, listing the valid ones?"""
+    with pytest.raises(sections.UnknownSection) as caught:
+        sections.section("09_nope")
+    assert "03_web_server" in caught.value.hint
+
+
+def test_lab_end_state_matches_the_reference_configuration() -> None:
+    """Do the solution notebooks end where terraform/chapter9 is (no drift between them)?"""
+    mine = hclcompare.read_files({**workspace.scaffolding(), **sections.all_files()})
+    reference = hclcompare.read_folder(workspace.CHAPTER_DIR)
+    assert hclcompare.differences(mine, reference, skip=("container_definitions",)) == []
+
+
+def test_lab_container_definitions_match_the_reference() -> None:
+    """Is listing 9.10 as the lab writes it the reference's JSON (region filled in)?"""
+    reference = (workspace.CHAPTER_DIR / "container_definitions.json").read_text()
+    reference = reference.replace("${region}", "ap-northeast-1")
+    assert json.loads(sections.all_files()["container_definitions.json"]) == json.loads(reference)
+
+
+def test_hclcompare_sees_a_changed_argument() -> None:
+    """Does the drift check notice an erratum coming back (assign_public_ip = true)?"""
+    mine = hclcompare.blocks(
+        'resource "aws_ecs_service" "x" {\n  network_configuration {\n'
+        "    assign_public_ip = true\n  }\n}\n"
+    )
+    theirs = hclcompare.blocks(
+        'resource "aws_ecs_service" "x" {\n  network_configuration {\n'
+        "    assign_public_ip = false\n  }\n}\n"
+    )
+    assert hclcompare.differences(mine, theirs) == [
+        'resource "aws_ecs_service" "x": network_configuration.assign_public_ip = true (lab) '
+        "vs false (reference)"
+    ]
+
+
+# --- workspace: never lose a learner's file --------------------------------------------------
+
+
+def test_setup_files_replace_a_different_file_after_a_backup(ws: Path) -> None:
+    """Is a learner's different file backed up (and reported) before it is replaced?"""
+    (ws / "cluster.tf").write_text("# mine\n")
+    placed = workspace.place_files(ws, {"cluster.tf": "# solution\n"}, stamp="20260101-000000")
+    assert (ws / "cluster.tf").read_text() == "# solution\n"
+    backup = placed.backups["cluster.tf"]
+    assert backup == ws / ".backups" / "20260101-000000" / "cluster.tf"
+    assert backup.read_text() == "# mine\n"
+
+
+def test_identical_file_is_left_alone(ws: Path) -> None:
+    """Is a file already equal to the solution neither rewritten nor backed up?"""
+    (ws / "cluster.tf").write_text("same\n")
+    placed = workspace.place_files(ws, {"cluster.tf": "same\n"})
+    assert placed.unchanged == ["cluster.tf"] and not placed.backups
+
+
+def test_modules_are_copied_for_relative_sources(ws: Path) -> None:
+    """Are loadbalancer, security_group and iam_role copied so ./loadbalancer resolves?"""
+    workspace.place_modules(ws)
+    for name in workspace.MODULES:
+        assert (ws / name / "main.tf").exists()
+
+
+def test_edited_module_is_backed_up_before_recopy(ws: Path) -> None:
+    """Is a module the learner edited backed up before the original is copied back?"""
+    workspace.place_modules(ws)
+    (ws / "iam_role" / "main.tf").write_text("# edited\n")
+    placed = workspace.place_modules(ws)
+    assert placed.written == ["iam_role"]
+    assert (placed.backups["iam_role"] / "main.tf").read_text() == "# edited\n"
+
+
+def test_reset_moves_later_files_away(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does reset('04_logging') back up 9.4's own files and keep 9.3's?"""
+    monkeypatch.setattr(lab, "setup", lambda stem: _fake_report(ws, stem))
+    monkeypatch.setattr(prepare, "stop", lambda _ws: False)
+    (ws / "logs.tf").write_text("# my 9.5\n")
+    (ws / "cluster.tf").write_text("# my 9.1\n")
+    report = lab.reset("04_logging")
+    assert not (ws / "logs.tf").exists()
+    assert report.placed.backups["logs.tf"].read_text() == "# my 9.5\n"
+    assert (ws / "cluster.tf").exists()
+
+
+def _fake_report(ws: Path, stem: str) -> lab.SetupReport:
+    return lab.SetupReport(sections.section(stem), ws, [], workspace.Placed(), False)
+
+
+def test_state_addresses_read_modules_and_resources(ws: Path) -> None:
+    """Does the state reader see module.loadbalancer and root resources without Terraform?"""
+    state = {
+        "resources": [
+            {"module": "module.loadbalancer", "mode": "managed", "type": "aws_vpc", "name": "x"},
+            {"mode": "managed", "type": "aws_ecs_service", "name": "example"},
+        ]
+    }
+    (ws / "terraform.tfstate").write_text(json.dumps(state))
+    found = workspace.state_addresses(ws)
+    assert {"module.loadbalancer", "aws_ecs_service.example"} <= found
+
+
+def test_half_written_state_counts_as_empty(ws: Path) -> None:
+    """Is a state file Terraform is writing right now read as 'nothing yet', not an error?"""
+    (ws / "terraform.tfstate").write_text("")
+    assert workspace.state_addresses(ws) == set()
+
+
+def test_needs_init_when_a_module_is_new(ws: Path) -> None:
+    """Does a module block not yet installed ask for `terraform init`?"""
+    (ws / ".terraform" / "modules").mkdir(parents=True)
+    manifest = {"Modules": [{"Key": ""}, {"Key": "loadbalancer"}]}
+    (ws / ".terraform" / "modules" / "modules.json").write_text(json.dumps(manifest))
+    (ws / "network.tf").write_text('module "loadbalancer" {\n  source = "./loadbalancer"\n}\n')
+    assert not workspace.needs_init(ws)
+    (ws / "service.tf").write_text('module "nginx_sg" {\n  source = "./security_group"\n}\n')
+    assert workspace.needs_init(ws)
+
+
+def test_lock_makes_the_second_holder_wait(ws: Path) -> None:
+    """Do two Terraform operations in one workspace run one after the other?"""
+    order: list[str] = []
+    waits: list[float] = []
+
+    def first() -> None:
+        with workspace.locked(ws):
+            order.append("first in")
+            time.sleep(1.2)
+            order.append("first out")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    time.sleep(0.2)
+    with workspace.locked(ws, on_wait=waits.append):
+        order.append("second in")
+    thread.join()
+    assert order == ["first in", "first out", "second in"]
+    assert waits
+
+
+# --- the notebook's view of things ------------------------------------------------------------
+
+
+def test_workspace_file_refuses_a_todo(ws: Path) -> None:
+    """Does a cell still holding the lab's TODO stop with the hint instead of writing?"""
+    body = "### TODO: listing 9.1: one resource\n###       named example.\n"
+    with pytest.raises(lab.ExerciseIncomplete) as caught:
+        lab.write_file("cluster.tf", body)
+    assert caught.value.hint == "listing 9.1: one resource named example."
+    assert not (ws / "cluster.tf").exists()
+
+
+def test_workspace_file_strips_markers(ws: Path) -> None:
+    """Does the solution cell write the file without its markers?"""
+    body = '### BEGIN SOLUTION\n### HINT: x\nresource "a" "b" {}\n### END SOLUTION\n'
+    assert repr(lab.write_file("x.tf", body)) == "Wrote x.tf (1 lines) in your workspace."
+    assert (ws / "x.tf").read_text() == 'resource "a" "b" {}\n'
+
+
+def test_invalid_json_is_caught_before_terraform(ws: Path) -> None:
+    """Is broken container JSON reported by the cell that writes it, with a hint?"""
+    with pytest.raises(lab.EcslabError, match="not valid JSON") as caught:
+        lab.write_file("container_definitions.json", '[{"name": "example",}]')
+    assert "comma" in caught.value.hint
+
+
+def test_plan_refuses_a_workspace_with_a_todo(ws: Path) -> None:
+    """Does plan() stop with the exercise's hint when a file still has a TODO?"""
+    for name, text in workspace.scaffolding().items():
+        (ws / name).write_text(text)
+    (ws / "logs.tf").write_text("### TODO: listing 9.5\n")
+    with pytest.raises(lab.ExerciseIncomplete, match="yours to write") as caught:
+        lab.plan()
+    assert caught.value.hint == "logs.tf is not written yet: listing 9.5"
+
+
+def test_plan_without_setup_says_run_setup(ws: Path) -> None:
+    """Does plan() in an empty workspace point at the setup cell?"""
+    with pytest.raises(lab.EcslabError) as caught:
+        lab.plan()
+    assert "setup cell" in caught.value.hint
+
+
+def test_plan_view_lists_replacements_with_their_reason() -> None:
+    """Does the plan view show -/+ and the arguments that force the new revision?"""
+    change = ResourceChange(
+        "aws_ecs_task_definition.example",
+        ("delete", "create"),
+        {"container_definitions": "a", "execution_role_arn": "", "tags": {}},
+        {"container_definitions": "b", "execution_role_arn": "arn:role", "tags": None},
+    )
+    view = lab.PlanView(PlanSummary(1, 0, 1, (change,)))
+    assert repr(view) == (
+        "Plan: 1 to add, 0 to change, 1 to destroy.\n"
+        "  -/+ aws_ecs_task_definition.example  (changes: container_definitions, "
+        "execution_role_arn)"
+    )
+
+
+def test_apply_view_uses_terraform_words() -> None:
+    """Do apply and destroy summaries read like Terraform's own?"""
+    assert repr(lab.ApplyView(ChangeSummary(1, 0, 0, "apply"))) == (
+        "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."
+    )
+    assert repr(lab.ApplyView(ChangeSummary(0, 0, 36, "destroy"))) == (
+        "Destroy complete! Resources: 36 destroyed."
+    )
+
+
+def test_terraform_error_gets_a_hint() -> None:
+    """Does a duplicate module (listing 9.4 copied whole) come with what to do?"""
+    error = lab._with_hint(lab.TerraformError('Error: Duplicate module call "loadbalancer"'))
+    assert "network.tf" in error.hint
+
+
+def test_set_task_size_rewrites_cpu_and_memory(ws: Path) -> None:
+    """Does the picker's function write a valid size into the learner's file?"""
+    (ws / "task_definition.tf").write_text(
+        sections.files_before("04_logging")["task_definition.tf"]
+    )
+    lab.set_task_size(1024, 2048)
+    text = (ws / "task_definition.tf").read_text()
+    assert (
+        'cpu                      = "1024"' in text and 'memory                   = "2048"' in text
+    )
+
+
+def test_set_task_size_refuses_what_fargate_refuses(ws: Path) -> None:
+    """Is 256/4096 refused with AWS's message, leaving the file alone?"""
+    (ws / "task_definition.tf").write_text('cpu = "256"\nmemory = "512"\n')
+    with pytest.raises(lab.EcslabError, match="No Fargate configuration exists"):
+        lab.set_task_size(256, 4096)
+    assert (ws / "task_definition.tf").read_text() == 'cpu = "256"\nmemory = "512"\n'
+
+
+def test_todo_raises_with_the_hint() -> None:
+    """Does lab.todo() (left by the release in Python exercises) stop with its hint?"""
+    with pytest.raises(lab.ExerciseIncomplete) as caught:
+        lab.todo("run aws ecs update-service")
+    assert caught.value.hint == "run aws ecs update-service"
+
+
+def test_prepare_status_of_a_dead_process_is_failed(ws: Path) -> None:
+    """Is a 'running' prepare whose process is gone reported as failed?"""
+    dead = prepare.PrepareStatus("running", "01_ecs_building_blocks", pid=2**22 + 12345)
+    prepare._record(ws, dead)
+    assert prepare.status(ws).state == "failed"
+
+
+def test_background_prepare_holds_the_lock_from_the_start(ws: Path) -> None:
+    """Does a plan started right after the background prepare wait for it (no race)?"""
+    started = prepare.start("05_cleanup", ws)  # no prerequisites: the child only records
+    assert started.state == "running"
+    waits: list[float] = []
+    with workspace.locked(ws, on_wait=waits.append):
+        pass
+    assert waits, "the lock was free right after start(): a plan could race the apply"
+    assert prepare.wait(ws, timeout=60).state == "done"
+
+
+def test_prepare_is_not_started_twice(ws: Path) -> None:
+    """Does a second start while one runs return the running one instead of a new child?"""
+    first = prepare.start("05_cleanup", ws)
+    second = prepare.start("05_cleanup", ws)
+    assert second.pid == first.pid
+    prepare.wait(ws, timeout=60)
+
+
+def test_section_prerequisites_name_every_module_written_before() -> None:
+    """Does starting 9.4 on its own apply whole modules (e.g. nginx_sg with its rules)?
+
+    `-target` takes what a target depends on, not what depends on it, so a module only
+    reached as a dependency would come without its other resources.
+    """
+    for item in sections.SECTIONS:
+        files = {**workspace.scaffolding(), **sections.files_before(item.stem)}
+        declared = {f"module.{m}" for m in hclcompare_modules(files)}
+        assert declared <= set(item.prerequisites or declared), item.stem
+
+
+def hclcompare_modules(files: dict[str, str]) -> set[str]:
+    found = hclcompare.read_files(files)
+    return {header.split('"')[1] for header in found if header.startswith("module")}
