@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -63,8 +64,18 @@ def test_local_config_files_are_empty_files_of_ours(home: Path) -> None:
 
 
 def test_local_keeps_unrelated_variables() -> None:
-    """Is the rest of the environment (PATH) kept?"""
-    assert local_env(USER_AWS)["PATH"] == "/usr/bin"
+    """Is the rest of the environment kept (HOME, and PATH behind the venv's bin)?"""
+    env = local_env({**USER_AWS, "HOME": "/home/ana"})
+    assert env["HOME"] == "/home/ana"
+    assert env["PATH"].split(os.pathsep)[1:] == ["/usr/bin"]
+
+
+def test_path_starts_with_the_venvs_bin_where_aws_lives() -> None:
+    """Does `!aws ...` in a cell find the venv's AWS CLI (stock Debian has none)?"""
+    for env in (local_env(USER_AWS), aws_env(USER_AWS)):
+        first = Path(env["PATH"].split(os.pathsep)[0])
+        assert first == Path(sys.prefix) / "bin"
+        assert (first / "aws").exists()
 
 
 def test_local_sets_the_projects_terraform_cli_config(home: Path) -> None:

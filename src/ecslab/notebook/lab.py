@@ -14,7 +14,6 @@ Live progress goes to a widget (ecslab.notebook.widgets) that is updated in plac
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -82,10 +81,7 @@ def setup(stem: str) -> SetupReport:
 
 def _use_target_env() -> None:
     """This kernel's environment becomes the target's, so `!aws ...` cells use it too."""
-    env = environment.target_env()
-    for name in [n for n in os.environ if n not in env]:
-        del os.environ[name]
-    os.environ.update(env)
+    environment.apply()
 
 
 def _place(ws: Path, files: dict[str, str]) -> workspace.Placed:

@@ -49,6 +49,7 @@ MANAGED = frozenset(
         "AWS_EC2_METADATA_DISABLED",
         "TF_CLI_CONFIG_FILE",
         "CHECKPOINT_DISABLE",
+        "PATH",
     }
 )
 
@@ -67,7 +68,7 @@ def local_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(credentials)
     env["AWS_ENDPOINT_URL"] = settings.local_endpoint()
     env["AWS_EC2_METADATA_DISABLED"] = "true"  # never probe an instance metadata service
-    env.update(_terraform_vars())
+    env.update(_terraform_vars(env))
     return env
 
 
@@ -80,7 +81,7 @@ def aws_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
             del env[name]
     if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
         env.update(_region_vars(settings.DEFAULT_REGION))
-    env.update(_terraform_vars())
+    env.update(_terraform_vars(env))
     return env
 
 
@@ -146,9 +147,21 @@ def _empty_aws_files() -> tuple[Path, Path]:
     return paths
 
 
-def _terraform_vars() -> dict[str, str]:
+def _terraform_vars(base: Mapping[str, str]) -> dict[str, str]:
     """TF_CLI_CONFIG_FILE: the project's own Terraform CLI config (never ~/.terraformrc);
-    CHECKPOINT_DISABLE: Terraform never asks HashiCorp for updates (offline, no delay)."""
-    from ecslab.tf.providers import cli_config_file
+    CHECKPOINT_DISABLE: Terraform never asks HashiCorp for updates (offline, no delay);
+    PATH: the venv's bin first, so `aws`, `ecslab` and a Terraform installed into the venv
+    answer in notebook cells (`!aws ...`) and shells, as the book's commands expect."""
+    from ecslab.tf.providers import cli_config_file, venv_bin
 
-    return {"TF_CLI_CONFIG_FILE": str(cli_config_file()), "CHECKPOINT_DISABLE": "1"}
+    return {
+        "TF_CLI_CONFIG_FILE": str(cli_config_file()),
+        "CHECKPOINT_DISABLE": "1",
+        "PATH": with_venv_bin(base.get("PATH", os.defpath), venv_bin()),
+    }
+
+
+def with_venv_bin(path: str, folder: Path) -> str:
+    """PATH with `folder` first (once), the rest kept in order."""
+    parts = [p for p in path.split(os.pathsep) if p and p != str(folder)]
+    return os.pathsep.join([str(folder), *parts])
