@@ -11,6 +11,7 @@ import pytest
 
 from ecslab import sections
 from ecslab.authoring import hclcompare
+from ecslab.errors import EcslabError
 from ecslab.notebook import lab
 from ecslab.tf import prepare, workspace
 from ecslab.tf.events import ChangeSummary
@@ -437,3 +438,56 @@ def test_section_prerequisites_name_every_module_written_before() -> None:
 def hclcompare_modules(files: dict[str, str]) -> set[str]:
     found = hclcompare.read_files(files)
     return {header.split('"')[1] for header in found if header.startswith("module")}
+
+
+# --- plan: the progress reporter is handed in ------------------------------------------------
+
+
+class Recorder:
+    """A reporter that keeps what it was told (lab.plan's caller hands it in)."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def step(self, text: str) -> None:
+        self.said.append(f"step {text}")
+
+    def feed(self, event: object) -> None:
+        return None
+
+    def waiting(self, seconds: float) -> None:
+        return None
+
+    def note(self, text: str) -> None:
+        self.said.append(f"note {text}")
+
+    def finish(self, headline: str) -> None:
+        self.said.append(f"finish {headline}")
+
+    def close(self) -> None:
+        self.said.append("close")
+
+
+def test_plan_reports_to_the_reporter_handed_in(ws: Path) -> None:
+    """Does a real plan tell the caller's reporter its steps and Terraform's closing line?"""
+    (ws / "versions.tf").write_text(workspace.scaffolding()["versions.tf"])
+    recorder = Recorder()
+    view = lab.plan(progress=recorder)
+    assert view.headline() == "No changes. Your infrastructure matches the configuration."
+    assert recorder.said == [
+        "step terraform init",
+        "step terraform plan",
+        f"finish {view.headline()}",
+        "close",
+    ]
+
+
+def test_failed_plan_closes_without_a_headline(ws: Path) -> None:
+    """Does a plan Terraform refuses close the reporter with no closing line, and raise?"""
+    (ws / "versions.tf").write_text(workspace.scaffolding()["versions.tf"])
+    (ws / "cluster.tf").write_text('resource "aws_ecs_cluster" "example" {\n  name = \n')
+    recorder = Recorder()
+    with pytest.raises(EcslabError, match=r"Invalid expression\n\n  on cluster\.tf line 2"):
+        lab.plan(progress=recorder)
+    assert recorder.said[-1] == "close"
+    assert not any(line.startswith("finish") for line in recorder.said)
