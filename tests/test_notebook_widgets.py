@@ -9,6 +9,7 @@ import pytest
 from ecslab import fargate, sections
 from ecslab.notebook import lab, progress, widgets
 from ecslab.tf.events import ApplyComplete, ApplyStart, PlannedChange
+from ecslab.tf.workspace import Placed
 
 #: Listing 9.2 as the learner writes it in 9.3 (cpu "256", memory "512").
 LISTING_9_2 = sections.files_before("04_logging")["task_definition.tf"]
@@ -224,3 +225,15 @@ def test_labels_read_like_the_book() -> None:
     """Are cpu and memory shown in both units, as section 9.3.2 explains them?"""
     assert widgets.cpu_label(256) == "256 (0.25 vCPU)"
     assert widgets.memory_label(512) == "512 MiB (0.5 GB)"
+
+
+def test_reset_forgets_the_picked_size(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a reset to 9.3, does listing 9.2's cell write the book's size again?"""
+    (ws / "task_definition.tf").write_text(LISTING_9_2)
+    _pick(1024, 2048)
+    report = lab.SetupReport(sections.section("03_web_server"), ws, [], Placed(), False)
+    monkeypatch.setattr(lab, "setup", lambda _stem: report)
+    monkeypatch.setattr(lab.prepare, "stop", lambda _ws: False)
+    lab.reset("03_web_server")
+    lab.write_file("task_definition.tf", LISTING_9_2)
+    assert lab.current_task_size() == fargate.TaskSize(256, 512)
