@@ -59,7 +59,10 @@ class SetupReport:
         lines.append(f"Modules: {', '.join(f'./{m}' for m in workspace.MODULES)}")
         if self.placed.kept:
             kept = ", ".join(sorted(self.placed.kept))
-            lines.append(f"Kept your own {kept}: it means what the section's does.")
+            lines.append(
+                f"Kept your own {kept}: Terraform reads it as this section expects "
+                "(your own task size included)."
+            )
         for name, where in sorted(self.placed.backups.items()):
             lines.append(f"Backed up your {name} to {where} before replacing it.")
         for name, why in sorted(self.placed.unreadable.items()):
