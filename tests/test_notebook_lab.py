@@ -176,6 +176,17 @@ def test_truly_different_file_is_backed_up_and_replaced_fmt_clean(ws: Path) -> N
     assert hclcompare.blocks(written) == hclcompare.blocks(TASK_DEFINITION)
 
 
+def test_setup_writes_fmt_clean_files_from_marked_solutions(ws: Path) -> None:
+    """Is listing 9.9 (not fmt-aligned once its solution markers are gone) written
+    fmt-clean by setup, with nothing but spacing changed?"""
+    text = sections.all_files()["task_definition.tf"]
+    assert text != workspace.formatted(text)  # the case this test is about
+    workspace.place_files(ws, {"task_definition.tf": text})
+    written = (ws / "task_definition.tf").read_text()
+    assert written == workspace.formatted(text)
+    assert hclcompare.blocks(written) == hclcompare.blocks(text)
+
+
 def test_invalid_task_size_is_not_a_choice(ws: Path) -> None:
     """Is a size Fargate does not offer (256 / 4096) treated as a difference, not kept?"""
     placed = _place_task_definition(ws, TASK_DEFINITION.replace('"512"', '"4096"'))
