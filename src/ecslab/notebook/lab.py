@@ -85,7 +85,7 @@ def _use_target_env() -> None:
 
 
 def _place(ws: Path, files: dict[str, str]) -> workspace.Placed:
-    stamp = workspace._stamp()
+    stamp = workspace.new_stamp()
     placed = workspace.place_modules(ws, stamp)
     placed.merge(workspace.place_files(ws, {**workspace.scaffolding(), **files}, stamp))
     return placed
@@ -147,13 +147,13 @@ class Written:
 def write_file(name: str, body: str) -> Written:
     """What `%%workspace_file NAME` does: check the cell, then write it to the workspace."""
     text = sections.file_text(body)
-    for index, line in enumerate(text.splitlines()):
-        if line.strip().startswith(sections.TODO):
-            raise ExerciseIncomplete(
-                f"{name} is yours to write: replace the ### TODO lines of this cell with "
-                "your code, then run the cell again.",
-                hint=workspace._todo_text(text.splitlines()[index:]),
-            )
+    todo = workspace.first_todo(text)
+    if todo is not None:
+        raise ExerciseIncomplete(
+            f"{name} is yours to write: replace the ### TODO lines of this cell with "
+            "your code, then run the cell again.",
+            hint=todo,
+        )
     if name.endswith(".json"):
         _check_json(name, text)
     if "/" in name or name.startswith("."):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ecslab import settings
 from ecslab.errors import EcslabError
+from ecslab.sections import TODO
 from ecslab.settings import PROJECT_ROOT
 
 #: The modules listing 9.4 and 9.8 call, copied from the repository's terraform/modules.
@@ -89,7 +90,8 @@ def scaffolding() -> dict[str, str]:
     return {"versions.tf": (CHAPTER_DIR / "versions.tf").read_text(), "network.tf": NETWORK_TF}
 
 
-def _stamp() -> str:
+def new_stamp() -> str:
+    """The name of a new backup folder (UTC time): one per setup, shared by all it moves."""
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
 
@@ -103,7 +105,7 @@ def backup(ws: Path, name: str, stamp: str) -> Path:
 
 def place_files(ws: Path, files: dict[str, str], stamp: str | None = None) -> Placed:
     """Write `files` into ws; a different existing file is backed up first."""
-    stamp = stamp or _stamp()
+    stamp = stamp or new_stamp()
     placed = Placed()
     for name, text in files.items():
         path = ws / name
@@ -119,7 +121,7 @@ def place_files(ws: Path, files: dict[str, str], stamp: str | None = None) -> Pl
 
 def place_modules(ws: Path, stamp: str | None = None) -> Placed:
     """Copy the chapter's modules into ws; a changed copy is backed up first."""
-    stamp = stamp or _stamp()
+    stamp = stamp or new_stamp()
     placed = Placed()
     for name in MODULES:
         source, target = MODULES_DIR / name, ws / name
@@ -144,7 +146,7 @@ def _same_tree(a: Path, b: Path) -> bool:
 
 def remove_files(ws: Path, names: set[str], stamp: str | None = None) -> dict[str, Path]:
     """Back up and remove these files (a reset back to an earlier section)."""
-    stamp = stamp or _stamp()
+    stamp = stamp or new_stamp()
     return {name: backup(ws, name, stamp) for name in sorted(names) if (ws / name).exists()}
 
 
@@ -196,18 +198,26 @@ def state_addresses(ws: Path) -> set[str]:
 def todo_hint(ws: Path) -> tuple[str, str] | None:
     """(file, hint) of the first workspace file still holding a `### TODO:` line."""
     for path in sorted([*ws.glob("*.tf"), *ws.glob("*.json")]):
-        lines = path.read_text().splitlines()
-        for index, line in enumerate(lines):
-            if line.strip().startswith("### TODO:"):
-                return path.name, _todo_text(lines[index:])
+        hint = first_todo(path.read_text())
+        if hint is not None:
+            return path.name, hint
+    return None
+
+
+def first_todo(text: str) -> str | None:
+    """The hint of the first `### TODO:` in text (a file or a cell), or None when it has none."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.strip().startswith(TODO):
+            return _todo_text(lines[index:])
     return None
 
 
 def _todo_text(lines: list[str]) -> str:
     """The hint of a TODO, joined from its first line and its `###` continuation lines."""
-    parts = [lines[0].strip()[len("### TODO:") :].strip()]
+    parts = [lines[0].strip()[len(TODO) :].strip()]
     for line in lines[1:]:
-        if not line.strip().startswith("###") or line.strip().startswith("### TODO:"):
+        if not line.strip().startswith("###") or line.strip().startswith(TODO):
             break
         parts.append(line.strip().lstrip("#").strip())
     return " ".join(parts)
