@@ -216,3 +216,15 @@ def test_solution_imports_resolve(path: Path) -> None:
     assert imports, f"{path.name} has no `from ecslab import` line"
     for line in imports:
         exec(line, {})  # the very statement a learner's kernel runs first
+
+
+#: nbval's ways to leave a cell's output unchecked (comment markers and cell tags).
+IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "nbval-ignore-output", "nbval-skip")
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
+def test_no_solution_output_is_ignored(path: Path) -> None:
+    """Is every output a learner sees compared (sanitized where it varies), none ignored?"""
+    for index, cell in enumerate(_solution_of(path).cells):
+        words = {*cell.source.replace("#", " ").split(), *cell.metadata.get("tags", [])}
+        assert not words & set(IGNORED), f"{path.name} cell {index}"
