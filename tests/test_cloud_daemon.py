@@ -172,8 +172,25 @@ def test_dataplane_problems_are_read_from_the_cloud(
     assert "sudo apt-get install nginx" in problems[0]
 
 
-def test_up_carries_the_dataplane_problems(own_cloud: Path) -> None:
-    """Does `up` return the data plane's problems (none where nginx is installed)?"""
+def test_up_carries_the_dataplane_problems(
+    own_cloud: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Does `up` return what the data plane of the cloud it started reports?"""
+    asked: list[int] = []
+
+    def reading(port: int) -> list[str]:
+        asked.append(port)
+        return ["nginx is not installed"]
+
+    monkeypatch.setattr(daemon, "dataplane_problems", reading)
+    status = daemon.up()
+    assert status.running and status.problems == ["nginx is not installed"]
+    assert asked == [int(os.environ["ECSLAB_PORT"])]
+
+
+def test_up_reports_no_problem_where_nginx_is_installed(own_cloud: Path) -> None:
+    """Where nginx is installed (as `make system-deps` does), does `up` report no problem?"""
     from ecslab.dataplane import runtime
 
-    assert daemon.up().problems == runtime.problems()
+    assert Path(runtime.NGINX).exists(), "this test needs nginx: make system-deps"
+    assert daemon.up().problems == []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 from ecslab.notebook import diagram
@@ -34,8 +37,23 @@ def test_building_blocks_is_well_formed_svg() -> None:
 
 
 def test_building_blocks_is_stable() -> None:
-    """Is the diagram the same on every call (so stored outputs compare)?"""
-    assert diagram.building_blocks().svg == diagram.building_blocks().svg
+    """Is the diagram the same in every run (so stored outputs compare)?
+
+    Each run is a fresh interpreter with its own hash seed: a diagram built from set order,
+    ids or the clock differs between them, which two calls in one process would not show.
+    """
+    code = "from ecslab.notebook import diagram; print(diagram.building_blocks().svg, end='')"
+    drawn = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert drawn == [diagram.building_blocks().svg] * 2
 
 
 def test_live_diagram_colours_tasks_by_health() -> None:

@@ -3,15 +3,22 @@
 - The solutions, in order, under `pytest --nbval` (strict: every output compared with the
   stored one, through tests/nbval_sanitize.cfg for ids, ports, IPs, times).
 - Each lab notebook, run as a learner gets it (answers missing): it stops at its first
-  exercise with that exercise's hint, or, without exercises, runs to the end.
+  exercise with that exercise's hint, or, without exercises, runs to the end; each check
+  it ran shows what the solution's stored run showed (✓, or the ✗ the text expects).
+
+Kernels start as a learner's would: the lab's settings (ECSLAB_HOME, ECSLAB_PORT,
+ECSLAB_WORKSPACE) and a stock machine's PATH, no AWS_* variable and no venv on PATH.
+Pointing the kernel at the local cloud (`!aws` included) is `lab.setup`'s job, tested here.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +26,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbval.plugin import get_sanitize_patterns
 
-from ecslab.authoring.run import notebook_cloud
+from ecslab.authoring.run import learner_env, notebook_cloud
+from ecslab.notebook.checks import Result
 from ecslab.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
@@ -38,12 +47,20 @@ def cloud_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
         yield env
 
 
-def test_solutions_reproduce_their_stored_outputs(cloud_env: dict[str, str]) -> None:
+@pytest.fixture(scope="module")
+def kernel_env(
+    cloud_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """What a learner's kernel starts from: no AWS_*, no venv on PATH (see learner_env)."""
+    return learner_env(cloud_env, tmp_path_factory.mktemp("learner"))
+
+
+def test_solutions_reproduce_their_stored_outputs(kernel_env: dict[str, str]) -> None:
     """Do the solution notebooks, run in order, give the outputs stored in them?"""
     argv = [sys.executable, "-m", "pytest", "--nbval", str(PROJECT_ROOT / "solutions")]
     argv += ["--nbval-sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q"]
     start = time.monotonic()
-    done = subprocess.run(argv, env=cloud_env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    done = subprocess.run(argv, env=kernel_env, cwd=PROJECT_ROOT, capture_output=True, text=True)
     took = time.monotonic() - start
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     print(f"notebook suite: {took:.0f} s (budget {SUITE_BUDGET} s)")
@@ -68,17 +85,18 @@ def _run_lab(path: Path, env: dict[str, str]) -> tuple[Any, CellExecutionError |
 
 
 def _stop_background_apply(workspace: Path, env: dict[str, str]) -> None:
-    code = "from pathlib import Path; from ecslab import prepare; "
+    code = "from pathlib import Path; from ecslab.tf import prepare; "
     code += f"prepare.stop(Path({str(workspace)!r}))"
-    subprocess.run([sys.executable, "-c", code], env=env, check=False)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
 @pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
 def test_lab_stops_at_its_first_exercise(
-    path: Path, cloud_env: dict[str, str], tmp_path: Path
+    path: Path, kernel_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """Does each lab, run as is, stop at its first exercise with its hint (not a traceback)?"""
-    env = {**cloud_env, "ECSLAB_WORKSPACE": str(tmp_path / "workspace")}
+    """Does each lab, run as is, stop at its first exercise with its hint (not a traceback),
+    its checks on the way showing what the solution's run showed?"""
+    env = {**kernel_env, "ECSLAB_WORKSPACE": str(tmp_path / "workspace")}
     try:
         nb, error = _run_lab(path, env)
     finally:
@@ -86,8 +104,15 @@ def test_lab_stops_at_its_first_exercise(
     exercise = _first_exercise(nb)
     if exercise is None:
         assert error is None, f"{path.name} failed without an exercise: {error}"
-        return
-    assert error is not None, f"{path.name} ran past its first exercise"
+    else:
+        _assert_stopped_with_hint(nb, exercise, error)
+    ran = len(nb.cells) if exercise is None else exercise
+    assert _checks_shown(nb, ran) == _checks_shown(_solution_of(path), ran)
+
+
+def _assert_stopped_with_hint(nb: Any, exercise: int, error: CellExecutionError | None) -> None:
+    """The lab stopped at cell `exercise`, with its hint and no traceback, and nowhere else."""
+    assert error is not None, "the lab ran past its first exercise"
     failed = [i for i, c in enumerate(nb.cells) if _has_error(c)]
     assert failed == [exercise]
     output = next(o for o in nb.cells[exercise].outputs if o.output_type == "error")
@@ -101,3 +126,105 @@ def test_lab_stops_at_its_first_exercise(
 
 def _has_error(cell: Any) -> bool:
     return cell.cell_type == "code" and any(o.output_type == "error" for o in cell.outputs)
+
+
+def _solution_of(lab: Path) -> Any:
+    """The solution notebook a lab was generated from (cell for cell, as the release keeps)."""
+    path = PROJECT_ROOT / "solutions" / lab.name
+    return nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+
+
+def _checks_shown(nb: Any, cells: int) -> list[tuple[int, str, bool]]:
+    """(cell, check name, passed) of every check result shown by the first `cells` cells."""
+    return [
+        (index, name, passed)
+        for index, cell in enumerate(nb.cells[:cells])
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        for name, passed in _check_outcomes(output.get("data", {}).get("text/html", ""))
+    ]
+
+
+class _CheckReader(HTMLParser):
+    """Collects the data-check/data-passed attributes of checks.Result's HTML boxes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("data-check") is not None:
+            self.found.append((str(found["data-check"]), found.get("data-passed") == "True"))
+
+
+def _check_outcomes(html: str) -> list[tuple[str, bool]]:
+    reader = _CheckReader()
+    reader.feed(html)
+    return reader.found
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_check_outcomes_are_read_from_a_results_html(passed: bool) -> None:
+    """Is a check's outcome read from the data a Result shows (not from its text)?"""
+    html = Result("nginx", passed, "summary ✓ ✗", hint="✓")._repr_html_()
+    assert _check_outcomes(html) == [("nginx", passed)]
+
+
+def _sanitized(text: str) -> str:
+    """text as nbval compares it, through tests/nbval_sanitize.cfg."""
+    for regex, replace in get_sanitize_patterns(SANITIZE.read_text()):
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def _stored_log_events() -> str:
+    """The stored output of the book's `!aws logs filter-log-events` cell in solutions/04."""
+    nb = _solution_of(PROJECT_ROOT / "labs" / "04_logging.ipynb")
+    (cell,) = [c for c in nb.cells if c.source.startswith(BOOK_LOG_COMMAND)]
+    (output,) = cell.outputs
+    return str(output.text)
+
+
+#: The book's command (9.4.3), typed as is in a cell of solutions/04.
+BOOK_LOG_COMMAND = "!aws logs filter-log-events --log-group-name /ecs/example"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "/bin/bash: line 1: aws: command not found\r\n",
+        '{\r\n    "events": [],\r\n    "searchedLogStreams": []\r\n}\r\n',
+        "\r\nAn error occurred (ResourceNotFoundException) when calling the FilterLogEvents "
+        "operation: The specified log group does not exist.\r\n",
+    ],
+    ids=["no-aws-cli", "no-events", "error"],
+)
+def test_log_events_cell_compares_only_with_events(shown: str) -> None:
+    """Does the book's filter-log-events cell fail nbval when it shows no events?"""
+    stored = _sanitized(_stored_log_events())
+    assert '"events": [\r\n        LOG_EVENTS\r\n    ]' in stored
+    assert _sanitized(shown) != stored
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
+def test_solution_imports_resolve(path: Path) -> None:
+    """Does each notebook's `from ecslab import ...` line import (the short import line)?"""
+    code = [c.source for c in _solution_of(path).cells if c.cell_type == "code"]
+    lines = [line for source in code for line in source.splitlines()]
+    imports = [line for line in lines if line.startswith("from ecslab import ")]
+    assert imports, f"{path.name} has no `from ecslab import` line"
+    for line in imports:
+        exec(line, {})  # the very statement a learner's kernel runs first
+
+
+#: nbval's ways to leave a cell's output unchecked (comment markers and cell tags).
+IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "nbval-ignore-output", "nbval-skip")
+
+
+@pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
+def test_no_solution_output_is_ignored(path: Path) -> None:
+    """Is every output a learner sees compared (sanitized where it varies), none ignored?"""
+    for index, cell in enumerate(_solution_of(path).cells):
+        words = {*cell.source.replace("#", " ").split(), *cell.metadata.get("tags", [])}
+        assert not words & set(IGNORED), f"{path.name} cell {index}"

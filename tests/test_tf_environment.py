@@ -178,7 +178,11 @@ def test_apply_sets_and_removes_in_place() -> None:
     """Does apply() turn a mapping into the local environment, removing AWS_PROFILE?"""
     from ecslab.tf.environment import apply
 
-    environ = dict(USER_AWS)
+    environ = {**USER_AWS, "HOME": "/home/ana"}
     apply("local", environ)
-    assert environ == local_env(USER_AWS)
-    assert "AWS_PROFILE" not in environ
+    assert environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:45999"
+    assert (environ["AWS_ACCESS_KEY_ID"], environ["AWS_SECRET_ACCESS_KEY"]) == ("test", "test")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_STS"):
+        assert name not in environ
+    assert environ["HOME"] == "/home/ana"
+    assert environ["PATH"].split(os.pathsep)[1:] == ["/usr/bin"]

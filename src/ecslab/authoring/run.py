@@ -7,7 +7,9 @@ test_notebooks.py). Run it after editing a solution notebook, then `make labs`.
 The notebooks build the chapter with the book's names ("example", "/ecs/example"), so
 they never share a cloud with anything else: `notebook_cloud` starts a second local
 cloud (a free port, a tmp ECSLAB_HOME, a tmp workspace) through `ecslab up` in a
-subprocess, and yields the environment a notebook kernel needs to use it.
+subprocess, and yields the environment a client needs to use it. The kernels do not get
+that environment: they start from `learner_env` (the lab's settings, a stock PATH), and
+each notebook's `lab.setup` points them at the cloud, as it does for a learner.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+#: A stock machine's PATH: no venv, no AWS CLI. A kernel starts from sys.executable anyway;
+#: `lab.setup` puts the venv's bin (`aws`, `ecslab`) first.
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+#: What a learner's shell hands the kernel: where the lab's cloud and workspace are.
+LAB_SETTINGS = ("ECSLAB_HOME", "ECSLAB_PORT", "ECSLAB_WORKSPACE", "ECSLAB_TARGET")
 
 
 def free_port() -> int:
@@ -57,8 +65,19 @@ def notebook_cloud(root: Path) -> Iterator[dict[str, str]]:
         exports = _ecslab(base, "env")
         yield {**base, **_parse_exports(exports)}
     finally:
-        _stop_prepare(base)
-        _ecslab(base, "down")
+        try:
+            _stop_prepare(base)
+        finally:
+            _ecslab(base, "down")
+
+
+def learner_env(cloud_env: dict[str, str], home: Path) -> dict[str, str]:
+    """A kernel's environment before `lab.setup`: the lab's settings from cloud_env, a fresh
+    HOME, a stock PATH, and nothing of the cloud's own (no AWS_*, no TF_CLI_CONFIG_FILE)."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = {name: cloud_env[name] for name in LAB_SETTINGS}
+    env.update(HOME=str(home), PATH=SYSTEM_PATH, LANG="C.UTF-8")
+    return env
 
 
 def _parse_exports(text: str) -> dict[str, str]:
@@ -76,10 +95,10 @@ def _parse_exports(text: str) -> dict[str, str]:
 def _stop_prepare(env: dict[str, str]) -> None:
     """Stop a background apply the notebooks may have left running."""
     code = (
-        "from pathlib import Path; from ecslab import prepare; "
+        "from pathlib import Path; from ecslab.tf import prepare; "
         f"prepare.stop(Path({env['ECSLAB_WORKSPACE']!r}))"
     )
-    subprocess.run([sys.executable, "-c", code], env=env, check=False)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
 def execute(paths: list[Path], env: dict[str, str], timeout: int = 600) -> dict[str, float]:
@@ -125,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="ecslab-notebooks-") as tmp,
         notebook_cloud(Path(tmp)) as env,
     ):
-        seconds = execute(paths, env)
+        seconds = execute(paths, learner_env(env, Path(tmp) / "learner"))
     for name, took in seconds.items():
         print(f"{name}: {took:.1f} s")
     print(f"total: {sum(seconds.values()):.1f} s")

@@ -101,7 +101,7 @@ def _use_target_env() -> None:
 def _place(ws: Path, stem: str) -> workspace.Placed:
     """The modules, the scaffolding and the earlier sections' files; a learner's file
     that means the same, or a later section's version of it, is kept."""
-    stamp = workspace._stamp()
+    stamp = workspace.new_stamp()
     files = {**workspace.scaffolding(), **sections.files_before(stem)}
     placed = workspace.place_modules(ws, stamp)
     placed.merge(workspace.place_files(ws, files, stamp, also=sections.versions_from(stem)))
@@ -174,13 +174,13 @@ class Written:
 def write_file(name: str, body: str) -> Written:
     """What `%%workspace_file NAME` does: check the cell, then write it to the workspace."""
     text = sections.file_text(body)
-    for index, line in enumerate(text.splitlines()):
-        if line.strip().startswith(sections.TODO):
-            raise ExerciseIncomplete(
-                f"{name} is yours to write: replace the ### TODO lines of this cell with "
-                "your code, then run the cell again.",
-                hint=workspace._todo_text(text.splitlines()[index:]),
-            )
+    todo = workspace.first_todo(text)
+    if todo is not None:
+        raise ExerciseIncomplete(
+            f"{name} is yours to write: replace the ### TODO lines of this cell with "
+            "your code, then run the cell again.",
+            hint=todo,
+        )
     if name.endswith(".json"):
         _check_json(name, text)
     if "/" in name or name.startswith("."):

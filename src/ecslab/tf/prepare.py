@@ -190,6 +190,8 @@ def _reap(timeout: float) -> None:
 
 def stop(ws: Path) -> bool:
     """Stop a running background prepare (tests, and `lab.reset`); False if none ran."""
+    if not ws.is_dir():  # no setup ever ran there (asking status() would create it)
+        return False
     current = status(ws)
     if current.state != "running":
         return False

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ecslab import fargate, settings
 from ecslab.errors import EcslabError, FargateSizeError, TerraformError
+from ecslab.sections import TODO
 from ecslab.settings import PROJECT_ROOT
 from ecslab.tf import hcl, providers
 
@@ -104,7 +105,8 @@ def scaffolding() -> dict[str, str]:
     return {"versions.tf": (CHAPTER_DIR / "versions.tf").read_text(), "network.tf": NETWORK_TF}
 
 
-def _stamp() -> str:
+def new_stamp() -> str:
+    """The name of a new backup folder (UTC time): one per setup, shared by all it moves."""
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
 
@@ -128,7 +130,7 @@ def place_files(
     learner is ahead). A truly different file is backed up first; an unreadable one is
     left alone and reported.
     """
-    stamp, also = stamp or _stamp(), also or {}
+    stamp, also = stamp or new_stamp(), also or {}
     placed = Placed()
     for name, text in files.items():
         path = ws / name
@@ -211,7 +213,7 @@ def formatted(text: str) -> str:
 
 def place_modules(ws: Path, stamp: str | None = None) -> Placed:
     """Copy the chapter's modules into ws; a changed copy is backed up first."""
-    stamp = stamp or _stamp()
+    stamp = stamp or new_stamp()
     placed = Placed()
     for name in MODULES:
         source, target = MODULES_DIR / name, ws / name
@@ -236,7 +238,7 @@ def _same_tree(a: Path, b: Path) -> bool:
 
 def remove_files(ws: Path, names: set[str], stamp: str | None = None) -> dict[str, Path]:
     """Back up and remove these files (a reset back to an earlier section)."""
-    stamp = stamp or _stamp()
+    stamp = stamp or new_stamp()
     return {name: backup(ws, name, stamp) for name in sorted(names) if (ws / name).exists()}
 
 
@@ -295,18 +297,26 @@ def state_addresses(ws: Path) -> set[str]:
 def todo_hint(ws: Path) -> tuple[str, str] | None:
     """(file, hint) of the first workspace file still holding a `### TODO:` line."""
     for path in sorted([*ws.glob("*.tf"), *ws.glob("*.json")]):
-        lines = path.read_text().splitlines()
-        for index, line in enumerate(lines):
-            if line.strip().startswith("### TODO:"):
-                return path.name, _todo_text(lines[index:])
+        hint = first_todo(path.read_text())
+        if hint is not None:
+            return path.name, hint
+    return None
+
+
+def first_todo(text: str) -> str | None:
+    """The hint of the first `### TODO:` in text (a file or a cell), or None when it has none."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.strip().startswith(TODO):
+            return _todo_text(lines[index:])
     return None
 
 
 def _todo_text(lines: list[str]) -> str:
     """The hint of a TODO, joined from its first line and its `###` continuation lines."""
-    parts = [lines[0].strip()[len("### TODO:") :].strip()]
+    parts = [lines[0].strip()[len(TODO) :].strip()]
     for line in lines[1:]:
-        if not line.strip().startswith("###") or line.strip().startswith("### TODO:"):
+        if not line.strip().startswith("###") or line.strip().startswith(TODO):
             break
         parts.append(line.strip().lstrip("#").strip())
     return " ".join(parts)
