@@ -10,8 +10,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# pip-compile picks the versions the Python running it accepts: run it on the oldest Python
+# the lab promises, Debian 12's python3 (3.11.2), or a newcomer's pip finds no match for a
+# pin that needs a later 3.11.x.
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:3] != (3, 11, 2))'; then
+  echo "make lock: run it with Debian 12's Python 3.11.2, e.g. PYTHON=/usr/bin/python3 make lock" >&2
+  echo "($PYTHON is $("$PYTHON" -V 2>&1))" >&2
+  exit 1
+fi
 TOOLS=.venv/lock-tools
-"${PYTHON:-python3}" -m venv "$TOOLS"
+rm -rf "$TOOLS"
+"$PYTHON" -m venv "$TOOLS"
 "$TOOLS/bin/pip" install -q "pip-tools>=7.4,<8"
 
 compile() {
