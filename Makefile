@@ -5,7 +5,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# What each job installed: the runtime (`make lab`), then the test and lint tools on top.
+RUNTIME := $(VENV)/.runtime-installed
+TESTING := $(VENV)/.test-installed
+# The Terraform ecslab runs (PATH, else the one `ecslab terraform-check` put in .venv/bin).
+TERRAFORM = $$($(BIN)/python -c 'from ecslab.tf.providers import terraform_binary as t; print(t())')
 
 .DEFAULT_GOAL := help
 
@@ -13,51 +17,70 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements-dev.txt -e .
+# The venv itself; Debian and Ubuntu ship `venv` in a package of its own.
+$(BIN)/pip:
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Cannot create $(VENV): install python3-venv (sudo apt-get install python3-venv)" >&2; exit 1; }
+
+# Exact versions with their hashes (requirements*.txt, from `make lock`); then ecslab itself.
+$(RUNTIME): requirements.txt pyproject.toml | $(BIN)/pip
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(TESTING): requirements-test.txt $(RUNTIME)
+	$(BIN)/pip install -q --require-hashes -r requirements-test.txt
 	touch $@
 
 .PHONY: venv
-venv: $(STAMP) ## Create .venv with the package and its pinned dependencies
+venv: $(RUNTIME) ## Create .venv with ecslab and its pinned runtime dependencies
 
 .PHONY: system-deps
-system-deps: ## Install the Debian packages the local cloud and tests use (nginx, chromium), if missing
-	@bash scripts/system-deps.sh
+system-deps: ## Install the Debian package the lab needs (nginx), if missing
+	@bash scripts/system-deps.sh lab
+
+.PHONY: test-deps
+test-deps: $(TESTING) ## Install the test tools into .venv and the test-only Debian packages, if missing
+	@bash scripts/system-deps.sh test
+
+.PHONY: lock
+lock: ## Re-resolve the lock files (requirements*.txt, binder's) from pyproject.toml, on PyPI
+	PYTHON=$(PYTHON) bash scripts/lock.sh
 
 .PHONY: terraform
-terraform: $(STAMP) ## Make sure a Terraform >= 1.9 is available (installs a pinned one into .venv if allowed)
+terraform: $(RUNTIME) ## Make sure a Terraform >= 1.9 is available (installs a pinned one into .venv if allowed)
 	@$(BIN)/ecslab terraform-check
 
 .PHONY: lab
-lab: $(STAMP) system-deps terraform ## Set up, start the local cloud and open JupyterLab on labs/
+lab: $(RUNTIME) system-deps terraform ## Set up, start the local cloud and open JupyterLab on labs/
 	$(BIN)/ecslab up
 	$(BIN)/ecslab prepare --background
 	$(BIN)/jupyter lab labs/
 
 .PHONY: lint
-lint: $(STAMP) ## Ruff (lint + format check), mypy, terraform fmt
+lint: test-deps terraform ## Ruff (lint + format check), mypy, terraform fmt, shellcheck
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform
+	TF_CLI_CONFIG_FILE=/dev/null $(TERRAFORM) fmt -check -recursive terraform
+	shellcheck .ci/run scripts/*.sh binder/postBuild binder/start
 
 .PHONY: labs
-labs: $(STAMP) ## Regenerate labs/ from solutions/
+labs: $(RUNTIME) ## Regenerate labs/ from solutions/
 	$(BIN)/python -m ecslab.authoring.release
 
 .PHONY: solutions
-solutions: $(STAMP) ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
+solutions: $(TESTING) ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
 	$(BIN)/python -m ecslab.authoring.run
 	$(BIN)/python -m ecslab.authoring.release
 
 .PHONY: test
-test: $(STAMP) system-deps terraform lint ## Set up and run every test (unit, integration, notebooks, browser)
+test: test-deps terraform lint ## Set up and run every test (unit, integration, notebooks, browser)
 	$(BIN)/python -m ecslab.authoring.release --verify-only
 	$(BIN)/pytest
 
 .PHONY: bench
-bench: $(STAMP) ## Run the benchmarks (bench/*.py) and print their numbers
+bench: $(TESTING) ## Run the benchmarks (bench/*.py) and print their numbers
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 .PHONY: down
