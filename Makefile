@@ -30,10 +30,10 @@ terraform: $(STAMP) ## Make sure a Terraform >= 1.9 is available (installs a pin
 	@$(BIN)/ecslab terraform-check
 
 .PHONY: lab
-lab: $(STAMP) system-deps terraform ## Set up, start the local cloud and open JupyterLab on labs/
+lab: $(STAMP) system-deps terraform ## Set up, start the local cloud, open JupyterLab on your desk (desk/)
 	$(BIN)/ecslab up
 	$(BIN)/ecslab prepare --background
-	$(BIN)/jupyter lab labs/
+	$(BIN)/ecslab lab $(JUPYTER_ARGS)
 
 .PHONY: lint
 lint: $(STAMP) ## Ruff (lint + format check), mypy, terraform fmt

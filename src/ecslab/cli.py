@@ -17,7 +17,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import NamedTuple
 
-from ecslab.cli_lab import cmd_check, cmd_prepare, configure_check, configure_prepare
+from ecslab.cli_lab import (
+    cmd_check,
+    cmd_desk,
+    cmd_lab,
+    cmd_prepare,
+    cmd_shell,
+    configure_check,
+    configure_lab,
+    configure_prepare,
+)
 from ecslab.errors import EcslabError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -245,6 +254,9 @@ COMMANDS: list[Command] = [
     ),
     Command("check", "the lab's checks: nginx, logs, service...", configure_check, cmd_check),
     Command("prepare", "apply the network and ALB (--background)", configure_prepare, cmd_prepare),
+    Command("desk", "copy the lab notebooks you lack to your desk", _no_arguments, cmd_desk),
+    Command("lab", "JupyterLab on your desk (notebooks and workspace)", configure_lab, cmd_lab),
+    Command("shell", "a bash in the workspace, set for the target", _no_arguments, cmd_shell),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The lab's subcommands of `ecslab`: `check [NAME...]` and `prepare [--background]`.
+"""The lab's subcommands of `ecslab`: `check`, `prepare`, and the desk's `desk`, `lab`, `shell`.
 
 Kept apart from ecslab.cli so the command table there stays one line per command.
 """
@@ -6,6 +6,7 @@ Kept apart from ecslab.cli so the command table there stays one line per command
 from __future__ import annotations
 
 import argparse
+import os
 
 from ecslab import sections
 
@@ -47,3 +48,41 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     status = lab.prepare_workspace(args.section, background=args.background)
     print(status)
     return 1 if status.state == "failed" else 0
+
+
+def cmd_desk(_args: argparse.Namespace) -> int:
+    """Copy the lab notebooks the learner lacks to the desk; offer changed ones beside theirs."""
+    from ecslab import desk
+
+    for fetched in desk.fetch():
+        print(fetched)
+    return 0
+
+
+def configure_lab(parser: argparse.ArgumentParser) -> None:
+    """`ecslab lab [JUPYTER_ARGUMENT ...]`: handed to `jupyter lab` (e.g. --port=8890)."""
+    parser.add_argument(
+        "jupyter_args", nargs=argparse.REMAINDER, metavar="JUPYTER_ARGUMENT", help="for jupyter lab"
+    )
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """Fetch the desk, then become JupyterLab over it (the process is replaced)."""
+    from ecslab import desk
+
+    cmd_desk(args)
+    command = desk.jupyter_command(extra=args.jupyter_args)
+    os.execve(command[0], command, desk.jupyter_env())
+
+
+def cmd_shell(_args: argparse.Namespace) -> int:
+    """Become a bash in the workspace, with the target's environment (JupyterLab's terminals)."""
+    from ecslab import desk, settings
+    from ecslab.tf import environment
+
+    workspace = settings.workspace()
+    workspace.mkdir(parents=True, exist_ok=True)
+    os.chdir(workspace)
+    environment.apply()
+    argv = desk.shell_argv()
+    os.execvp(argv[0], argv)
