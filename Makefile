@@ -33,7 +33,7 @@ terraform: $(STAMP) ## Make sure a Terraform >= 1.9 is available (installs a pin
 lab: $(STAMP) system-deps terraform ## Set up, start the local cloud, open JupyterLab on your desk (desk/)
 	$(BIN)/ecslab up
 	$(BIN)/ecslab prepare --background
-	$(BIN)/ecslab lab $(JUPYTER_ARGS)
+	$(BIN)/ecslab lab -- $(JUPYTER_ARGS)
 
 .PHONY: lint
 lint: $(STAMP) ## Ruff (lint + format check), mypy, terraform fmt

@@ -204,3 +204,20 @@ def test_shell_keeps_the_learners_bashrc_but_not_its_path(tmp_path: Path) -> Non
     bashrc = "alias hello='echo hello from bashrc'\nexport PATH=/bin\n"
     lines = _shell(tmp_path, "hello\ncommand -v ecslab", bashrc)
     assert lines[1:] == ["hello from bashrc", str(BIN / "ecslab")]
+
+
+def test_ecslab_desk_says_what_it_copied_then_that_all_is_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `ecslab desk` name each copy on the first start and one line after that?"""
+    from ecslab import cli
+
+    monkeypatch.setenv("ECSLAB_DESK", str(tmp_path / "desk"))
+    assert cli.main(["desk"]) == 0
+    first = capsys.readouterr().out.splitlines()
+    assert len(first) == len(list(desk.LABS.glob("*.ipynb")))
+    assert all(line.endswith("copied from labs/ (your own copy from now on)") for line in first)
+    assert cli.main(["desk"]) == 0
+    assert (
+        capsys.readouterr().out == f"desk: your notebooks in {tmp_path / 'desk'} are up to date\n"
+    )

@@ -52,17 +52,23 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_desk(_args: argparse.Namespace) -> int:
     """Copy the lab notebooks the learner lacks to the desk; offer changed ones beside theirs."""
-    from ecslab import desk
+    from ecslab import desk, settings
 
-    for fetched in desk.fetch():
+    news = [f for f in desk.fetch() if f.action is not desk.Action.CURRENT]
+    for fetched in news:
         print(fetched)
+    if not news:
+        print(f"desk: your notebooks in {settings.desk()} are up to date")
     return 0
 
 
 def configure_lab(parser: argparse.ArgumentParser) -> None:
-    """`ecslab lab [JUPYTER_ARGUMENT ...]`: handed to `jupyter lab` (e.g. --port=8890)."""
+    """`ecslab lab [-- JUPYTER_ARGUMENT ...]`: after `--`, handed to `jupyter lab`."""
     parser.add_argument(
-        "jupyter_args", nargs=argparse.REMAINDER, metavar="JUPYTER_ARGUMENT", help="for jupyter lab"
+        "jupyter_args",
+        nargs="*",
+        metavar="JUPYTER_ARGUMENT",
+        help="after --, arguments for jupyter lab (e.g. -- --port=8890 --no-browser)",
     )
 
 

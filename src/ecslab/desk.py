@@ -129,12 +129,17 @@ def landing_url(tree: str = "") -> str:
 
 
 def server_config(tree: str = "") -> dict[str, Any]:
-    """The Jupyter server settings of the desk (also binder/jupyter_server_config.json's)."""
+    """The Jupyter server settings of the desk (also binder/jupyter_server_config.json's).
+
+    The landing page is set twice: `jupyter lab` takes LabApp's (which overrides the
+    server's), a server started otherwise (a hub's single-user server) takes ServerApp's.
+    """
     return {
+        "LabApp": {"default_url": landing_url(tree)},
         "ServerApp": {
             "default_url": landing_url(tree),
             "terminado_settings": {"shell_command": list(SHELL_COMMAND)},
-        }
+        },
     }
 
 
@@ -142,9 +147,10 @@ def jupyter_command(desk: Path | None = None, extra: Sequence[str] = ()) -> list
     """`jupyter lab` over the desk with the desk's server settings, then `extra` arguments."""
     desk = settings.desk() if desk is None else desk
     options = [f"--ServerApp.root_dir={desk}"]
-    for name, value in server_config()["ServerApp"].items():
-        text = value if isinstance(value, str) else json.dumps(value)
-        options.append(f"--ServerApp.{name}={text}")
+    for app, values in server_config().items():
+        for name, value in values.items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            options.append(f"--{app}.{name}={text}")
     return [str(venv_bin() / "jupyter"), "lab", *options, *extra]
 
 
