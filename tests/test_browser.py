@@ -255,8 +255,8 @@ def answers(stem: str) -> dict[int, str]:
     solution = nbformat.read(ROOT / "solutions" / stem, as_version=4)  # type: ignore[no-untyped-call]
     typed: dict[int, str] = {}
     for index, (mine, theirs) in enumerate(zip(lab.cells, solution.cells, strict=True)):
-        if re.search(r"^#+ TODO", mine.source, re.MULTILINE):
-            lines = [ln for ln in theirs.source.splitlines() if not ln.startswith("### ")]
+        if re.search(r"^\s*#+ TODO:", mine.source, re.MULTILINE):
+            lines = [ln for ln in theirs.source.splitlines() if not ln.lstrip().startswith("### ")]
             typed[index] = "\n".join(lines)
     return typed
 
@@ -412,7 +412,7 @@ def test_make_lab_lands_on_the_first_lab_and_runs_its_cells(
 
 
 #: Draws text in an element's font on a canvas; returns each text's pixels as a data URL.
-DRAW_GLYPHS = """([element, texts]) => {
+DRAW_GLYPHS = """(element, texts) => {
   const style = getComputedStyle(element);
   return texts.map((text) => {
     const canvas = document.createElement("canvas");
@@ -435,7 +435,7 @@ def test_japanese_terms_render_as_glyphs(page: Any) -> None:
     term = page.locator(".jp-RenderedMarkdown p", has_text="実践Terraform").first
     term.scroll_into_view_if_needed()
     jitsu, sen, missing, other_missing = term.evaluate(
-        DRAW_GLYPHS, [term.element_handle(), ["実", "践", "\\u0378", "\\u0379"]]
+        DRAW_GLYPHS, ["実", "践", "\u0378", "\u0379"]
     )
     assert missing == other_missing, "the canvas does not show missing glyphs as one box"
     assert jitsu != missing and sen != missing, "実 and 践 are drawn as missing glyphs"
@@ -665,7 +665,7 @@ def test_hub_link_opens_through_the_server_proxy(
     root.mkdir()
     notebook_path = root / "link.ipynb"
     code = (
-        "from IPython.display import HTML\nfrom ecslab import links\n"
+        "from IPython.display import HTML\nfrom ecslab.notebook import links\n"
         f"HTML(links.lb_anchor('http://127.0.0.1:{loopback_page}/'))"
     )
     nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
@@ -685,6 +685,7 @@ def test_hub_link_opens_through_the_server_proxy(
         notebook = Notebook(page)
         notebook.wait_ready()
         link = notebook.run(0).locator("a", has_text="load balancer")
+        notebook.assert_no_error(0)
         assert link.get_attribute("href") == f"{prefix}proxy/{loopback_page}/"
         with page.context.expect_page() as opened:
             link.click()
