@@ -31,8 +31,6 @@ terraform: $(STAMP) ## Make sure a Terraform >= 1.9 is available (installs a pin
 
 .PHONY: lab
 lab: $(STAMP) system-deps terraform ## Set up, start the local cloud, open JupyterLab on your desk (desk/)
-	$(BIN)/ecslab up
-	$(BIN)/ecslab prepare --background
 	$(BIN)/ecslab lab -- $(JUPYTER_ARGS)
 
 .PHONY: lint

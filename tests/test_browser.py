@@ -303,14 +303,13 @@ class Learner:
     """The learner of this module: their environment (nothing of the cloud) and desk."""
 
     env: dict[str, str]
-    desk: Path
 
     @property
     def workspace(self) -> Path:
-        return self.desk / "workspace"
+        return Path(self.env["ECSLAB_DESK"]) / "workspace"
 
     def ecslab(self, *args: str) -> str:
-        """Run `ecslab ARGS` as the Makefile does; its output."""
+        """Run `ecslab ARGS` in the learner's environment; its output."""
         done = subprocess.run(
             [str(venv_bin() / "ecslab"), *args],
             env=self.env,
@@ -355,12 +354,9 @@ def tracked_before() -> str:
 
 @pytest.fixture(scope="module")
 def learner(tracked_before: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learner]:
-    """`ecslab up` and `ecslab prepare --background`, as `make lab` runs them; down after."""
-    home = tmp_path_factory.mktemp("learner")
-    person = Learner(_learner_env(home), home / "desk")
-    person.ecslab("up")
+    """The learner of the module; their local cloud (which `ecslab lab` starts) stopped after."""
+    person = Learner(_learner_env(tmp_path_factory.mktemp("learner")))
     try:
-        person.ecslab("prepare", "--background")
         yield person
     finally:
         person.ecslab("down")
@@ -368,7 +364,8 @@ def learner(tracked_before: str, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture(scope="module")
 def jupyterlab(learner: Learner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
-    """`ecslab lab -- ...`: what `make lab` runs, with only the test's port and config."""
+    """`ecslab lab -- ...`, all that `make lab` runs (local cloud up, desk fetched, 9.1's
+    prerequisites applying in the background, JupyterLab), with the test's port and config."""
     command = [str(venv_bin() / "ecslab"), "lab", "--"]
     server = start_jupyterlab(command, tmp_path_factory.mktemp("jupyter"), learner.env)
     try:

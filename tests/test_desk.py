@@ -221,3 +221,40 @@ def test_ecslab_desk_says_what_it_copied_then_that_all_is_current(
     assert (
         capsys.readouterr().out == f"desk: your notebooks in {tmp_path / 'desk'} are up to date\n"
     )
+
+
+def test_no_labs_folder_is_said_with_a_hint(tmp_path: Path, my_desk: Path) -> None:
+    """Outside a checkout (no labs/), does fetch say where it looked and what to do?"""
+    with pytest.raises(desk.NoLabs, match=f"^no lab notebooks in {tmp_path / 'nowhere'}$") as e:
+        desk.fetch(my_desk, tmp_path / "nowhere")
+    assert e.value.hint == "run ecslab from its source checkout (git clone, then make lab)"
+    assert not my_desk.exists()
+
+
+def test_the_old_default_workspace_moves_onto_the_desk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Does a workspace at the old default place move to the desk, with its files?"""
+    monkeypatch.delenv("ECSLAB_WORKSPACE", raising=False)
+    monkeypatch.setenv("ECSLAB_DESK", str(tmp_path / "desk"))
+    old = tmp_path / "workspace"
+    old.mkdir()
+    (old / "cluster.tf").write_text('resource "aws_ecs_cluster" "example" {}\n')
+    assert desk.move_old_workspace(old) == tmp_path / "desk" / "workspace"
+    assert (tmp_path / "desk" / "workspace" / "cluster.tf").is_file()
+    assert not old.exists()
+
+
+def test_an_old_workspace_never_replaces_one_on_the_desk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a workspace already on the desk, or ECSLAB_WORKSPACE set, is nothing moved?"""
+    monkeypatch.delenv("ECSLAB_WORKSPACE", raising=False)
+    monkeypatch.setenv("ECSLAB_DESK", str(tmp_path / "desk"))
+    old = tmp_path / "workspace"
+    old.mkdir()
+    (tmp_path / "desk" / "workspace").mkdir(parents=True)
+    assert desk.move_old_workspace(old) is None
+    monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path / "elsewhere"))
+    assert desk.move_old_workspace(old) is None
+    assert old.is_dir()

@@ -54,6 +54,9 @@ def cmd_desk(_args: argparse.Namespace) -> int:
     """Copy the lab notebooks the learner lacks to the desk; offer changed ones beside theirs."""
     from ecslab import desk, settings
 
+    moved = desk.move_old_workspace()
+    if moved:
+        print(f"desk: your workspace moved from ./workspace to {moved}")
     news = [f for f in desk.fetch() if f.action is not desk.Action.CURRENT]
     for fetched in news:
         print(fetched)
@@ -70,15 +73,6 @@ def configure_lab(parser: argparse.ArgumentParser) -> None:
         metavar="JUPYTER_ARGUMENT",
         help="after --, arguments for jupyter lab (e.g. -- --port=8890 --no-browser)",
     )
-
-
-def cmd_lab(args: argparse.Namespace) -> int:
-    """Fetch the desk, then become JupyterLab over it (the process is replaced)."""
-    from ecslab import desk
-
-    cmd_desk(args)
-    command = desk.jupyter_command(extra=args.jupyter_args)
-    os.execve(command[0], command, desk.jupyter_env())
 
 
 def cmd_shell(_args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab import sections, settings
+from ecslab.errors import EcslabError
 from ecslab.tf.environment import with_venv_bin
 from ecslab.tf.providers import venv_bin
 
@@ -71,11 +72,36 @@ class Fetched:
         return f"desk: {self.name} is yours and up to date"
 
 
+class NoLabs(EcslabError):
+    """There is no labs/ folder to copy the notebooks from."""
+
+
 def fetch(desk: Path | None = None, labs: Path = LABS) -> list[Fetched]:
     """Give the learner a copy of every lab they lack; offer the new version of changed ones."""
+    released = sorted(labs.glob("[0-9][0-9]_*.ipynb"))
+    if not released:
+        raise NoLabs(
+            f"no lab notebooks in {labs}",
+            hint="run ecslab from its source checkout (git clone, then make lab)",
+        )
     desk = settings.desk() if desk is None else desk
     desk.mkdir(parents=True, exist_ok=True)
-    return [_fetch_one(source, desk) for source in sorted(labs.glob("[0-9][0-9]_*.ipynb"))]
+    return [_fetch_one(source, desk) for source in released]
+
+
+def move_old_workspace(old: Path | None = None) -> Path | None:
+    """Before the desk, the default workspace was ./workspace: move it to its new default
+    place (once, when that is still free, ECSLAB_WORKSPACE unset), so a learner who
+    updates keeps their Terraform and its state. Returns where it went, or None."""
+    if os.environ.get("ECSLAB_WORKSPACE"):
+        return None
+    old = settings.PROJECT_ROOT / "workspace" if old is None else old
+    new = settings.workspace()
+    if not old.is_dir() or new.exists():
+        return None
+    new.parent.mkdir(parents=True, exist_ok=True)
+    old.rename(new)
+    return new
 
 
 def _fetch_one(source: Path, desk: Path) -> Fetched:
