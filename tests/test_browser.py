@@ -391,6 +391,9 @@ def test_make_lab_lands_on_the_first_lab_and_runs_its_cells(
     page: Any, jupyterlab: JupyterLab, learner: Learner
 ) -> None:
     """Does the bare server URL open the desk's first lab, and do its cells run there?"""
+    said = jupyterlab.log.read_text()  # what `make lab` prints before JupyterLab's log
+    assert f"local cloud running at http://127.0.0.1:{learner.env['ECSLAB_PORT']}" in said
+    assert f"desk: {FIRST} copied from labs/ (your own copy from now on)" in said
     page.goto(jupyterlab.open_url())
     notebook = Notebook(page)
     notebook.wait_ready()

@@ -74,6 +74,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if cmd_prepare(first):
         return 1
     command = desk.jupyter_command(extra=args.jupyter_args)
+    sys.stdout.flush()  # exec drops what is still buffered (stdout to a file or pipe)
     os.execve(command[0], command, desk.jupyter_env())
 
 

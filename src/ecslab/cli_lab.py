@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from ecslab import sections
 
@@ -85,4 +86,5 @@ def cmd_shell(_args: argparse.Namespace) -> int:
     os.chdir(workspace)
     environment.apply()
     argv = desk.shell_argv()
+    sys.stdout.flush()
     os.execvp(argv[0], argv)
