@@ -1,9 +1,10 @@
 """Does the lab work for a person in a real browser, on their desk?
 
-JupyterLab starts the way `make lab` starts it (`ecslab lab`, after `ecslab up` and
-`ecslab prepare --background`): the learner's desk as root (their copies of labs/ and
-their workspace), the venv's bin first on PATH and nothing of the local cloud in the
-environment, so the kernel's environment is the one `lab.setup` prepares. Headless Debian
+JupyterLab starts by the command `make lab` runs, `ecslab lab` (local cloud up, desk
+fetched, 9.1's prerequisites applying in the background): the learner's desk as root
+(their copies of labs/ and their workspace), the venv's bin first on PATH and nothing of
+the local cloud in the environment, so the kernel's environment is the one `lab.setup`
+prepares. Headless Debian
 Chromium, driven by Playwright (never a downloaded browser), then does what a learner
 does: lands on the first lab, runs its cells, reads its Japanese terms, works through
 9.3 (answers typed, the task-size picker, the Plan and Apply buttons, nginx through the
