@@ -231,30 +231,31 @@ def test_no_labs_folder_is_said_with_a_hint(tmp_path: Path, my_desk: Path) -> No
     assert not my_desk.exists()
 
 
-def test_the_old_default_workspace_moves_onto_the_desk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Does a workspace at the old default place move to the desk, with its files?"""
+@pytest.fixture
+def old_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace at the old default place (./workspace), the desk in tmp_path/desk."""
     monkeypatch.delenv("ECSLAB_WORKSPACE", raising=False)
     monkeypatch.setenv("ECSLAB_DESK", str(tmp_path / "desk"))
     old = tmp_path / "workspace"
     old.mkdir()
     (old / "cluster.tf").write_text('resource "aws_ecs_cluster" "example" {}\n')
-    assert desk.move_old_workspace(old) == tmp_path / "desk" / "workspace"
+    return old
+
+
+def test_the_old_default_workspace_moves_onto_the_desk(old_workspace: Path, tmp_path: Path) -> None:
+    """Does a workspace at the old default place move to the desk, with its files?"""
+    assert desk.move_old_workspace(old_workspace) == tmp_path / "desk" / "workspace"
     assert (tmp_path / "desk" / "workspace" / "cluster.tf").is_file()
-    assert not old.exists()
+    assert not old_workspace.exists()
 
 
 def test_an_old_workspace_never_replaces_one_on_the_desk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    old_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a workspace already on the desk, or ECSLAB_WORKSPACE set, is nothing moved?"""
-    monkeypatch.delenv("ECSLAB_WORKSPACE", raising=False)
-    monkeypatch.setenv("ECSLAB_DESK", str(tmp_path / "desk"))
-    old = tmp_path / "workspace"
-    old.mkdir()
     (tmp_path / "desk" / "workspace").mkdir(parents=True)
-    assert desk.move_old_workspace(old) is None
+    assert desk.move_old_workspace(old_workspace) is None
+    (tmp_path / "desk" / "workspace").rmdir()
     monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path / "elsewhere"))
-    assert desk.move_old_workspace(old) is None
-    assert old.is_dir()
+    assert desk.move_old_workspace(old_workspace) is None
+    assert (old_workspace / "cluster.tf").is_file()
