@@ -605,7 +605,7 @@ def _plan_and_apply_with_buttons(notebook: Notebook, index: int) -> None:
     _until(lambda: progress.count() > 0, "the apply's progress bar")
     shot(notebook.page, "05-apply-progress")
     _until(lambda: "Apply complete!" in buttons.inner_text(), "apply", CELL_TIMEOUT)
-    assert "apply: finished" in progress.first.inner_text()
+    assert "Apply complete! Resources:" in progress.first.inner_text()
     shot(notebook.page, "06-applied")
 
 

@@ -7,8 +7,21 @@ from pathlib import Path
 import pytest
 
 from ecslab import fargate, sections
-from ecslab.notebook import widgets
+from ecslab.notebook import lab, progress, widgets
 from ecslab.tf.events import ApplyComplete, ApplyStart, PlannedChange
+from ecslab.tf.workspace import Placed
+
+#: Listing 9.2 as the learner writes it in 9.3 (cpu "256", memory "512").
+LISTING_9_2 = sections.files_before("04_logging")["task_definition.tf"]
+#: Listing 9.9 as section 9.4's cell writes it (the same size, plus the execution role).
+LISTING_9_9 = sections.all_files()["task_definition.tf"]
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace of the test's own."""
+    monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path))
+    return tmp_path
 
 
 def test_cost_text_names_count_size_region_and_price_date() -> None:
@@ -42,30 +55,85 @@ def test_picker_repr_is_stable() -> None:
     )
 
 
-def test_picker_writes_the_size_into_the_task_definition(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Does the Write button put the chosen size into the learner's task_definition.tf?"""
-    monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path))
-    text = sections.files_before("04_logging")["task_definition.tf"]
-    (tmp_path / "task_definition.tf").write_text(text)
+def _pick(cpu: int, memory: int) -> widgets.TaskSizePicker:
     picker = widgets.TaskSizePicker(write_to="task_definition.tf")
-    picker.cpu.value = 512
-    picker.memory.value = 4096
+    picker.cpu.value, picker.memory.value = cpu, memory
     picker.write.click()
-    assert '"512"' in (tmp_path / "task_definition.tf").read_text()
-    assert '"4096"' in (tmp_path / "task_definition.tf").read_text()
-    assert picker.status.value.startswith("✓")
+    return picker
 
 
-def test_picker_write_without_a_file_says_what_to_do(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_picker_writes_the_size_into_the_task_definition(ws: Path) -> None:
+    """Does the Write button put the chosen size, and only it, into task_definition.tf?"""
+    (ws / "task_definition.tf").write_text(LISTING_9_2)
+    picker = _pick(512, 4096)
+    expected = LISTING_9_2.replace(
+        'cpu                      = "256"', 'cpu                      = "512"'
+    )
+    expected = expected.replace(
+        'memory                   = "512"', 'memory                   = "4096"'
+    )
+    assert (ws / "task_definition.tf").read_text() == expected
+    assert (
+        picker.status.value
+        == "✓ task_definition.tf: cpu = &quot;512&quot;, memory = &quot;4096&quot;"
+    )
+
+
+def test_picker_shows_the_size_the_file_states(ws: Path) -> None:
+    """Does a new picker start from the learner's file (1024 / 2048), not from 256 / 512?"""
+    (ws / "task_definition.tf").write_text(
+        LISTING_9_2.replace('"256"', "1024").replace('"512"', '"2048"')
+    )
+    picker = widgets.TaskSizePicker(write_to="task_definition.tf")
+    assert (picker.cpu.value, picker.memory.value) == (1024, 2048)
+
+
+def test_picker_says_when_the_file_cannot_be_read(ws: Path) -> None:
+    """Does a half-written task definition show where it stops, not a wrong size?"""
+    (ws / "task_definition.tf").write_text(LISTING_9_2.rsplit("}", 1)[0])
+    picker = widgets.TaskSizePicker(write_to="task_definition.tf")
+    assert picker.status.value.startswith(
+        "✗ task_definition.tf cannot be read as Terraform (line 8, column 1)."
+    )
+
+
+def test_rerunning_the_cell_keeps_the_picked_size(ws: Path) -> None:
+    """Does re-running listing 9.2's cell, then 9.9's, keep the size chosen in the picker?"""
+    (ws / "task_definition.tf").write_text(LISTING_9_2)
+    _pick(1024, 2048)
+    for listing in (LISTING_9_2, LISTING_9_9):
+        written = lab.write_file("task_definition.tf", listing)
+        assert lab.current_task_size() == fargate.TaskSize(1024, 2048)
+        assert "keeps the task size you chose with the picker: cpu 1024, memory 2048" in repr(
+            written
+        )
+    assert "execution_role_arn" in (ws / "task_definition.tf").read_text()
+
+
+def test_a_size_written_in_the_cell_wins_over_the_picker(ws: Path) -> None:
+    """Is a size the learner types into the cell theirs (and the picker's choice dropped)?"""
+    (ws / "task_definition.tf").write_text(LISTING_9_2)
+    _pick(1024, 2048)
+    lab.write_file(
+        "task_definition.tf", LISTING_9_2.replace('"256"', '"2048"').replace('"512"', '"4096"')
+    )
+    assert lab.current_task_size() == fargate.TaskSize(2048, 4096)
+    written = lab.write_file("task_definition.tf", LISTING_9_2)
+    assert lab.current_task_size() == fargate.TaskSize(256, 512)
+    assert repr(written) == "Wrote task_definition.tf (8 lines) in your workspace."
+
+
+def test_picker_write_without_a_file_says_what_to_do(ws: Path) -> None:
     """Does the Write button explain itself when there is no task definition yet?"""
-    monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path))
-    picker = widgets.TaskSizePicker(write_to="task_definition.tf")
-    picker.write.click()
+    picker = _pick(256, 512)
     assert "Write listing 9.2 first" in picker.status.value
+
+
+def test_picker_button_label_is_not_cut() -> None:
+    """Does the Write button size itself to its label ("Write to task_definition.tf")?"""
+    picker = widgets.TaskSizePicker(write_to="task_definition.tf")
+    assert picker.write.description == "Write to task_definition.tf"
+    assert picker.write.layout.width == "auto"
 
 
 QUESTION = widgets.Question("A task definition is a ...", ["class", "instance"], 0, "Blueprint.")
@@ -103,9 +171,34 @@ def test_progress_panel_counts_resources() -> None:
     ):
         panel.feed(event)
     assert (panel.bar.value, panel.bar.max) == (1, 2)
-    assert panel.label.value == "1/2 done; in progress: aws_ecs_service.example"
+    assert panel.label.value == "terraform apply: 1/2 done; in progress: aws_ecs_service.example"
+
+
+def test_finished_plan_reads_like_terraform() -> None:
+    """Does a finished plan show Terraform's own line, not "finished (0/2 done)"?"""
+    panel = widgets.ProgressPanel("plan")
+    panel.feed(PlannedChange("aws_ecs_cluster.example", "create"))
+    assert panel.label.value == "terraform plan: 1 change(s) found so far"
+    panel.finish("Plan: 2 to add, 0 to change, 1 to destroy.")
     panel.close()
+    assert panel.label.value == "Plan: 2 to add, 0 to change, 1 to destroy."
     assert panel.bar.bar_style == "success"
+
+
+def test_failed_run_says_so() -> None:
+    """Does a run that raised end red, pointing at the message below?"""
+    panel = widgets.ProgressPanel("apply")
+    panel.close()
+    assert panel.bar.bar_style == "danger"
+    assert panel.label.value == "terraform apply failed: see the message below"
+
+
+def test_terraform_buttons_hand_in_their_own_panel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does the Plan button give lab.plan a progress panel (lab never imports widgets)?"""
+    handed: list[object] = []
+    monkeypatch.setattr(lab, "plan", lambda progress: handed.append(progress) or "planned")
+    widgets.TerraformButtons().run("plan")
+    assert len(handed) == 1 and isinstance(handed[0], progress.ProgressPanel)
 
 
 def test_terraform_buttons_carry_stable_classes() -> None:
@@ -132,3 +225,15 @@ def test_labels_read_like_the_book() -> None:
     """Are cpu and memory shown in both units, as section 9.3.2 explains them?"""
     assert widgets.cpu_label(256) == "256 (0.25 vCPU)"
     assert widgets.memory_label(512) == "512 MiB (0.5 GB)"
+
+
+def test_reset_forgets_the_picked_size(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a reset to 9.3, does listing 9.2's cell write the book's size again?"""
+    (ws / "task_definition.tf").write_text(LISTING_9_2)
+    _pick(1024, 2048)
+    report = lab.SetupReport(sections.section("03_web_server"), ws, [], Placed(), False)
+    monkeypatch.setattr(lab, "setup", lambda _stem: report)
+    monkeypatch.setattr(lab.prepare, "stop", lambda _ws: False)
+    lab.reset("03_web_server")
+    lab.write_file("task_definition.tf", LISTING_9_2)
+    assert lab.current_task_size() == fargate.TaskSize(256, 512)

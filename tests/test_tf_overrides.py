@@ -93,6 +93,27 @@ def test_task_definition_follows_the_renamed_log_group(workspace: Path) -> None:
     ) in text
 
 
+def test_names_are_found_however_the_block_is_written(workspace: Path) -> None:
+    """Is a name after a multi-line map holding an unmatched brace in a string renamed?
+
+    Brace counting read `"{"` as a block opening and missed the `name` after it.
+    """
+    (workspace / "main.tf").write_text(
+        'resource "aws_ecs_cluster" "example" {\n'
+        '  tags = {\n    note = "opens {"\n  }\n'
+        '  name = "example"\n}\n'
+    )
+    text = overrides.render(workspace)
+    assert 'resource "aws_ecs_cluster" "example" {\n  name = "ana-example"\n}' in text
+
+
+def test_an_unreadable_file_is_left_to_terraform(workspace: Path) -> None:
+    """Is a half-written file skipped here (Terraform's own diagnostic names it)?"""
+    (workspace / "draft.tf").write_text('resource "aws_ecs_cluster" "draft" {\n  name = \n')
+    text = overrides.render(workspace)
+    assert "draft" not in text and 'name = "ana-example"' in text
+
+
 def test_without_prefix_only_tags_are_added(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,6 +120,17 @@ def files_from(stem: str) -> set[str]:
     return {name for item in SECTIONS[start:] for name in files_of(item.stem)}
 
 
+def versions_from(stem: str) -> dict[str, list[str]]:
+    """Every text a file is given by section `stem` and the sections after it: what a
+    learner who is ahead may rightly hold when they start `stem` again."""
+    start = [s.stem for s in SECTIONS].index(section(stem).stem)
+    found: dict[str, list[str]] = {}
+    for item in SECTIONS[start:]:
+        for name, text in files_of(item.stem).items():
+            found.setdefault(name, []).append(text)
+    return found
+
+
 def all_files() -> dict[str, str]:
     """The workspace at the end of the lab: every section's files."""
     files: dict[str, str] = {}

@@ -5,14 +5,18 @@ notebooks hold what the learner writes, listing by listing (ecslab.sections);
 terraform/chapter9 is the reference configuration the tests apply. A test compares the
 end of the lab with the reference through this module, so neither can drift.
 
-This is not an HCL parser: it reads the `terraform fmt` style the lab uses (one argument
-per line, lists may span lines), which is all it needs to.
+Both sides are parsed as Terraform reads them (ecslab.tf.hcl), then flattened to one
+`path = value` per argument: `network_configuration.assign_public_ip`, and for a
+repeated block `statement[1].effect`.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from pathlib import Path
+from typing import Any
+
+from ecslab.tf import hcl
 
 #: Blocks that are scaffolding, not the chapter's resources.
 IGNORED_KINDS = ("terraform", "provider", "variable", "output", "locals")
@@ -20,76 +24,40 @@ IGNORED_KINDS = ("terraform", "provider", "variable", "output", "locals")
 Arguments = dict[str, str]
 Blocks = dict[str, Arguments]
 
-_HEADER = re.compile(r'^(\w+)((?:\s+"[^"]*")*)\s*\{\s*$')
-_NESTED = re.compile(r"^(\w+)\s*\{\s*$")
-_ARGUMENT = re.compile(r"^(\w+)\s*=\s*(.*)$")
-
-
-def _strip_comment(line: str) -> str:
-    """The line without a trailing `#` or `//` comment (outside strings, roughly)."""
-    if line.lstrip().startswith(("#", "//")):
-        return ""
-    return line
-
 
 def blocks(text: str) -> Blocks:
     """{'resource "aws_ecs_service" "example"': {'network_configuration.assign_public_ip':
     'false', ...}} for every top-level block of `text`."""
-    found: Blocks = {}
-    stack: list[str] = []
-    current: Arguments = {}
-    pending = ""
-    for raw in text.splitlines():
-        line = _strip_comment(raw).strip()
-        if not line:
-            continue
-        if pending:
-            pending += " " + line
-            if _balanced(pending):
-                _add(current, stack, pending)
-                pending = ""
-            continue
-        if not stack:
-            header = _HEADER.match(line)
-            if header:
-                name = f"{header.group(1)}{header.group(2)}"
-                stack, current = [name], found.setdefault(name, {})
-            continue
-        if line == "}" or line == "})":
-            stack.pop()
-            continue
-        nested = _NESTED.match(line)
-        if nested:
-            stack.append(nested.group(1))
-        elif _balanced(line):
-            _add(current, stack, line)
+    return {header: _flatten(body) for header, body in hcl.parse(text).items()}
+
+
+def _flatten(body: hcl.Body, path: str = "") -> Arguments:
+    """One `path = value` per argument, nested blocks included (indexed when repeated)."""
+    found: Arguments = {}
+    for key, value in body.items():
+        if _is_blocks(value):
+            for index, inner in enumerate(value):
+                suffix = f"[{index}]" if len(value) > 1 else ""
+                found.update(_flatten(inner, f"{path}{key}{suffix}."))
         else:
-            pending = line
+            found[f"{path}{key}"] = _text(value)
     return found
 
 
-def _balanced(text: str) -> bool:
-    return text.count("[") == text.count("]") and text.count("(") == text.count(")")
+def _is_blocks(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
-def _add(arguments: Arguments, stack: list[str], line: str) -> None:
-    match = _ARGUMENT.match(line)
-    if match:
-        path = ".".join([*stack[1:], match.group(1)])
-        arguments[path] = _normalize(match.group(2))
-
-
-def _normalize(value: str) -> str:
-    """One spelling per value: single spaces, no trailing comma in lists."""
-    value = re.sub(r"\s+", " ", value.strip())
-    return re.sub(r",\s*\]", "]", value).replace("[ ", "[").replace(" ]", "]")
+def _text(value: Any) -> str:
+    """One spelling per value: strings as they are, lists and maps as compact JSON."""
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
 def read_folder(folder: Path) -> Blocks:
     """The blocks of every .tf file of a folder."""
     found: Blocks = {}
     for path in sorted(folder.glob("*.tf")):
-        found.update(blocks(path.read_text()))
+        found.update(blocks(path.read_text(encoding="utf-8")))
     return found
 
 
@@ -103,12 +71,12 @@ def read_files(files: dict[str, str]) -> Blocks:
 
 
 def variable_defaults(found: Blocks) -> dict[str, str]:
-    """{'var.task_cpu': '"256"'} from the variable blocks."""
+    """{'${var.task_cpu}': '256'} from the variable blocks."""
     defaults: dict[str, str] = {}
     for header, arguments in found.items():
         if header.startswith("variable") and "default" in arguments:
             name = header.split('"')[1]
-            defaults[f"var.{name}"] = arguments["default"]
+            defaults[f"${{var.{name}}}"] = arguments["default"]
     return defaults
 
 

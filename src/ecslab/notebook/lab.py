@@ -8,7 +8,9 @@ in the background. Then each step is: write a file (`%%workspace_file NAME`), `p
 
 The functions print nothing volatile: what they return has a stable text form (the plan's
 resource list, the apply's counts), so the notebooks' stored outputs can be compared.
-Live progress goes to a widget (ecslab.notebook.widgets) that is updated in place.
+Live progress goes to a reporter handed in by the caller (a widget's panel), else to
+ecslab.notebook.progress's default: a panel updated in place in a notebook, lines on
+stderr elsewhere. This module never imports the widgets: they sit above it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ecslab import sections, settings
+from ecslab import fargate, sections, settings
 from ecslab.account import cost
 from ecslab.errors import EcslabError, PreflightFailed, TerraformError
+from ecslab.notebook import task_size
 from ecslab.notebook.progress import Reporter, reporter
 from ecslab.tf import environment, overrides, prepare, runner, workspace
 from ecslab.tf.events import ChangeSummary
@@ -54,8 +57,19 @@ class SetupReport:
         if self.files:
             lines.append(f"Files from earlier sections: {', '.join(sorted(self.files))}")
         lines.append(f"Modules: {', '.join(f'./{m}' for m in workspace.MODULES)}")
+        if self.placed.kept:
+            kept = ", ".join(sorted(self.placed.kept))
+            lines.append(
+                f"Kept your own {kept}: Terraform reads it as this section expects "
+                "(your own task size included)."
+            )
         for name, where in sorted(self.placed.backups.items()):
             lines.append(f"Backed up your {name} to {where} before replacing it.")
+        for name, why in sorted(self.placed.unreadable.items()):
+            lines.append(
+                f"Left your {name} as it is: {why} Finish it, or delete it and rerun "
+                "this cell to get the section's version."
+            )
         if self.prerequisites:
             lines.append(
                 "Network and load balancer (chapter 8): in place or being applied in the "
@@ -72,7 +86,7 @@ def setup(stem: str) -> SetupReport:
     _preflight()
     ws = workspace.root()
     files = sections.files_before(stem)
-    placed = _place(ws, files)
+    placed = _place(ws, stem)
     _register_ipython()
     if section.prerequisites and not prepare.satisfied(ws, stem):
         prepare.start(stem, ws)
@@ -84,10 +98,13 @@ def _use_target_env() -> None:
     environment.apply()
 
 
-def _place(ws: Path, files: dict[str, str]) -> workspace.Placed:
+def _place(ws: Path, stem: str) -> workspace.Placed:
+    """The modules, the scaffolding and the earlier sections' files; a learner's file
+    that means the same, or a later section's version of it, is kept."""
     stamp = workspace._stamp()
+    files = {**workspace.scaffolding(), **sections.files_before(stem)}
     placed = workspace.place_modules(ws, stamp)
-    placed.merge(workspace.place_files(ws, {**workspace.scaffolding(), **files}, stamp))
+    placed.merge(workspace.place_files(ws, files, stamp, also=sections.versions_from(stem)))
     return placed
 
 
@@ -113,7 +130,7 @@ def prepare_workspace(
 ) -> prepare.PrepareStatus:
     """`ecslab prepare`: fill the workspace for `stem` and apply its prerequisites."""
     ws = workspace.root()
-    _place(ws, sections.files_before(stem))
+    _place(ws, stem)
     if prepare.satisfied(ws, stem):
         return prepare.PrepareStatus("done", stem)
     return prepare.start(stem, ws) if background else prepare.run(stem, ws)
@@ -125,6 +142,8 @@ def reset(stem: str) -> SetupReport:
     prepare.stop(ws)
     later = sections.files_from(stem) - set(sections.files_before(stem))
     moved = workspace.remove_files(ws, later)
+    if task_size.FILE in later:
+        task_size.forget(ws)
     report = setup(stem)
     report.placed.backups.update(moved)
     return report
@@ -135,13 +154,21 @@ def reset(stem: str) -> SetupReport:
 
 @dataclass(frozen=True)
 class Written:
-    """A file the learner wrote into the workspace."""
+    """A file the learner wrote into the workspace (with the picker's size, if kept)."""
 
     name: str
     lines: int
+    kept_size: fargate.TaskSize | None = None
 
     def __repr__(self) -> str:
-        return f"Wrote {self.name} ({self.lines} lines) in your workspace."
+        text = f"Wrote {self.name} ({self.lines} lines) in your workspace."
+        if self.kept_size:
+            size = self.kept_size
+            text += (
+                f" It keeps the task size you chose with the picker: cpu {size.cpu}, "
+                f"memory {size.memory} (write another size in this cell to change it)."
+            )
+        return text
 
 
 def write_file(name: str, body: str) -> Written:
@@ -158,8 +185,10 @@ def write_file(name: str, body: str) -> Written:
         _check_json(name, text)
     if "/" in name or name.startswith("."):
         raise EcslabError(f"{name!r}: write files at the top of the workspace only.")
-    (workspace.root() / name).write_text(text)
-    return Written(name, len(text.splitlines()))
+    ws = workspace.root()
+    text, kept = task_size.keep_choice(ws, name, text)
+    (ws / name).write_text(text, encoding="utf-8")
+    return Written(name, len(text.splitlines()), kept)
 
 
 def _check_json(name: str, text: str) -> None:
@@ -215,8 +244,12 @@ class PlanView:
     summary: runner.PlanSummary
     symbols: dict[str, str] = field(default_factory=dict)
 
+    def headline(self) -> str:
+        """Terraform's own line: `Plan: 2 to add, 0 to change, 1 to destroy.`"""
+        return str(self.summary)
+
     def __repr__(self) -> str:
-        lines = [str(self.summary)]
+        lines = [self.headline()]
         for change in sorted(self.summary.changes, key=lambda c: c.address):
             lines.append(f"  {_symbol(change.actions)} {change.address}{_why(change)}")
         return "\n".join(lines)
@@ -250,6 +283,10 @@ class ApplyView:
 
     summary: ChangeSummary
 
+    def headline(self) -> str:
+        """Terraform's closing line: `Apply complete! Resources: 2 added, ...`."""
+        return repr(self)
+
     def __repr__(self) -> str:
         s = self.summary
         if s.operation == "destroy":
@@ -259,7 +296,7 @@ class ApplyView:
         )
 
 
-def _ready(progress: Reporter) -> Path:
+def _ready() -> Path:
     """The workspace, once setup has run, no TODO is left, and no one else holds it."""
     ws = workspace.root()
     if not (ws / "versions.tf").exists():
@@ -272,17 +309,19 @@ def _ready(progress: Reporter) -> Path:
     return ws
 
 
-def _run(kind: str, work: Any) -> Any:
+def _run(kind: str, work: Any, progress: Reporter | None) -> Any:
     """Run one Terraform operation under the workspace lock, with live progress."""
-    progress = reporter(kind)
-    ws = _ready(progress)
+    progress = progress or reporter(kind)
     try:
+        ws = _ready()
         with workspace.locked(ws, on_wait=progress.waiting):
             _explain_failed_prepare(ws, progress)
             progress.step("terraform init")
             prepare.init_if_needed(ws)
             overrides.sync(ws)
-            return work(ws, progress)
+            result = work(ws, progress)
+            progress.finish(result.headline())
+            return result
     except TerraformError as e:
         raise _with_hint(e) from e
     finally:
@@ -295,18 +334,22 @@ def _explain_failed_prepare(ws: Path, progress: Reporter) -> None:
         progress.note(f"The background apply failed ({current.error}); this run includes it.")
 
 
-def plan() -> PlanView:
-    """`terraform plan` of the workspace: what apply() would change, resource by resource."""
+def plan(progress: Reporter | None = None) -> PlanView:
+    """`terraform plan` of the workspace: what apply() would change, resource by resource.
+
+    `progress` receives live progress (a widget hands in its panel); by default, a panel
+    in a notebook and lines on stderr elsewhere.
+    """
 
     def work(ws: Path, progress: Reporter) -> PlanView:
         progress.step("terraform plan")
         return PlanView(runner.plan(ws, on_event=progress.feed))
 
-    result: PlanView = _run("plan", work)
+    result: PlanView = _run("plan", work, progress)
     return result
 
 
-def apply() -> ApplyView:
+def apply(progress: Reporter | None = None) -> ApplyView:
     """`terraform apply` of the workspace, with live progress (resources done / total)."""
     cost.require_confirmation()  # AWS mode: the estimate and an explicit yes come first
 
@@ -314,11 +357,11 @@ def apply() -> ApplyView:
         progress.step("terraform apply")
         return ApplyView(runner.apply(ws, on_event=progress.feed))
 
-    result: ApplyView = _run("apply", work)
+    result: ApplyView = _run("apply", work, progress)
     return result
 
 
-def destroy() -> ApplyView:
+def destroy(progress: Reporter | None = None) -> ApplyView:
     """`terraform destroy` of the workspace, with live progress."""
 
     def work(ws: Path, progress: Reporter) -> ApplyView:
@@ -326,7 +369,7 @@ def destroy() -> ApplyView:
         progress.step("terraform destroy")
         return ApplyView(runner.destroy(ws, on_event=progress.feed))
 
-    result: ApplyView = _run("destroy", work)
+    result: ApplyView = _run("destroy", work, progress)
     return result
 
 
@@ -351,26 +394,16 @@ def _with_hint(error: TerraformError) -> TerraformError:
     return TerraformError(text, hint=hint or "Read Terraform's message above: file and line.")
 
 
-def set_task_size(cpu: int | str, memory: int | str, name: str = "task_definition.tf") -> str:
-    """Write a (valid) Fargate size into the learner's task definition; returns the size."""
-    from ecslab import fargate
+def current_task_size(name: str = task_size.FILE) -> fargate.TaskSize | None:
+    """The task size the learner's task definition states (None before listing 9.2)."""
+    return task_size.read(workspace.root(), name)
 
-    size = fargate.validate(cpu, memory)
-    path = workspace.root() / name
-    if not path.exists():
-        raise EcslabError(f"{name} is not in your workspace yet.", hint="Write listing 9.2 first.")
-    text = _replace_attribute(path.read_text(), "cpu", str(size.cpu))
-    path.write_text(_replace_attribute(text, "memory", str(size.memory)))
+
+def set_task_size(cpu: int | str, memory: int | str, name: str = task_size.FILE) -> str:
+    """Write a valid Fargate size into the learner's task definition; it survives
+    re-running the file's cell (see ecslab.notebook.task_size). Returns what was written."""
+    size = task_size.choose(workspace.root(), cpu, memory, name)
     return f'{name}: cpu = "{size.cpu}", memory = "{size.memory}"'
-
-
-def _replace_attribute(text: str, key: str, value: str) -> str:
-    import re
-
-    pattern = rf'^(\s*{key}\s*=\s*)"[^"]*"'
-    if not re.search(pattern, text, flags=re.MULTILINE):
-        raise EcslabError(f'No `{key} = "..."` line found in the task definition.')
-    return re.sub(pattern, rf'\g<1>"{value}"', text, count=1, flags=re.MULTILINE)
 
 
 def drill_stop_task() -> Any:

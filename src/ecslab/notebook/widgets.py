@@ -1,11 +1,13 @@
 """The lab's widgets: thin views over plain functions (tested on their own).
 
 - `TaskSizePicker`: cpu first, then only the memory Fargate allows with it; the monthly
-  cost of `desired_count` tasks in Tokyo (ecslab.fargate); optionally writes the size
-  into the learner's task definition (lab.set_task_size).
+  cost of `desired_count` tasks in Tokyo (ecslab.fargate); starts from the size the
+  learner's task definition states, and optionally writes the chosen size into it
+  (lab.current_task_size, lab.set_task_size; the choice survives re-running the file's
+  cell, see ecslab.notebook.task_size).
 - `Quiz` of `Question`s: instant feedback (grade()).
-- `TerraformButtons`: Plan / Apply / Destroy (lab.plan/apply/destroy).
-- `ProgressPanel`: live progress of a Terraform run (resources done / total).
+- `TerraformButtons`: Plan / Apply / Destroy (lab.plan/apply/destroy), each handed the
+  buttons' own progress panel (ecslab.notebook.progress.ProgressPanel).
 - `LogViewer`: the latest events of a log group, refreshing like `aws logs tail`.
 - `WhatWasBuilt`: a live diagram of the chapter's resources (ecslab.notebook.diagram).
 
@@ -30,8 +32,23 @@ from IPython.display import display
 from ecslab import fargate, settings
 from ecslab.account import clients
 from ecslab.errors import EcslabError
-from ecslab.notebook import diagram
-from ecslab.tf.events import Event, Progress
+from ecslab.notebook import diagram, lab
+from ecslab.notebook.progress import ProgressPanel
+
+__all__ = [
+    "LogViewer",
+    "ProgressPanel",
+    "Question",
+    "Quiz",
+    "TaskSizePicker",
+    "TerraformButtons",
+    "WhatWasBuilt",
+    "cost_text",
+    "cpu_label",
+    "grade",
+    "latest_events",
+    "memory_label",
+]
 
 # --- task size ---------------------------------------------------------------------------
 
@@ -61,33 +78,47 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
 
     def __init__(self, desired_count: int = 2, write_to: str | None = None) -> None:
         self.desired_count, self.write_to = desired_count, write_to
+        self.status = w.HTML()
+        start = self._stated_size()
         self.cpu = w.Dropdown(
             options=[(cpu_label(c), c) for c in fargate.cpu_choices()],
-            value=256,
+            value=start.cpu,
             description="cpu",
         )
         self.memory = w.Dropdown(description="memory")
         self.cost = w.HTML()
-        self.status = w.HTML()
         children: list[Any] = [self.cpu, self.memory, self.cost]
         if write_to:
             self.write = w.Button(
                 description=f"Write to {write_to}",
                 tooltip=f"Write cpu and memory into {write_to} in your workspace",
                 icon="pencil",
+                layout=w.Layout(width="auto"),
             )
             self.write.on_click(lambda _b: self._write())
-            children += [self.write, self.status]
-        super().__init__(children)
+            children += [self.write]
+        super().__init__([*children, self.status])
         self.add_class("ecslab-task-size")
         self.cpu.observe(lambda _c: self._cpu_changed(), names="value")
         self.memory.observe(lambda _c: self._show_cost(), names="value")
-        self._cpu_changed()
+        self._cpu_changed(start.memory)
 
-    def _cpu_changed(self) -> None:
+    def _stated_size(self) -> fargate.TaskSize:
+        """The size the learner's file states, else Fargate's smallest (256 / 512)."""
+        default = fargate.TaskSize(256, 512)
+        if not self.write_to:
+            return default
+        try:
+            stated = lab.current_task_size(self.write_to)
+        except EcslabError as e:
+            self.status.value = f"✗ {escape(str(e))} {escape(e.hint)}"
+            return default
+        return stated or default
+
+    def _cpu_changed(self, memory: int | None = None) -> None:
         choices = fargate.memory_choices(self.cpu.value)
         self.memory.options = [(memory_label(m), m) for m in choices]
-        self.memory.value = choices[0]
+        self.memory.value = memory if memory in choices else choices[0]
         self._show_cost()
 
     def _show_cost(self) -> None:
@@ -97,8 +128,6 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
             )
 
     def _write(self) -> None:
-        from ecslab.notebook import lab
-
         try:
             self.status.value = f"✓ {escape(lab.set_task_size(self.cpu.value, self.memory.value))}"
         except EcslabError as e:
@@ -161,51 +190,6 @@ class Quiz(w.VBox):  # type: ignore[misc]
 # --- Terraform progress and buttons ------------------------------------------------------
 
 
-class ProgressPanel(w.HBox):  # type: ignore[misc]
-    """A progress bar and a line: the step, resources done / total, what is in progress."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind, self.progress = kind, Progress()
-        self.bar = w.IntProgress(value=0, min=0, max=1, description=kind)
-        self.label = w.Label(value="starting")
-        super().__init__([self.bar, self.label])
-        self.add_class("ecslab-progress")
-
-    @classmethod
-    def show(cls, kind: str) -> ProgressPanel:
-        """Display a new panel and return it (it is the reporter of one operation)."""
-        panel = cls(kind)
-        display(panel)  # type: ignore[no-untyped-call]
-        return panel
-
-    def step(self, text: str) -> None:
-        self.label.value = text
-
-    def feed(self, event: Event) -> None:
-        self.progress.feed(event)
-        self.bar.max = max(1, self.progress.total)
-        self.bar.value = len(self.progress.done)
-        if self.progress.total:
-            self.label.value = str(self.progress)
-
-    def waiting(self, seconds: float) -> None:
-        self.label.value = (
-            f"waiting {int(seconds)} s for another Terraform run in the workspace "
-            "(the background apply of the prerequisites?)"
-        )
-
-    def note(self, text: str) -> None:
-        self.label.value = text
-
-    def close(self) -> None:
-        self.bar.bar_style = "success" if not self.progress.failed else "danger"
-        self.bar.value = self.bar.max
-        self.label.value = f"{self.kind}: finished ({self.progress})"
-
-    def __repr__(self) -> str:
-        return f"Progress of terraform {self.kind} (live)"
-
-
 class TerraformButtons(w.VBox):  # type: ignore[misc]
     """Plan, Apply and Destroy buttons for the workspace; results appear below them."""
 
@@ -228,16 +212,15 @@ class TerraformButtons(w.VBox):  # type: ignore[misc]
         return button
 
     def run(self, action: str) -> None:
-        """Run lab.<action>() and show its result (or its error, with the hint)."""
-        from ecslab.notebook import lab
-
+        """Run lab.<action>() with this widget's progress panel; show its result (or its
+        error, with the hint)."""
         for button in self.buttons:
             button.disabled = True
         self.output.clear_output()
         try:
             with self.output:
                 try:
-                    result = getattr(lab, action)()
+                    result = getattr(lab, action)(progress=ProgressPanel.show(action))
                     self.last = repr(result)
                     display(result)  # type: ignore[no-untyped-call]
                 except EcslabError as e:

@@ -14,7 +14,9 @@ blocks they name, attribute by attribute, so without touching a line the learner
   `replace()` to follow the rename.
 
 Only blocks that exist are overridden (Terraform rejects an override of a missing block),
-so the file is regenerated before every plan and apply; local mode removes it.
+so the file is regenerated before every plan and apply; local mode removes it. The
+learner's files are read as Terraform reads them (ecslab.tf.hcl); a file that cannot be
+parsed is skipped here, and Terraform's own diagnostic about it stops the plan.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecslab import settings
+from ecslab.tf import hcl
 
 FILE_NAME = "ecslab_override.tf"
 
@@ -46,17 +49,15 @@ NAME_ATTRIBUTE = {
     "aws_iam_policy": "name",
 }
 
-_BLOCK = re.compile(r'^(resource|module)\s+"([^"]+)"(?:\s+"([^"]+)")?\s*\{', re.MULTILINE)
-
 
 @dataclass(frozen=True)
 class Block:
-    """A top-level block of the workspace: kind, type (resources), name and body text."""
+    """A top-level block of the workspace: kind, type (resources), name and parsed body."""
 
     kind: str
     type: str
     name: str
-    body: str
+    body: hcl.Body
 
 
 def tags() -> dict[str, str]:
@@ -78,42 +79,35 @@ def blocks(workdir: Path) -> list[Block]:
     """The top-level resource and module blocks of the workspace's own .tf files."""
     found: list[Block] = []
     for path in sorted(workdir.glob("*.tf")):
-        if path.name.endswith("_override.tf") or path.name == "override.tf":
+        if hcl.is_override(path.name):
             continue
-        text = path.read_text(encoding="utf-8")
-        for match in _BLOCK.finditer(text):
-            kind, first, second = match.groups()
-            body = _body(text, match.end())
-            found.append(Block(kind, first if second else "", second or first, body))
+        try:
+            parsed = hcl.parse(path.read_text(encoding="utf-8"), path.name)
+        except hcl.Unreadable:
+            continue
+        found += [b for header, body in parsed.items() if (b := _block(header, body))]
     return found
 
 
-def _body(text: str, start: int) -> str:
-    """The text up to the brace closing the block that opened just before `start`."""
-    depth = 1
-    for index in range(start, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[index], 0)
-        if depth == 0:
-            return text[start:index]
-    return text[start:]
-
-
-def top_level(body: str, attribute: str) -> str | None:
-    """The one-line expression of a top-level attribute of a block body, if any."""
-    depth = 0
-    for line in body.splitlines():
-        if depth == 0:
-            match = re.match(rf"\s*{attribute}\s*=\s*(.+?)\s*$", line)
-            if match:
-                return match.group(1)
-        depth += line.count("{") + line.count("[") - line.count("}") - line.count("]")
+def _block(header: str, body: hcl.Body) -> Block | None:
+    kind, labels = header.split(" ")[0], re.findall(r'"([^"]*)"', header)
+    if kind == "resource" and len(labels) == 2:
+        return Block(kind, labels[0], labels[1], body)
+    if kind == "module" and len(labels) == 1:
+        return Block(kind, "", labels[0], body)
     return None
 
 
-def _literal(expression: str | None) -> str | None:
-    """The string of a plain literal ("example"), None for anything computed."""
-    if expression and re.fullmatch(r'"[^"$%{}]*"', expression):
-        return str(json.loads(expression))
+def top_level(body: hcl.Body, attribute: str) -> str | None:
+    """The expression text of a top-level attribute of a block body, if any."""
+    return hcl.expression(body[attribute]) if attribute in body else None
+
+
+def _literal(body: hcl.Body, attribute: str | None) -> str | None:
+    """The string of a plain literal attribute ("example"), None for anything computed."""
+    value = body.get(attribute) if attribute else None
+    if isinstance(value, str) and not value.startswith(("${", '"')):
+        return value
     return None
 
 
@@ -183,29 +177,17 @@ def _old_name(block: Block, workdir: Path) -> str | None:
     """The literal name a block gives (or a local module's default name), else None."""
     if block.kind == "resource":
         attribute = NAME_ATTRIBUTE.get(block.type)
-        return _literal(top_level(block.body, attribute)) if attribute else None
-    return _literal(top_level(block.body, "name")) or _module_default_name(block, workdir)
+        return _literal(block.body, attribute)
+    return _literal(block.body, "name") or _module_default_name(block, workdir)
 
 
 def _module_default_name(block: Block, workdir: Path) -> str | None:
     """For `source = "./x"`: the default of the module's `name` variable, if it has one."""
-    source = _literal(top_level(block.body, "source"))
+    source = _literal(block.body, "source")
     if not source or not source.startswith((".", "/")):
         return None
-    for variable in blocks_of(workdir / source, "variable"):
-        if variable.name == "name":
-            return _literal(top_level(variable.body, "default"))
-    return None
-
-
-def blocks_of(folder: Path, kind: str) -> list[Block]:
-    """Blocks of one kind (e.g. `variable`) in a folder's .tf files."""
-    pattern = re.compile(rf'^{kind}\s+"([^"]+)"\s*\{{', re.MULTILINE)
-    found = []
-    for path in sorted(folder.glob("*.tf")):
-        text = path.read_text(encoding="utf-8")
-        found += [Block(kind, "", m.group(1), _body(text, m.end())) for m in pattern.finditer(text)]
-    return found
+    variables = hcl.read_folder(workdir / source)
+    return _literal(variables.get('variable "name"', {}), "default")
 
 
 def sync(workdir: Path, target: str | None = None) -> Path | None:

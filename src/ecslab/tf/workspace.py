@@ -5,17 +5,22 @@ book's: the learner's files side by side, the modules the chapter calls copied i
 `./loadbalancer`, `./security_group` and `./iam_role` (so `source = "./loadbalancer"`
 works as printed), and two files of scaffolding (`versions.tf`, `network.tf`).
 
-Rule: a file the learner wrote is never lost. Before a file is replaced by a different
-one, it is moved to `.backups/<timestamp>/` and the caller is told.
+Rules: a file the learner wrote is never lost, and never replaced for a difference
+Terraform does not see. Setup compares by meaning (ecslab.tf.hcl): another attribute
+order, other spacing, comments, or a valid choice of the learner's own (LEARNER_CHOICES)
+keep the learner's file. A file that truly differs is moved to `.backups/<timestamp>/`,
+the caller is told, and what replaces it is `terraform fmt`-clean. A file that cannot be
+parsed (half written) is left alone and reported: the learner may be in the middle of it.
 """
 
 from __future__ import annotations
 
 import fcntl
 import filecmp
+import json
 import os
-import re
 import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,9 +28,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ecslab import settings
-from ecslab.errors import EcslabError
+from ecslab import fargate, settings
+from ecslab.errors import EcslabError, FargateSizeError, TerraformError
 from ecslab.settings import PROJECT_ROOT
+from ecslab.tf import hcl, providers
 
 #: The modules listing 9.4 and 9.8 call, copied from the repository's terraform/modules.
 MODULES = ("loadbalancer", "security_group", "iam_role")
@@ -43,6 +49,10 @@ module "loadbalancer" {
 }
 """
 
+#: What a learner may choose their own way, by resource type. Setup keeps a file that
+#: differs from the section's only in these attributes, when the choice is valid.
+LEARNER_CHOICES = {"aws_ecs_task_definition": ("cpu", "memory")}
+
 #: Our own files inside the workspace: lock, background-apply status and log, backups.
 STATE_DIR = ".ecslab"
 BACKUP_DIR = ".backups"
@@ -57,16 +67,21 @@ class WorkspaceBusy(EcslabError):
 
 @dataclass
 class Placed:
-    """What placing files did: files written, files already right, backups made."""
+    """What placing files did: written, already right, kept as the learner wrote them
+    (same meaning, other text), left alone because unreadable (why), backups made."""
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)
     backups: dict[str, Path] = field(default_factory=dict)
 
     def merge(self, other: Placed) -> None:
         """Add another placement's results to this one."""
         self.written += other.written
         self.unchanged += other.unchanged
+        self.kept += other.kept
+        self.unreadable.update(other.unreadable)
         self.backups.update(other.backups)
 
 
@@ -101,20 +116,97 @@ def backup(ws: Path, name: str, stamp: str) -> Path:
     return target
 
 
-def place_files(ws: Path, files: dict[str, str], stamp: str | None = None) -> Placed:
-    """Write `files` into ws; a different existing file is backed up first."""
-    stamp = stamp or _stamp()
+def place_files(
+    ws: Path,
+    files: dict[str, str],
+    stamp: str | None = None,
+    also: dict[str, list[str]] | None = None,
+) -> Placed:
+    """Write `files` into ws, unless the learner's file already means the same.
+
+    `also` names other versions a learner may rightly hold (a later section's, when the
+    learner is ahead). A truly different file is backed up first; an unreadable one is
+    left alone and reported.
+    """
+    stamp, also = stamp or _stamp(), also or {}
     placed = Placed()
     for name, text in files.items():
         path = ws / name
-        if path.exists() and path.read_text() == text:
+        mine = path.read_text(encoding="utf-8") if path.exists() else None
+        if mine == text:
             placed.unchanged.append(name)
             continue
-        if path.exists():
+        if mine is not None:
+            try:
+                if same_meaning(name, mine, [text, *also.get(name, [])]):
+                    placed.kept.append(name)
+                    continue
+            except hcl.Unreadable as e:
+                placed.unreadable[name] = f"{e} {e.hint}".strip()
+                continue
             placed.backups[name] = backup(ws, name, stamp)
-        path.write_text(text)
+        path.write_text(formatted(text) if name.endswith(".tf") else text, encoding="utf-8")
         placed.written.append(name)
     return placed
+
+
+def same_meaning(name: str, mine: str, versions: list[str]) -> bool:
+    """Whether the learner's file means what one of `versions` does (hcl.Unreadable if
+    it cannot be read): Terraform files by their parsed blocks, JSON by its data."""
+    if name.endswith(".json"):
+        data = _json(name, mine)
+        return any(data == json.loads(v) for v in versions)
+    if not name.endswith(".tf"):
+        return False
+    blocks = hcl.parse(mine, name)
+    free = _valid_choices(blocks)
+    return any(_without(blocks, free) == _without(hcl.parse(v), free) for v in versions)
+
+
+def _json(name: str, text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        raise hcl.Unreadable(f"{name} is not valid JSON: {e}.") from e
+
+
+def _valid_choices(blocks: hcl.Blocks) -> dict[str, tuple[str, ...]]:
+    """The LEARNER_CHOICES this configuration makes validly (a Fargate size AWS offers)."""
+    free: dict[str, tuple[str, ...]] = {}
+    for type_, attributes in LEARNER_CHOICES.items():
+        bodies = hcl.resources(blocks, type_).values()
+        try:
+            for body in bodies:
+                fargate.validate(*(str(body.get(a, "")) for a in attributes))
+        except FargateSizeError:
+            continue
+        if bodies:
+            free[type_] = attributes
+    return free
+
+
+def _without(blocks: hcl.Blocks, free: dict[str, tuple[str, ...]]) -> hcl.Blocks:
+    """The blocks with the learner's free choices taken out (to compare the rest)."""
+    result = dict(blocks)
+    for type_, attributes in free.items():
+        for name, body in hcl.resources(blocks, type_).items():
+            header = f'resource "{type_}" "{name}"'
+            result[header] = {k: v for k, v in body.items() if k not in attributes}
+    return result
+
+
+def formatted(text: str) -> str:
+    """`text` as `terraform fmt` writes it (what we write is always fmt-clean)."""
+    done = subprocess.run(
+        [str(providers.terraform_binary()), "fmt", "-no-color", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise TerraformError(f"terraform fmt refused the text: {done.stderr.strip()}")
+    return done.stdout
 
 
 def place_modules(ws: Path, stamp: str | None = None) -> Placed:
@@ -149,9 +241,16 @@ def remove_files(ws: Path, names: set[str], stamp: str | None = None) -> dict[st
 
 
 def declared_modules(ws: Path) -> set[str]:
-    """Names of the module blocks in the workspace's .tf files."""
-    text = "\n".join(p.read_text() for p in ws.glob("*.tf"))
-    return set(re.findall(r'^module\s+"([^"]+)"', text, flags=re.MULTILINE))
+    """Names of the module blocks in the workspace's .tf files (an unreadable file
+    declares none: Terraform's own init then says what is wrong with it)."""
+    names: set[str] = set()
+    for path in ws.glob("*.tf"):
+        try:
+            blocks = hcl.parse(path.read_text(encoding="utf-8"), path.name)
+        except hcl.Unreadable:
+            continue
+        names |= {h.split('"')[1] for h in blocks if h.startswith("module ")}
+    return names
 
 
 def installed_modules(ws: Path) -> set[str]:
