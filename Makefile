@@ -52,10 +52,8 @@ terraform: $(RUNTIME) ## Make sure a Terraform >= 1.9 is available (installs a p
 	@$(BIN)/ecslab terraform-check
 
 .PHONY: lab
-lab: $(RUNTIME) system-deps terraform ## Set up, start the local cloud and open JupyterLab on labs/
-	$(BIN)/ecslab up
-	$(BIN)/ecslab prepare --background
-	$(BIN)/jupyter lab labs/
+lab: $(RUNTIME) system-deps terraform ## Set up, start the local cloud, open JupyterLab on your desk (desk/)
+	$(BIN)/ecslab lab -- $(JUPYTER_ARGS)
 
 .PHONY: lint
 lint: test-deps terraform ## Ruff (lint + format check), mypy, terraform fmt, shellcheck

@@ -257,7 +257,7 @@ def test_jupyter_opens_on_the_first_lab() -> None:
         "default_url"
     ]
     first = sorted((ROOT / "labs").glob("*.ipynb"))[0]
-    assert url == f"/lab/tree/labs/{first.name}"
+    assert url == f"/lab/tree/desk/{first.name}"  # the learner's copy (ecslab desk)
 
 
 def test_start_hands_over_even_if_the_cloud_fails(tmp_path: Path) -> None:

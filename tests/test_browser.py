@@ -1,28 +1,36 @@
-"""Does the lab work for a person in a real browser?
+"""Does the lab work for a person in a real browser, on their desk?
 
-JupyterLab (token on, 127.0.0.1, a free port, config dirs in tmp) serves a copy of a lab
-notebook; headless Debian Chromium, driven by Playwright (never a downloaded browser),
-runs it through the UI as a learner would: types the answers into the exercise cells,
-runs them, uses the task-size picker, presses the Plan and Apply buttons, watches the
-progress and the checks turn green, and opens the load balancer's page through the link
-the notebook shows. A second test opens that link through jupyter-server-proxy the way
-JupyterHub and Binder serve it. Screenshots go to test-artifacts/.
+JupyterLab starts by the command `make lab` runs, `ecslab lab` (local cloud up, desk
+fetched, 9.1's prerequisites applying in the background): the learner's desk as root
+(their copies of labs/ and their workspace), the venv's bin first on PATH and nothing of
+the local cloud in the environment, so the kernel's environment is the one `lab.setup`
+prepares. Headless Debian
+Chromium, driven by Playwright (never a downloaded browser), then does what a learner
+does: lands on the first lab, runs its cells, reads its Japanese terms, works through
+9.3 (answers typed, the task-size picker, the Plan and Apply buttons, nginx through the
+load balancer) and 9.4 (logs, the execution role, `!aws ecs update-service`, the book's
+`!aws logs filter-log-events`), opens a workspace file from the file browser, and types
+the book's commands in a JupyterLab terminal. Afterwards no tracked file has changed.
+A last test opens the load balancer's link through jupyter-server-proxy, as JupyterHub
+and Binder serve it. Screenshots go to test-artifacts/browser/.
+
+The tests of the desk run in file order and build on each other (one local cloud, one
+applied stack, one JupyterLab for the module), like one learner's session.
 """
 
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +39,8 @@ import nbformat
 import pytest
 import requests
 
-from ecslab import settings
+from ecslab import sections, settings
+from ecslab.tf.providers import venv_bin
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +57,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-NOTEBOOK = "03_web_server.ipynb"
+FIRST = f"{sections.SECTIONS[0].stem}.ipynb"
+WEB_SERVER = "03_web_server.ipynb"
+LOGGING = "04_logging.ipynb"
 #: Seconds a cell may run: the first plan waits for the background apply of chapter 8's
 #: network and load balancer (about 85 s of the AWS provider's own waits).
 CELL_TIMEOUT = 300
+#: The book's command of section 9.4, as printed.
+FILTER_LOG_EVENTS = "aws logs filter-log-events --log-group-name /ecs/example"
 
 
 def _free_port() -> int:
@@ -60,7 +73,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-# --- JupyterLab --------------------------------------------------------------------------
+# --- JupyterLab ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -72,7 +85,7 @@ class JupyterLab:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def open_url(self, path: str) -> str:
+    def open_url(self, path: str = "") -> str:
         return f"{self.url}{path}?token={self.token}"
 
     def stop(self) -> None:
@@ -86,24 +99,21 @@ class JupyterLab:
 
 
 def start_jupyterlab(
-    root: Path, home: Path, env: dict[str, str], base_url: str = "/"
+    command: Sequence[str], home: Path, env: dict[str, str], base_url: str = "/"
 ) -> JupyterLab:
-    """JupyterLab on 127.0.0.1 with a token, its config, data and settings under `home`."""
+    """`command` (a `jupyter lab` or what execs one) on 127.0.0.1 with a token, a free
+    port, and its config, data and settings under `home`: the test's only additions."""
     port, token = _free_port(), secrets.token_hex(16)
     dirs = {k: home / k.lower() for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
     dirs |= {"JUPYTER_RUNTIME_DIR": home / "runtime", "IPYTHONDIR": home / "ipython"}
-    settings_dir = _lab_settings(home / "lab-settings")
-    command = [
-        str(Path(sys.executable).parent / "jupyter"),
-        "lab",
+    options = [
         "--no-browser",
         "--allow-root",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         f"--ServerApp.base_url={base_url}",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        f"--LabApp.user_settings_dir={settings_dir}",
+        f"--LabApp.user_settings_dir={_lab_settings(home / 'lab-settings')}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
         "--LabApp.extension_manager=readonly",
         "--LabApp.news_url=",
@@ -112,20 +122,31 @@ def start_jupyterlab(
     full_env = {**env, **{k: str(v) for k, v in dirs.items()}}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            [*command, *options],
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     server = JupyterLab(f"http://127.0.0.1:{port}{base_url}", token, process, log)
     _wait_for_server(server)
     return server
 
 
+#: User settings of the test's JupyterLab: no news pop-up (it would cover the notebook in
+#: screenshots); terminals keep an accessibility tree of their rows, so the test can read
+#: what xterm.js otherwise only paints on a canvas.
+LAB_SETTINGS = {
+    "apputils-extension/notification": {"fetchNews": "false"},
+    "terminal-extension/plugin": {"screenReaderMode": True},
+}
+
+
 def _lab_settings(folder: Path) -> Path:
-    """User settings: no news pop-up (it would cover the notebook in screenshots)."""
-    notification = (
-        folder / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    )
-    notification.parent.mkdir(parents=True, exist_ok=True)
-    notification.write_text('{"fetchNews": "false"}')
+    for name, values in LAB_SETTINGS.items():
+        path = folder / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     return folder
 
 
@@ -175,7 +196,7 @@ class Notebook:
 
     def __init__(self, page: Any) -> None:
         self.page = page
-        self.cells = page.locator(".jp-Notebook .jp-Cell")
+        self.cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
 
     def wait_ready(self) -> None:
         """Cells rendered and the kernel idle."""
@@ -206,18 +227,26 @@ class Notebook:
         cell.locator(".jp-InputPrompt").click()
         self.page.keyboard.press("Shift+Enter")
         prompt = cell.locator(".jp-InputPrompt")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if re.fullmatch(r"\[\d+\]:", prompt.inner_text().strip()):
-                return cell
-            time.sleep(0.25)
-        raise AssertionError(f"cell {index} still running after {timeout} s")
+        _until(
+            lambda: re.fullmatch(r"\[\d+\]:", prompt.inner_text().strip()) is not None,
+            f"cell {index} to finish",
+            timeout,
+        )
+        return cell
 
     def output_text(self, index: int) -> str:
         return str(self.cell(index).locator(".jp-OutputArea").inner_text())
 
+    def stream_text(self, index: int) -> str:
+        """What the cell printed, without the prompt of the output area."""
+        outputs = self.cell(index).locator(".jp-OutputArea-output").all_inner_texts()
+        return "".join(outputs)
+
     def assert_no_error(self, index: int) -> None:
-        errors = self.cell(index).locator(".jp-OutputArea-output[data-mime-type*='error']")
+        """No traceback and nothing on stderr: JupyterLab renders both as the stderr type."""
+        errors = self.cell(index).locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        )
         assert errors.count() == 0, self.output_text(index)
 
 
@@ -227,10 +256,29 @@ def answers(stem: str) -> dict[int, str]:
     solution = nbformat.read(ROOT / "solutions" / stem, as_version=4)  # type: ignore[no-untyped-call]
     typed: dict[int, str] = {}
     for index, (mine, theirs) in enumerate(zip(lab.cells, solution.cells, strict=True)):
-        if "### TODO" in mine.source:
-            lines = [ln for ln in theirs.source.splitlines() if not ln.startswith("### ")]
+        if re.search(r"^\s*#+ TODO:", mine.source, re.MULTILINE):
+            lines = [ln for ln in theirs.source.splitlines() if not ln.lstrip().startswith("### ")]
             typed[index] = "\n".join(lines)
     return typed
+
+
+def expected_checks(stem: str) -> dict[int, str]:
+    """The result each check cell shows in the solution's real run ('True' or 'False'):
+    9.4 shows two checks failing on purpose (the service still runs the old revision)."""
+    solution = nbformat.read(ROOT / "solutions" / stem, as_version=4)  # type: ignore[no-untyped-call]
+    found: dict[int, str] = {}
+    for index, cell in enumerate(solution.cells):
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            if match := re.search(r"class='ecslab-check'[^>]*data-passed='(\w+)'", html):
+                found[index] = match.group(1)
+    return found
+
+
+def _setup_cell(stem: str) -> int:
+    """The index of the notebook's one `lab.setup(...)` cell."""
+    lab = nbformat.read(ROOT / "labs" / stem, as_version=4)  # type: ignore[no-untyped-call]
+    return next(i for i, c in enumerate(lab.cells) if "lab.setup(" in c.source)
 
 
 def index_of(stem: str, source: str) -> list[int]:
@@ -239,107 +287,290 @@ def index_of(stem: str, source: str) -> list[int]:
     return [i for i, cell in enumerate(lab.cells) if cell.source.strip() == source]
 
 
-# --- the local cloud of this test ---------------------------------------------------------
+def _until(condition: Any, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# --- the learner's machine: a local cloud, a desk, JupyterLab as `make lab` starts it --------
+
+
+@dataclass
+class Learner:
+    """The learner of this module: their environment (nothing of the cloud) and desk."""
+
+    env: dict[str, str]
+
+    @property
+    def workspace(self) -> Path:
+        return Path(self.env["ECSLAB_DESK"]) / "workspace"
+
+    def ecslab(self, *args: str) -> str:
+        """Run `ecslab ARGS` in the learner's environment; its output."""
+        done = subprocess.run(
+            [str(venv_bin() / "ecslab"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+
+def _learner_env(home: Path) -> dict[str, str]:
+    """The test's environment without anything that points a client at a cloud, plus
+    the module's own home, port and desk (the workspace is the desk's default one)."""
+    removed = ("AWS_", "TF_CLI_CONFIG_FILE", "ECSLAB_", "JUPYTERHUB_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(removed)}
+    env |= {
+        "ECSLAB_HOME": str(home / "ecslab"),
+        "ECSLAB_PORT": str(_free_port()),
+        "ECSLAB_DESK": str(home / "desk"),
+    }
+    return env
+
+
+def _tracked_state() -> str:
+    """`git status --porcelain` of the checkout: what differs from its last commit."""
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
 
 
 @pytest.fixture(scope="module")
-def lab_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A local cloud of this module's own (its port, home and workspace), stopped after."""
-    from ecslab.cloud import daemon
-    from ecslab.tf.environment import local_env
-
-    home = tmp_path_factory.mktemp("browser-cloud")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ECSLAB_HOME", str(home / "ecslab"))
-        mp.setenv("ECSLAB_PORT", str(_free_port()))
-        mp.setenv("ECSLAB_WORKSPACE", str(home / "workspace"))
-        mp.setenv("ECSLAB_TARGET", "local")
-        mp.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
-        env = {**os.environ, **local_env()}
-        daemon.up()
-        try:
-            yield env
-        finally:
-            daemon.down()
+def tracked_before() -> str:
+    """The checkout's state before the learner's session (edits of a developer included)."""
+    return _tracked_state()
 
 
 @pytest.fixture(scope="module")
-def jupyterlab(
-    lab_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[JupyterLab]:
-    """JupyterLab over a copy of labs/ (the tracked notebooks are never saved over)."""
-    root = tmp_path_factory.mktemp("lab-root")
-    shutil.copytree(ROOT / "labs", root / "labs")
-    server = start_jupyterlab(root, tmp_path_factory.mktemp("jupyter"), lab_env)
+def learner(tracked_before: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learner]:
+    """The learner of the module; their local cloud (which `ecslab lab` starts) stopped after."""
+    person = Learner(_learner_env(tmp_path_factory.mktemp("learner")))
+    try:
+        yield person
+    finally:
+        person.ecslab("down")
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(learner: Learner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    """`ecslab lab -- ...`, all that `make lab` runs (local cloud up, desk fetched, 9.1's
+    prerequisites applying in the background, JupyterLab), with the test's port and config."""
+    command = [str(venv_bin() / "ecslab"), "lab", "--"]
+    server = start_jupyterlab(command, tmp_path_factory.mktemp("jupyter"), learner.env)
     try:
         yield server
     finally:
         server.stop()
 
 
-# --- the tests -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def page(browser: Any, jupyterlab: JupyterLab) -> Iterator[Any]:
+    """One browser tab for the learner's whole session (JupyterLab keeps its layout)."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        yield tab
+    finally:
+        tab.close()
 
 
-def test_harness_opens_a_lab_and_runs_a_cell(browser: Any, jupyterlab: JupyterLab) -> None:
-    """Does JupyterLab open a lab notebook in Chromium and run a cell through the UI?"""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(jupyterlab.open_url(f"lab/tree/labs/{NOTEBOOK}"))
+# --- the learner's session ------------------------------------------------------------------
+
+
+def test_make_lab_lands_on_the_first_lab_and_runs_its_cells(
+    page: Any, jupyterlab: JupyterLab, learner: Learner
+) -> None:
+    """Does the bare server URL open the desk's first lab, and do its cells run there?"""
+    said = jupyterlab.log.read_text()  # what `make lab` prints before JupyterLab's log
+    assert f"local cloud running at http://127.0.0.1:{learner.env['ECSLAB_PORT']}" in said
+    assert f"desk: {FIRST} copied from labs/ (your own copy from now on)" in said
+    page.goto(jupyterlab.open_url())
     notebook = Notebook(page)
     notebook.wait_ready()
-    heading = page.locator(".jp-Notebook h1").first
-    assert heading.inner_text().startswith("9.3")
-    shot(page, "01-opened")
-    page.close()
+    assert page.url.split("?")[0].endswith(f"/lab/tree/{FIRST}")
+    assert page.locator(".jp-Notebook h1").first.inner_text().startswith("9.1")
+    listed = page.locator(".jp-DirListing-item .jp-DirListing-itemText").all_inner_texts()
+    assert {p.name for p in (ROOT / "labs").glob("*.ipynb")} <= set(listed)
+    setup = _setup_cell(FIRST)
+    notebook.run(setup)
+    notebook.assert_no_error(setup)
+    assert f"Workspace: {learner.workspace}" in notebook.output_text(setup)
+    drawing = index_of(FIRST, "diagram.building_blocks()")[0]
+    notebook.run(drawing)
+    assert notebook.cell(drawing).locator(".jp-OutputArea svg").count() > 0
+    shot(page, "01-first-lab")
 
 
-def test_learner_runs_section_9_3_to_nginx(browser: Any, jupyterlab: JupyterLab) -> None:
-    """Through the UI: answers typed, picker used, Plan/Apply pressed, checks green, page open."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(jupyterlab.open_url(f"lab/tree/labs/{NOTEBOOK}"))
-    notebook = Notebook(page)
-    notebook.wait_ready()
-    typed = answers(NOTEBOOK)
-    picker = index_of(
-        NOTEBOOK, 'widgets.TaskSizePicker(desired_count=2, write_to="task_definition.tf")'
+#: Draws text in an element's font on a canvas; returns each text's pixels as a data URL.
+DRAW_GLYPHS = """(element, texts) => {
+  const style = getComputedStyle(element);
+  return texts.map((text) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 120;
+    canvas.height = 60;
+    const pen = canvas.getContext("2d");
+    pen.font = `${style.fontSize} ${style.fontFamily}`;
+    pen.fillText(text, 10, 40);
+    return canvas.toDataURL();
+  });
+}"""
+
+
+def test_japanese_terms_render_as_glyphs(page: Any) -> None:
+    """Are the book's Japanese terms drawn with glyphs, not the empty box of a missing one?
+
+    Two unassigned code points draw the same box (a missing glyph has one look); two
+    different kanji must differ from each other and from that box.
+    """
+    term = page.locator(".jp-RenderedMarkdown p", has_text="実践Terraform").first
+    term.scroll_into_view_if_needed()
+    jitsu, sen, missing, other_missing = term.evaluate(
+        DRAW_GLYPHS, ["実", "践", "\u0378", "\u0379"]
     )
-    service_plan = _service_plan_cell(typed)
-    nginx = index_of(NOTEBOOK, "checks.nginx_answers()")[0]
+    assert missing == other_missing, "the canvas does not show missing glyphs as one box"
+    assert jitsu != missing and sen != missing, "実 and 践 are drawn as missing glyphs"
+    assert jitsu != sen
+    shot(page, "02-japanese-terms")
+
+
+def test_learner_runs_section_9_3_to_nginx(page: Any) -> None:
+    """Through the UI: answers typed, picker used, Plan/Apply pressed, checks green, page open."""
+    notebook = _open_from_file_browser(page, [WEB_SERVER])
+    script = Script.of(WEB_SERVER)
+    script.picker = tuple(
+        index_of(
+            WEB_SERVER, 'widgets.TaskSizePicker(desired_count=2, write_to="task_definition.tf")'
+        )
+    )
+    script.buttons = min(i for i in index_of(WEB_SERVER, "lab.plan()") if i > max(script.typed))
+    nginx = index_of(WEB_SERVER, "checks.nginx_answers()")[0]
     for index in range(nginx + 1):
-        _step(notebook, index, typed, picker, service_plan)
-    _check_passed(notebook, nginx)
+        _step(notebook, index, script)
     shot(page, "07-nginx-check-green")
     _open_load_balancer_page(page, notebook, nginx)
-    page.close()
 
 
-def _service_plan_cell(typed: dict[int, str]) -> int:
-    """The `lab.plan()` right after the service exercise: the buttons replace it there."""
-    service = max(typed)
-    plans = [i for i in index_of(NOTEBOOK, "lab.plan()") if i > service]
-    return plans[0]
+def test_workspace_file_opens_in_the_editor(page: Any) -> None:
+    """Does the file browser reach the workspace and open the learner's cluster.tf?"""
+    _open_from_file_browser(page, ["workspace", "cluster.tf"], notebook=False)
+    editor = page.locator(".jp-FileEditor:visible .cm-content")
+    _until(lambda: 'resource "aws_ecs_cluster" "example"' in editor.inner_text(), "cluster.tf")
+    shot(page, "08-workspace-file")
+    page.locator(".jp-BreadCrumbs-home").click()
 
 
-def _step(
-    notebook: Notebook, index: int, typed: dict[int, str], picker: list[int], service_plan: int
-) -> None:
+def test_learner_runs_section_9_4_to_the_logs(page: Any) -> None:
+    """Through 9.4: answers typed, `!aws` cells run, checks as in the solution, events printed."""
+    notebook = _open_from_file_browser(page, [LOGGING])
+    script = Script.of(LOGGING)
+    filter_cell = index_of(LOGGING, f"!{FILTER_LOG_EVENTS}")[0]
+    assert script.checks and max(script.checks) < filter_cell
+    for index in range(filter_cell + 1):
+        _step(notebook, index, script)
+    printed = json.loads(notebook.stream_text(filter_cell))
+    assert printed["events"], printed
+    assert all(e["logStreamName"].startswith("nginx/example/") for e in printed["events"])
+    shot(page, "09-filter-log-events")
+
+
+def test_terminal_runs_the_books_commands_in_the_workspace(page: Any, learner: Learner) -> None:
+    """In a JupyterLab terminal: does it open in the workspace, and do `terraform plan` and
+    the book's filter-log-events work as printed, against the local cloud?"""
+    terminal = _new_terminal(page)
+    prompt = re.compile(re.escape(str(learner.workspace)) + r"[#$] ")
+    _until(lambda: prompt.search(terminal.inner_text()), "a prompt in the workspace")
+    _type(page, "terraform plan -no-color")
+    _until(lambda: "No changes." in terminal.inner_text(), "terraform plan", CELL_TIMEOUT)
+    _type(page, "clear; " + FILTER_LOG_EVENTS)
+    _until(lambda: '"searchedCompletely": true' in terminal.inner_text(), FILTER_LOG_EVENTS)
+    assert '"logStreamName": "nginx/example/' in terminal.inner_text()
+    shot(page, "10-terminal")
+    _type(page, f"clear; {FILTER_LOG_EVENTS} --query 'length(events)'")
+    _until(lambda: re.search(r"^[1-9]\d*$", terminal.inner_text(), re.MULTILINE), "a count")
+
+
+def test_tracked_files_are_unchanged_after_the_session(tracked_before: str) -> None:
+    """After the whole session, does `git status` of the checkout read as before it?"""
+    assert _tracked_state() == tracked_before
+
+
+def _open_from_file_browser(page: Any, names: list[str], notebook: bool = True) -> Notebook:
+    """Double-click each name in turn in the file browser (folders, then the file)."""
+    for name in names:
+        item = page.locator(".jp-DirListing-item", has_text=name).first
+        item.wait_for(timeout=30_000)
+        item.dblclick()
+    opened = Notebook(page)
+    if notebook:
+        opened.wait_ready()
+    return opened
+
+
+def _new_terminal(page: Any) -> Any:
+    """File → New → Terminal; its accessibility tree (the rows it shows, as text)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="File").click()
+    page.locator(".lm-Menu-itemLabel", has_text="New").first.hover()
+    page.locator(".lm-Menu-itemLabel", has_text="Terminal").first.click()
+    terminal = page.locator(".jp-Terminal:visible .xterm-accessibility-tree")
+    terminal.wait_for(timeout=30_000)
+    return terminal
+
+
+def _type(page: Any, line: str) -> None:
+    """Type a line into the focused terminal and press Enter."""
+    page.keyboard.type(line)
+    page.keyboard.press("Enter")
+
+
+@dataclass
+class Script:
+    """How the learner meets one notebook's cells."""
+
+    #: What they type into the exercise cells.
+    typed: dict[int, str]
+    #: What each check cell shows: 'True' or 'False', as in the solution's real run.
+    checks: dict[int, str]
+    #: Cells whose task-size picker they use.
+    picker: tuple[int, ...] = ()
+    #: The `lab.plan()` cell they replace by the Plan/Apply buttons (-1: none); the next
+    #: `lab.apply()` cells are then skipped (applied with the button).
+    buttons: int = -1
+
+    @classmethod
+    def of(cls, stem: str) -> Script:
+        return cls(answers(stem), expected_checks(stem))
+
+
+def _step(notebook: Notebook, index: int, script: Script) -> None:
     """One cell of the notebook, the way the learner meets it."""
     cell = notebook.cell(index)
     if "jp-CodeCell" not in (cell.get_attribute("class") or ""):
         return
     source = cell.locator(".cm-content").inner_text().strip()
-    if index in typed:
-        notebook.type_into(index, typed[index])
-    if index == service_plan:
+    if index in script.typed:
+        notebook.type_into(index, script.typed[index])
+    if index == script.buttons:
         _plan_and_apply_with_buttons(notebook, index)
         return
-    if index > service_plan and source == "lab.apply()":
-        return  # applied with the button
+    if 0 <= script.buttons < index and source == "lab.apply()":
+        return
     notebook.run(index)
     notebook.assert_no_error(index)
-    if index in picker:
+    if index in script.picker:
         _use_task_size_picker(notebook, index)
-    if source.startswith("checks."):
-        _check_passed(notebook, index)
+    if index in script.checks:
+        _check_shows(notebook, index, script.checks[index])
 
 
 def _use_task_size_picker(notebook: Notebook, index: int) -> None:
@@ -353,7 +584,7 @@ def _use_task_size_picker(notebook: Notebook, index: int) -> None:
     memory.select_option(index=0)  # 1024 MiB
     widget.get_by_role("button", name="Write to task_definition.tf").click()
     _until(lambda: "✓" in widget.inner_text(), "the picker to write the file")
-    shot(notebook.page, "02-task-size-picker")
+    shot(notebook.page, "03-task-size-picker")
 
 
 def _options(select: Any) -> list[str]:
@@ -368,20 +599,21 @@ def _plan_and_apply_with_buttons(notebook: Notebook, index: int) -> None:
     buttons = cell.locator(".ecslab-terraform-buttons")
     buttons.locator("button.ecslab-plan").click()
     _until(lambda: "Plan:" in buttons.inner_text() or "to add" in buttons.inner_text(), "plan")
-    shot(notebook.page, "03-plan")
+    shot(notebook.page, "04-plan")
     buttons.locator("button.ecslab-apply").click()
     progress = buttons.locator(".ecslab-progress")
     _until(lambda: progress.count() > 0, "the apply's progress bar")
-    shot(notebook.page, "04-apply-progress")
+    shot(notebook.page, "05-apply-progress")
     _until(lambda: "Apply complete!" in buttons.inner_text(), "apply", CELL_TIMEOUT)
     assert "Apply complete! Resources:" in progress.first.inner_text()
-    shot(notebook.page, "05-applied")
+    shot(notebook.page, "06-applied")
 
 
-def _check_passed(notebook: Notebook, index: int) -> None:
+def _check_shows(notebook: Notebook, index: int, passed: str) -> None:
+    """The check's result in the cell is `passed` ('True' or 'False')."""
     check = notebook.cell(index).locator(".ecslab-check").first
     check.wait_for(timeout=CELL_TIMEOUT * 1000)
-    assert check.get_attribute("data-passed") == "True", check.inner_text()
+    assert check.get_attribute("data-passed") == passed, check.inner_text()
 
 
 def _open_load_balancer_page(page: Any, notebook: Notebook, index: int) -> None:
@@ -392,17 +624,8 @@ def _open_load_balancer_page(page: Any, notebook: Notebook, index: int) -> None:
     tab = opened.value
     tab.wait_for_load_state()
     assert "Welcome to nginx!" in tab.content()
-    shot(tab, "08-load-balancer-page")
+    shot(tab, "07-load-balancer-page")
     tab.close()
-
-
-def _until(condition: Any, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 # --- JupyterHub/Binder: the link through jupyter-server-proxy ------------------------------
@@ -443,7 +666,7 @@ def test_hub_link_opens_through_the_server_proxy(
     root.mkdir()
     notebook_path = root / "link.ipynb"
     code = (
-        "from IPython.display import HTML\nfrom ecslab import links\n"
+        "from IPython.display import HTML\nfrom ecslab.notebook import links\n"
         f"HTML(links.lb_anchor('http://127.0.0.1:{loopback_page}/'))"
     )
     nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
@@ -455,19 +678,21 @@ def test_hub_link_opens_through_the_server_proxy(
     }
     nbformat.write(nb, notebook_path)  # type: ignore[no-untyped-call]
     env = {**os.environ, "JUPYTERHUB_SERVICE_PREFIX": prefix}
-    server = start_jupyterlab(root, tmp_path / "jupyter", env, base_url=prefix)
+    command = [str(venv_bin() / "jupyter"), "lab", f"--ServerApp.root_dir={root}"]
+    server = start_jupyterlab(command, tmp_path / "jupyter", env, base_url=prefix)
     try:
         page = browser.new_page(viewport={"width": 1200, "height": 700})
         page.goto(server.open_url("lab/tree/link.ipynb"))
         notebook = Notebook(page)
         notebook.wait_ready()
         link = notebook.run(0).locator("a", has_text="load balancer")
+        notebook.assert_no_error(0)
         assert link.get_attribute("href") == f"{prefix}proxy/{loopback_page}/"
         with page.context.expect_page() as opened:
             link.click()
         tab = opened.value
         tab.wait_for_load_state()
         assert "Welcome to nginx!" in tab.content()
-        shot(tab, "09-hub-proxy-page")
+        shot(tab, "11-hub-proxy-page")
     finally:
         server.stop()

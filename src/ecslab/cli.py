@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import NamedTuple
 
-from ecslab.cli_lab import cmd_check, cmd_prepare, configure_check, configure_prepare
+from ecslab.cli_lab import (
+    cmd_check,
+    cmd_desk,
+    cmd_prepare,
+    cmd_shell,
+    configure_check,
+    configure_lab,
+    configure_prepare,
+)
 from ecslab.errors import EcslabError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -52,6 +61,21 @@ def cmd_up(_args: argparse.Namespace) -> int:
     for problem in status.problems:  # each names its fix (e.g. sudo apt-get install nginx)
         print(f"ecslab: warning: {problem}", file=sys.stderr)
     return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """What `make lab` runs: start the local cloud, ready the desk, apply the first
+    section's prerequisites in the background, then become JupyterLab over the desk."""
+    from ecslab import desk, sections
+
+    cmd_up(args)
+    cmd_desk(args)
+    first = argparse.Namespace(section=sections.SECTIONS[0].stem, background=True)
+    if cmd_prepare(first):
+        return 1
+    command = desk.jupyter_command(extra=args.jupyter_args)
+    sys.stdout.flush()  # exec drops what is still buffered (stdout to a file or pipe)
+    os.execve(command[0], command, desk.jupyter_env())
 
 
 def cmd_down(_args: argparse.Namespace) -> int:
@@ -245,6 +269,9 @@ COMMANDS: list[Command] = [
     ),
     Command("check", "the lab's checks: nginx, logs, service...", configure_check, cmd_check),
     Command("prepare", "apply the network and ALB (--background)", configure_prepare, cmd_prepare),
+    Command("desk", "copy the lab notebooks you lack to your desk", _no_arguments, cmd_desk),
+    Command("lab", "cloud up, desk ready, then JupyterLab on the desk", configure_lab, cmd_lab),
+    Command("shell", "a bash in the workspace, set for the target", _no_arguments, cmd_shell),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The lab's subcommands of `ecslab`: `check [NAME...]` and `prepare [--background]`.
+"""The lab's subcommands of `ecslab`: `check`, `prepare`, and the desk's `desk`, `lab`, `shell`.
 
 Kept apart from ecslab.cli so the command table there stays one line per command.
 """
@@ -6,6 +6,8 @@ Kept apart from ecslab.cli so the command table there stays one line per command
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from ecslab import sections
 
@@ -47,3 +49,42 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     status = lab.prepare_workspace(args.section, background=args.background)
     print(status)
     return 1 if status.state == "failed" else 0
+
+
+def cmd_desk(_args: argparse.Namespace) -> int:
+    """Copy the lab notebooks the learner lacks to the desk; offer changed ones beside theirs."""
+    from ecslab import desk, settings
+
+    moved = desk.move_old_workspace()
+    if moved:
+        print(f"desk: your workspace moved from ./workspace to {moved}")
+    news = [f for f in desk.fetch() if f.action is not desk.Action.CURRENT]
+    for fetched in news:
+        print(fetched)
+    if not news:
+        print(f"desk: your notebooks in {settings.desk()} are up to date")
+    return 0
+
+
+def configure_lab(parser: argparse.ArgumentParser) -> None:
+    """`ecslab lab [-- JUPYTER_ARGUMENT ...]`: after `--`, handed to `jupyter lab`."""
+    parser.add_argument(
+        "jupyter_args",
+        nargs="*",
+        metavar="JUPYTER_ARGUMENT",
+        help="after --, arguments for jupyter lab (e.g. -- --port=8890 --no-browser)",
+    )
+
+
+def cmd_shell(_args: argparse.Namespace) -> int:
+    """Become a bash in the workspace, with the target's environment (JupyterLab's terminals)."""
+    from ecslab import desk, settings
+    from ecslab.tf import environment
+
+    workspace = settings.workspace()
+    workspace.mkdir(parents=True, exist_ok=True)
+    os.chdir(workspace)
+    environment.apply()
+    argv = desk.shell_argv()
+    sys.stdout.flush()
+    os.execvp(argv[0], argv)

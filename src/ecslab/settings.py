@@ -77,9 +77,19 @@ def provider_mirror() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def desk() -> Path:
+    """ECSLAB_DESK: the learner's folder, JupyterLab's root (default: ./desk, gitignored).
+
+    It holds the learner's own copies of the lab notebooks and, by default, the workspace,
+    so one file tree shows both (see ecslab.desk).
+    """
+    return Path(os.environ.get("ECSLAB_DESK") or _project_dir("desk")).resolve()
+
+
 def workspace() -> Path:
-    """ECSLAB_WORKSPACE: where the learner's Terraform lives (default: ./workspace, gitignored)."""
-    return Path(os.environ.get("ECSLAB_WORKSPACE") or _project_dir("workspace")).resolve()
+    """ECSLAB_WORKSPACE: where the learner's Terraform lives (default: workspace/ in the desk)."""
+    value = os.environ.get("ECSLAB_WORKSPACE")
+    return Path(value).resolve() if value else desk() / "workspace"
 
 
 def name_prefix() -> str:
