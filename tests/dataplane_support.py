@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import boto3
 
+from ecslab.cloud import auth
 from ecslab.cloud.server import Host
 from ecslab.dataplane import DataPlane
 from ecslab.dataplane.clock import Clock
@@ -55,12 +56,14 @@ class Cloud:
             service,  # type: ignore[call-overload]
             region_name=REGION,
             endpoint_url=self.host.endpoint,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
+            aws_access_key_id=self.host.credential.access_key_id,
+            aws_secret_access_key=self.host.credential.secret_access_key,
         )
 
     def admin(self, path: str) -> Any:
-        with urllib.request.urlopen(f"{self.host.endpoint}/_ecslab/{path}", timeout=5) as r:
+        url = f"{self.host.endpoint}/_ecslab/{path}"
+        request = urllib.request.Request(url, headers=auth.sign(self.host.credential, "GET", url))
+        with urllib.request.urlopen(request, timeout=5) as r:
             return json.load(r)
 
 

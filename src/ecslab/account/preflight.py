@@ -16,9 +16,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ecslab import settings
 from ecslab.account import clients, cost
+from ecslab.cloud import auth
 from ecslab.errors import EcslabError, PreflightFailed
 from ecslab.tf import providers
-from ecslab.tf.environment import FAKE_CREDENTIALS
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,11 @@ def check_credentials() -> Check:
             "Run `aws configure` (or `aws sso login --profile NAME` and set AWS_PROFILE), "
             "then run this again. Or set ECSLAB_TARGET=local to work offline for free.",
         )
-    if credentials.access_key == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]:
+    if credentials.access_key.startswith(auth.KEY_PREFIX):
         return Check(
             "AWS credentials",
             False,
-            "these are the local cloud's fake credentials, left over from local mode",
+            "these are the local cloud's own key, left over from local mode",
             "Restart the notebook's kernel (or open a new terminal) with ECSLAB_TARGET=aws, "
             "so your own credentials are used.",
         )
