@@ -47,6 +47,8 @@ class SetupReport:
     files: list[str]
     placed: workspace.Placed
     prerequisites: bool
+    #: AWS mode before the cost is confirmed: the prerequisites were not started.
+    awaiting_consent: bool = False
 
     def __repr__(self) -> str:
         lines = [f"Section {self.section.book}, {self.section.title}: ready."]
@@ -56,7 +58,15 @@ class SetupReport:
         lines.append(f"Modules: {', '.join(f'./{m}' for m in workspace.MODULES)}")
         for name, where in sorted(self.placed.backups.items()):
             lines.append(f"Backed up your {name} to {where} before replacing it.")
-        if self.prerequisites:
+        if self.prerequisites and self.awaiting_consent:
+            lines.append(
+                "Network and load balancer (chapter 8): NOT started: in AWS mode they bill "
+                "by the hour, so they wait for your confirmation of the cost.\n"
+                + cost.estimate().text()
+                + f'\nConfirm with cost.confirm("{cost.CONFIRMATION}") or '
+                "`ecslab cost --confirm`, then rerun this cell."
+            )
+        elif self.prerequisites:
             lines.append(
                 "Network and load balancer (chapter 8): in place or being applied in the "
                 "background; plan() and apply() wait for them."
@@ -74,9 +84,10 @@ def setup(stem: str) -> SetupReport:
     files = sections.files_before(stem)
     placed = _place(ws, files)
     _register_ipython()
-    if section.prerequisites and not prepare.satisfied(ws, stem):
+    waiting = not cost.is_confirmed()  # AWS mode: nothing billable starts before the yes
+    if section.prerequisites and not waiting and not prepare.satisfied(ws, stem):
         prepare.start(stem, ws)
-    return SetupReport(section, ws, list(files), placed, bool(section.prerequisites))
+    return SetupReport(section, ws, list(files), placed, bool(section.prerequisites), waiting)
 
 
 def _use_target_env() -> None:
@@ -88,6 +99,7 @@ def _place(ws: Path, files: dict[str, str]) -> workspace.Placed:
     stamp = workspace._stamp()
     placed = workspace.place_modules(ws, stamp)
     placed.merge(workspace.place_files(ws, {**workspace.scaffolding(), **files}, stamp))
+    overrides.sync(ws)  # from the first moment: local mode pins the local cloud's account
     return placed
 
 
