@@ -24,16 +24,19 @@ def endpoint_url(target: str | None = None) -> str | None:
     return settings.local_endpoint()
 
 
-def session(target: str | None = None) -> boto3.Session:
-    """A boto3 session for `target` (default: settings.target())."""
+def session(target: str | None = None, region: str | None = None) -> boto3.Session:
+    """A boto3 session for `target` (default: settings.target()), in `region` (default:
+    the target's)."""
     if (target or settings.target()) == "aws":
-        return boto3.Session(region_name=_aws_region())
-    return boto3.Session(botocore_session=_isolated_botocore(), region_name=settings.region())
+        return boto3.Session(region_name=region or _aws_region())
+    return boto3.Session(
+        botocore_session=_isolated_botocore(), region_name=region or settings.region()
+    )
 
 
-def client(service: str, target: str | None = None) -> Any:
+def client(service: str, target: str | None = None, region: str | None = None) -> Any:
     """A boto3 client of `service` for `target`, pointed at the local cloud in local mode."""
-    return session(target).client(service, endpoint_url=endpoint_url(target))
+    return session(target, region).client(service, endpoint_url=endpoint_url(target))
 
 
 def _isolated_botocore() -> botocore.session.Session:

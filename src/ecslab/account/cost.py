@@ -145,12 +145,31 @@ def confirm(answer: str, current: Estimate | None = None) -> Path:
     refuse_without_persistence()
     current = current or estimate()
     record = {"confirmed_at": datetime.now(UTC).isoformat(), "usd_per_hour": current.per_hour}
-    confirmations = _confirmations()
-    confirmations[where()] = record | {"lines": [asdict(x) for x in current.lines]}
+    confirmations, here = _confirmations(), where()
+    confirmations[here] = record | {"lines": [asdict(x) for x in current.lines]}
+    return _save(confirmations, sorted({*_used(), here}))
+
+
+def _save(confirmations: dict[str, Any], used: list[str]) -> Path:
     path = _record()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"confirmations": confirmations}, indent=2))
+    path.write_text(json.dumps({"confirmations": confirmations, "used": used}, indent=2))
     return path
+
+
+def _used() -> list[str]:
+    """Every ACCOUNT/REGION ever confirmed here (kept after `forget`, for the leftovers)."""
+    try:
+        used = json.loads(_record().read_text()).get("used", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(x) for x in used] if isinstance(used, list) else []
+
+
+def regions_used(account: str) -> list[str]:
+    """The regions of `account` the lab was ever allowed to apply in (`ecslab leftovers`
+    looks in each)."""
+    return sorted({key.split("/", 1)[1] for key in _used() if key.startswith(f"{account}/")})
 
 
 def refuse_without_persistence() -> None:
@@ -203,5 +222,4 @@ def forget() -> None:
         confirmations.pop(where(), None)
     except (BotoCoreError, ClientError):
         confirmations = {}
-    _record().parent.mkdir(parents=True, exist_ok=True)
-    _record().write_text(json.dumps({"confirmations": confirmations}, indent=2))
+    _save(confirmations, _used())
