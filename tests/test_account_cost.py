@@ -83,6 +83,14 @@ def test_local_mode_never_asks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     cost.require_confirmation()
 
 
+def test_local_mode_has_nothing_to_confirm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Does `ecslab cost --confirm` in local mode say so, without asking AWS who we are?"""
+    monkeypatch.setenv("ECSLAB_HOME", str(tmp_path))
+    monkeypatch.setenv("ECSLAB_TARGET", "local")
+    with pytest.raises(CostNotConfirmed, match="local mode is free"):
+        cost.confirm(cost.CONFIRMATION)
+
+
 def test_aws_apply_is_refused_until_confirmed(aws_home: Path) -> None:
     """Before the first AWS apply, is the estimate shown and the apply refused?"""
     with pytest.raises(CostNotConfirmed, match="NAT gateway") as info:

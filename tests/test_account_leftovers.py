@@ -173,6 +173,7 @@ def test_every_region_the_lab_used_is_searched(
     from ecslab.account import cost
 
     monkeypatch.setenv("ECSLAB_HOME", str(tmp_path))
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
     cost.confirm(cost.CONFIRMATION)
     boto3.client("ec2", region_name="us-east-1").allocate_address(

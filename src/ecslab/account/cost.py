@@ -142,6 +142,11 @@ def confirm(answer: str, current: Estimate | None = None) -> Path:
             "Not confirmed: nothing will be created in your AWS account.",
             hint=f'To go on, type exactly: "{CONFIRMATION}"',
         )
+    if settings.target() != "aws":  # and never ask AWS who we are from local mode
+        raise CostNotConfirmed(
+            "Nothing to confirm: local mode is free and never bills.",
+            hint="AWS mode is chosen with ECSLAB_TARGET=aws (see the README's Real AWS).",
+        )
     refuse_without_persistence()
     current = current or estimate()
     record = {"confirmed_at": datetime.now(UTC).isoformat(), "usd_per_hour": current.per_hour}
@@ -217,6 +222,8 @@ def forget() -> None:
     """Drop this account and region's confirmation (after a destroy): the next stack asks."""
     from botocore.exceptions import BotoCoreError, ClientError
 
+    if settings.target() != "aws":
+        return
     confirmations = _confirmations()
     try:
         confirmations.pop(where(), None)
