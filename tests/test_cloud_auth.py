@@ -314,3 +314,14 @@ def test_admin_routes_need_the_key(host: Host) -> None:
     assert _raw(host, "GET", "/_ecslab/status", headers=foreign)[0] == 400
     own = auth.sign(host.credential, "GET", url)
     assert _raw(host, "GET", "/_ecslab/status", headers=own)[0] == 200
+
+
+def test_processes_racing_for_a_new_home_agree_on_one_key(tmp_path: Path) -> None:
+    """Do `ecslab up` and a kernel making the key at the same moment end with the same one?"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    home = tmp_path / "home"
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: auth.ensure(home), range(16)))
+    assert keys == {auth.load(home)}
+    assert [p.name for p in auth.credentials_file(home).parent.iterdir()] == ["credentials"]
