@@ -69,17 +69,22 @@ class Cloud:
 
 @contextmanager
 def local_cloud(home: Path, scale: float = 50) -> Iterator[Cloud]:
-    """A Host with a DataPlane on a free port, ECSLAB_HOME under `home`; stopped after."""
-    plane = DataPlane(clock=Clock(scale), home=home)
-    host = Host(port=free_port(), region=REGION, services=[plane])
-    host.start()
-    try:
-        yield Cloud(host, plane)
-    finally:
-        host.stop()
-        from moto.moto_api._internal.models import moto_api_backend
+    """A Host with a DataPlane on a free port, ECSLAB_HOME set to `home` (whose key the host
+    answers to, as the server does, and ecslab's clients sign with); stopped after."""
+    import pytest
 
-        moto_api_backend.reset()  # moto's models are per process: leave none to the next cloud
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ECSLAB_HOME", str(home))
+        plane = DataPlane(clock=Clock(scale), home=home)
+        host = Host(port=free_port(), region=REGION, services=[plane], credential=auth.ensure(home))
+        host.start()
+        try:
+            yield Cloud(host, plane)
+        finally:
+            host.stop()
+            from moto.moto_api._internal.models import moto_api_backend
+
+            moto_api_backend.reset()  # moto's models are per process: none to the next cloud
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 20) -> T:
