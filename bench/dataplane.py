@@ -18,7 +18,6 @@ Run: `.venv/bin/python bench/dataplane.py [--boto3] [--seconds 3] [--samples 30]
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import shutil
@@ -92,8 +91,10 @@ def requests_per_second(port: int, seconds: float, workers: int) -> float:
 
 
 def _admin(endpoint: str, path: str) -> Any:
-    with urllib.request.urlopen(f"{endpoint}/_ecslab/{path}", timeout=5) as response:
-        return json.load(response)
+    """GET /_ecslab/<path>, signed with this home's key (the one admin client)."""
+    from ecslab.cloud import client
+
+    return client.admin(path, port=int(endpoint.rsplit(":", 1)[1]))
 
 
 def _first_page_terraform(endpoint: str) -> float:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import boto3
 
+from ecslab.cloud import auth
 from ecslab.cloud.server import Host
 from ecslab.dataplane import DataPlane
 from ecslab.dataplane.clock import Clock
@@ -55,28 +56,35 @@ class Cloud:
             service,  # type: ignore[call-overload]
             region_name=REGION,
             endpoint_url=self.host.endpoint,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
+            aws_access_key_id=self.host.credential.access_key_id,
+            aws_secret_access_key=self.host.credential.secret_access_key,
         )
 
     def admin(self, path: str) -> Any:
-        with urllib.request.urlopen(f"{self.host.endpoint}/_ecslab/{path}", timeout=5) as r:
+        url = f"{self.host.endpoint}/_ecslab/{path}"
+        request = urllib.request.Request(url, headers=auth.sign(self.host.credential, "GET", url))
+        with urllib.request.urlopen(request, timeout=5) as r:
             return json.load(r)
 
 
 @contextmanager
 def local_cloud(home: Path, scale: float = 50) -> Iterator[Cloud]:
-    """A Host with a DataPlane on a free port, ECSLAB_HOME under `home`; stopped after."""
-    plane = DataPlane(clock=Clock(scale), home=home)
-    host = Host(port=free_port(), region=REGION, services=[plane])
-    host.start()
-    try:
-        yield Cloud(host, plane)
-    finally:
-        host.stop()
-        from moto.moto_api._internal.models import moto_api_backend
+    """A Host with a DataPlane on a free port, ECSLAB_HOME set to `home` (whose key the host
+    answers to, as the server does, and ecslab's clients sign with); stopped after."""
+    import pytest
 
-        moto_api_backend.reset()  # moto's models are per process: leave none to the next cloud
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ECSLAB_HOME", str(home))
+        plane = DataPlane(clock=Clock(scale), home=home)
+        host = Host(port=free_port(), region=REGION, services=[plane], credential=auth.ensure(home))
+        host.start()
+        try:
+            yield Cloud(host, plane)
+        finally:
+            host.stop()
+            from moto.moto_api._internal.models import moto_api_backend
+
+            moto_api_backend.reset()  # moto's models are per process: none to the next cloud
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 20) -> T:

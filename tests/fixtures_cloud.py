@@ -28,6 +28,13 @@ class LocalCloud:
     port: int
     env: dict[str, str]
 
+    @property
+    def credential(self) -> Any:
+        """The key this cloud answers to (in its home's credentials file)."""
+        from ecslab.cloud import auth
+
+        return auth.load(self.home)
+
     def client(self, service: str) -> Any:
         """A boto3 client of this local cloud."""
         from ecslab.account import clients

@@ -1,21 +1,51 @@
-"""Does AWS mode show what the chapter costs and wait for an explicit yes?"""
+"""Does AWS mode show what the chapter costs and wait for an explicit yes, on every path?
+
+AWS is moto in-process (`mock_aws`): no test ever calls real AWS, and "nothing spent"
+is read from moto (no VPC, NAT gateway or load balancer was created).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
+from moto import mock_aws
 
 from ecslab import fargate
 from ecslab.account import cost
 from ecslab.errors import CostNotConfirmed, FargateSizeError
 
+_USER_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
+
 
 @pytest.fixture
-def aws_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def aws_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """AWS mode with real-looking keys that only moto's in-process mock ever sees."""
+    for name in _USER_VARS:
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ECSLAB_HOME", str(tmp_path))
     monkeypatch.setenv("ECSLAB_TARGET", "aws")
-    return tmp_path
+    monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path / "workspace"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake")
+    monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    with mock_aws():
+        yield tmp_path
+
+
+def _spent() -> list[str]:
+    """What of the chapter's billable stack exists in the mocked account (VPCs beyond the
+    default one, NAT gateways, load balancers)."""
+    ec2 = boto3.client("ec2", region_name="ap-northeast-1")
+    vpcs = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]]
+    nats = [n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"]]
+    elbv2 = boto3.client("elbv2", region_name="ap-northeast-1")
+    lbs = [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+    return vpcs + nats + lbs
 
 
 def test_estimate_itemises_nat_ips_alb_tasks_and_logs() -> None:
@@ -53,6 +83,14 @@ def test_local_mode_never_asks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     cost.require_confirmation()
 
 
+def test_local_mode_has_nothing_to_confirm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Does `ecslab cost --confirm` in local mode say so, without asking AWS who we are?"""
+    monkeypatch.setenv("ECSLAB_HOME", str(tmp_path))
+    monkeypatch.setenv("ECSLAB_TARGET", "local")
+    with pytest.raises(CostNotConfirmed, match="local mode is free"):
+        cost.confirm(cost.CONFIRMATION)
+
+
 def test_aws_apply_is_refused_until_confirmed(aws_home: Path) -> None:
     """Before the first AWS apply, is the estimate shown and the apply refused?"""
     with pytest.raises(CostNotConfirmed, match="NAT gateway") as info:
@@ -74,3 +112,62 @@ def test_confirmation_is_recorded_and_forgotten(aws_home: Path) -> None:
     cost.require_confirmation()
     cost.forget()
     assert not cost.is_confirmed()
+
+
+def test_confirmation_is_per_account_and_region(
+    aws_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Does a yes given for one account and region leave another region unconfirmed?"""
+    cost.confirm(cost.CONFIRMATION)
+    assert cost.where() == "123456789012/ap-northeast-1" and cost.is_confirmed()
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    assert not cost.is_confirmed()
+    with pytest.raises(CostNotConfirmed, match="billable resources"):
+        cost.require_confirmation()
+
+
+def test_binder_refuses_aws_mode(aws_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Binder (nothing persists), is AWS mode refused, with where to go instead?"""
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
+    with pytest.raises(CostNotConfirmed, match="refused on Binder") as info:
+        cost.confirm(cost.CONFIRMATION)
+    assert "persistent storage" in info.value.hint
+    assert not cost.is_confirmed()
+    with pytest.raises(CostNotConfirmed, match="refused on Binder"):
+        cost.require_confirmation()
+
+
+def test_background_apply_is_not_started_before_consent(aws_home: Path) -> None:
+    """Does `prepare.start` (setup's and `ecslab prepare --background`'s path) refuse
+    before spawning anything, and create nothing?"""
+    from ecslab.tf import prepare, workspace
+
+    ws = workspace.root()
+    with pytest.raises(CostNotConfirmed, match="billable resources"):
+        prepare.start("03_web_server", ws)
+    assert prepare.status(ws).state == "none"
+    assert _spent() == []
+
+
+def test_cli_prepare_asks_first(aws_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Does `ecslab prepare` in AWS mode stop with the estimate and how to confirm?"""
+    from ecslab import cli
+
+    assert cli.main(["prepare", "--section", "03_web_server"]) == 1
+    err = capsys.readouterr().err
+    assert "This apply creates billable resources" in err and "ecslab cost --confirm" in err
+    assert _spent() == []
+
+
+def test_setup_without_consent_starts_nothing(aws_home: Path) -> None:
+    """Does a notebook's setup cell in AWS mode place the files, start no background
+    apply, and show the estimate with how to confirm?"""
+    from ecslab.notebook import lab
+    from ecslab.tf import prepare, workspace
+
+    report = lab.setup("03_web_server")
+    assert report.awaiting_consent
+    text = repr(report)
+    assert "NOT started" in text and cost.CONFIRMATION in text and "NAT gateway" in text
+    assert prepare.status(workspace.root()).state == "none"
+    assert _spent() == []

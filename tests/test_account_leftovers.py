@@ -152,3 +152,35 @@ def test_aws_mode_checks_the_learners_own_load_balancer(
     _stack("bob")
     _stack("ana")
     assert checks.lb_url().startswith("http://ana-example-")
+
+
+def test_a_group_past_the_first_page_is_found(account: None) -> None:
+    """With 50 other log groups before it (Logs' first page), is the lab's still found?"""
+    logs = _client("logs")
+    for i in range(50):
+        logs.create_log_group(logGroupName=f"/a/other-{i:02d}")
+    logs.create_log_group(
+        logGroupName="/ecs/ana-example", tags={t["Key"]: t["Value"] for t in _tags("ana")}
+    )
+    assert logs.describe_log_groups()["logGroups"][-1]["logGroupName"] == "/a/other-49"
+    assert [i.id for i in leftovers.find()] == ["/ecs/ana-example"]
+
+
+def test_every_region_the_lab_used_is_searched(
+    account: None, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Confirmed (and applied) in us-east-1, is a leftover there found from another region?"""
+    from ecslab.account import cost
+
+    monkeypatch.setenv("ECSLAB_HOME", str(tmp_path))
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    cost.confirm(cost.CONFIRMATION)
+    boto3.client("ec2", region_name="us-east-1").allocate_address(
+        Domain="vpc", TagSpecifications=[{"ResourceType": "elastic-ip", "Tags": _tags("ana")}]
+    )
+    cost.forget()  # a destroy forgets the consent, not the region
+    monkeypatch.setenv("AWS_REGION", REGION)
+    found = leftovers.find()
+    assert [(i.kind, i.region) for i in found] == [("Elastic IP", "us-east-1")]
+    assert "us-east-1" in leftovers.report(found)

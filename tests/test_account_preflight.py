@@ -117,8 +117,50 @@ def _closed_port() -> int:
 def test_local_fake_credentials_are_not_taken_for_aws(
     fake_account: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Switching a notebook from local to aws: are the local cloud's fake keys refused?"""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    with pytest.raises(PreflightFailed, match="fake credentials") as info:
+    """Switching a notebook from local to aws: is the local cloud's own key refused?"""
+    from ecslab.cloud import auth
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", auth.Credential.generate().access_key_id)
+    with pytest.raises(PreflightFailed, match="local cloud's own key") as info:
         preflight.require("aws")
     assert "Restart the notebook's kernel" in info.value.hint
+
+
+def test_a_taken_lab_name_is_refused(fake_account: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a cluster "example" already in the account (not the learner's), does preflight
+    refuse and suggest a prefix, and accept once the prefix is set?"""
+    import boto3
+
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "")
+    boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="example")
+    with pytest.raises(PreflightFailed, match="aws_ecs_cluster 'example'") as info:
+        preflight.require("aws")
+    assert "ECSLAB_NAME_PREFIX" in info.value.hint
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+    assert _by_name(preflight.require("aws"))["Lab names free"].ok
+
+
+def test_a_name_in_the_learners_state_is_theirs(
+    fake_account: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Is a cluster the learner's own state holds (a rerun) not taken for someone else's?"""
+    import json
+
+    import boto3
+
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "")
+    monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path / "ws"))
+    (tmp_path / "ws").mkdir()
+    state = {
+        "resources": [
+            {
+                "mode": "managed",
+                "type": "aws_ecs_cluster",
+                "name": "example",
+                "instances": [{"attributes": {"name": "example"}}],
+            }
+        ]
+    }
+    (tmp_path / "ws" / "terraform.tfstate").write_text(json.dumps(state))
+    boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="example")
+    assert _by_name(preflight.require("aws"))["Lab names free"].ok

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from ecslab import settings
+from ecslab.cloud import auth
 
 ECSLAB = str(Path(sys.executable).parent / "ecslab")
 
@@ -49,7 +50,8 @@ def _free_port() -> int:
 
 @pytest.mark.integration
 def test_learners_starting_at_once_each_get_their_own_cloud(tmp_path: Path) -> None:
-    """Started at the same moment, do 3 learners' clouds all answer, each with its own state?"""
+    """Started at the same moment, do 3 learners' clouds all answer, each with its own state,
+    and each only to its own learner's key (a neighbour's key is refused)?"""
     learners = []
     for name in ("ana", "bo", "chen"):
         env = {**os.environ, "ECSLAB_HOME": str(tmp_path / name), "ECSLAB_PORT": str(_free_port())}
@@ -60,10 +62,15 @@ def test_learners_starting_at_once_each_get_their_own_cloud(tmp_path: Path) -> N
     try:
         assert [p.wait(timeout=120) for p in starting] == [0, 0, 0]
         pids = set()
-        for env in learners:
-            status = requests.get(
-                f"http://127.0.0.1:{env['ECSLAB_PORT']}/_ecslab/status", timeout=5
-            ).json()
+        keys = [auth.load(Path(env["ECSLAB_HOME"])) for env in learners]
+        for env, key, neighbour in zip(learners, keys, keys[1:] + keys[:1], strict=True):
+            url = f"http://127.0.0.1:{env['ECSLAB_PORT']}/_ecslab/status"
+            assert key is not None and neighbour is not None and key != neighbour
+            assert (
+                requests.get(url, headers=auth.sign(neighbour, "GET", url), timeout=5).status_code
+                == 400
+            )
+            status = requests.get(url, headers=auth.sign(key, "GET", url), timeout=5).json()
             pids.add(status["pid"])
             own_pid = (Path(env["ECSLAB_HOME"]) / "cloud.pid").read_text().strip()
             assert status["pid"] == int(own_pid) and status["port"] == int(env["ECSLAB_PORT"])

@@ -177,7 +177,7 @@ def test_instance_offerings_of_other_regions_still_answer(local_cloud: Any) -> N
     DescribeInstanceTypeOfferings still answer (read on first use)?"""
     import boto3
 
-    ec2 = boto3.Session(**_fake_credentials(), region_name="eu-west-1").client(
+    ec2 = boto3.Session(**_keys(local_cloud), region_name="eu-west-1").client(
         "ec2", endpoint_url=local_cloud.endpoint
     )
     offerings = ec2.describe_instance_type_offerings()["InstanceTypeOfferings"]
@@ -190,5 +190,7 @@ def test_instance_offerings_of_the_served_region(aws_client: Client) -> None:
     assert offerings and {o["Location"] for o in offerings} == {"ap-northeast-1"}
 
 
-def _fake_credentials() -> dict[str, str]:
-    return {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+def _keys(local_cloud: Any) -> dict[str, str]:
+    """The local cloud's own key (any other is refused)."""
+    key = local_cloud.credential
+    return {"aws_access_key_id": key.access_key_id, "aws_secret_access_key": key.secret_access_key}

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fixtures_cloud import free_port
 
+from ecslab.cloud import auth
 from ecslab.cloud.server import SERVER_OPTIONS, AdminError, AdminRequest, Host
 from ecslab.errors import LocalCloudError
 
@@ -24,11 +25,11 @@ class Recorder:
     def __init__(self, name: str, calls: list[str]) -> None:
         self.name = name
         self.calls = calls
-        self.port = 0
+        self.host: Host | None = None
 
     def start(self, host: Host) -> None:
         self.calls.append(f"start {self.name}")
-        self.port = host.port
+        self.host = host
         host.register_admin_route(f"/_ecslab/{self.name}", self.view)
 
     def view(self, request: AdminRequest) -> Any:
@@ -37,7 +38,8 @@ class Recorder:
         return {"name": self.name, "method": request.method, "body": request.json()}
 
     def stop(self) -> None:
-        answers = _get(self.port, "/_ecslab/status")[0] == 200
+        assert self.host is not None
+        answers = _get(self.host, "/_ecslab/status")[0] == 200
         self.calls.append(f"stop {self.name} (server answers: {answers})")
 
 
@@ -58,10 +60,12 @@ def host(calls: list[str]) -> Iterator[Host]:
     host.stop()
 
 
-def _get(port: int, path: str, method: str = "GET", body: bytes = b"") -> tuple[int, Any]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def _get(host: Host, path: str, method: str = "GET", body: bytes = b"") -> tuple[int, Any]:
+    """A request signed with the host's key, its status and JSON answer."""
+    headers = auth.sign(host.credential, method, f"{host.endpoint}{path}", body)
+    connection = http.client.HTTPConnection("127.0.0.1", host.port, timeout=10)
     try:
-        connection.request(method, path, body=body)
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         return response.status, json.loads(response.read() or b"null")
     finally:
@@ -70,7 +74,7 @@ def _get(port: int, path: str, method: str = "GET", body: bytes = b"") -> tuple[
 
 def test_status_reports_pid_endpoint_and_counts(host: Host) -> None:
     """Does /_ecslab/status say who answers, where, and count resources by service?"""
-    status, data = _get(host.port, "/_ecslab/status")
+    status, data = _get(host, "/_ecslab/status")
     assert status == 200
     assert data["endpoint"] == f"http://127.0.0.1:{host.port}"
     assert data["ready"] is True
@@ -85,8 +89,8 @@ def test_moto_answers_beside_the_admin_api(host: Host) -> None:
         "sts",
         endpoint_url=host.endpoint,
         region_name="ap-northeast-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        aws_access_key_id=host.credential.access_key_id,
+        aws_secret_access_key=host.credential.secret_access_key,
     )
     assert sts.get_caller_identity()["Account"] == host.account_id
 
@@ -99,11 +103,11 @@ def test_status_counts_what_was_created(host: Host) -> None:
         "logs",
         endpoint_url=host.endpoint,
         region_name="ap-northeast-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        aws_access_key_id=host.credential.access_key_id,
+        aws_secret_access_key=host.credential.secret_access_key,
     )
     logs.create_log_group(logGroupName="/test/counted")
-    assert _get(host.port, "/_ecslab/status")[1]["counts"]["logs"]["log_groups"] >= 1
+    assert _get(host, "/_ecslab/status")[1]["counts"]["logs"]["log_groups"] >= 1
 
 
 def test_managed_policies_are_loaded(host: Host) -> None:
@@ -114,8 +118,8 @@ def test_managed_policies_are_loaded(host: Host) -> None:
         "iam",
         endpoint_url=host.endpoint,
         region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
+        aws_access_key_id=host.credential.access_key_id,
+        aws_secret_access_key=host.credential.secret_access_key,
     )
     arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
     assert (
@@ -130,18 +134,18 @@ def test_hosted_services_start_in_order(host: Host, calls: list[str]) -> None:
 
 def test_plugin_route_answers_json(host: Host) -> None:
     """Does a route a hosted service registered get the method and JSON body?"""
-    status, data = _get(host.port, "/_ecslab/b", "POST", b'{"x": 1}')
+    status, data = _get(host, "/_ecslab/b", "POST", b'{"x": 1}')
     assert (status, data) == (200, {"name": "b", "method": "POST", "body": {"x": 1}})
 
 
 def test_admin_error_becomes_its_status(host: Host) -> None:
     """Does an AdminError raised by a handler give its status and message?"""
-    assert _get(host.port, "/_ecslab/a?fail=1") == (409, {"error": "a refuses"})
+    assert _get(host, "/_ecslab/a?fail=1") == (409, {"error": "a refuses"})
 
 
 def test_unknown_admin_route_is_404(host: Host) -> None:
     """Does an unknown /_ecslab/ path answer 404 with a message, not reach moto?"""
-    assert _get(host.port, "/_ecslab/nothing") == (
+    assert _get(host, "/_ecslab/nothing") == (
         404,
         {"error": "no admin route /_ecslab/nothing"},
     )
@@ -158,8 +162,10 @@ def test_keep_alive_connection_is_reused(host: Host) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", host.port, timeout=10)
     try:
         for _ in range(3):
-            connection.request("GET", "/_ecslab/status")
+            headers = auth.sign(host.credential, "GET", f"{host.endpoint}/_ecslab/status")
+            connection.request("GET", "/_ecslab/status", headers=headers)
             response = connection.getresponse()
+            assert response.status == 200
             response.read()
             assert response.getheader("Connection") != "close"
         assert connection.sock is not None
@@ -195,7 +201,7 @@ def test_stop_stops_services_in_reverse_while_moto_answers(calls: list[str]) -> 
     host.stop()
     assert own[2:] == ["stop y (server answers: True)", "stop x (server answers: True)"]
     with pytest.raises(OSError):
-        _get(port, "/_ecslab/status")
+        _get(host, "/_ecslab/status")
 
 
 def test_stop_answers_the_request_in_flight_before_closing(
@@ -218,7 +224,7 @@ def test_stop_answers_the_request_in_flight_before_closing(
     host.register_admin_route("/_ecslab/slow", slow)
     host.start()
     answers: list[tuple[int, Any]] = []
-    client = threading.Thread(target=lambda: answers.append(_get(host.port, "/_ecslab/slow")))
+    client = threading.Thread(target=lambda: answers.append(_get(host, "/_ecslab/slow")))
     client.start()
     assert entered.wait(10)
     host.stop()

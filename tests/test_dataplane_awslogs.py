@@ -27,8 +27,8 @@ def logs_client() -> Iterator[Any]:
             "logs",
             region_name=REGION,
             endpoint_url=host.endpoint,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
+            aws_access_key_id=host.credential.access_key_id,
+            aws_secret_access_key=host.credential.secret_access_key,
         )
     finally:
         host.stop()

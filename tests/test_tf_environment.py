@@ -12,6 +12,7 @@ import pytest
 from fixtures_cloud import LocalCloud
 
 from ecslab.account import clients
+from ecslab.cloud import auth
 from ecslab.tf.environment import aws_env, export_lines, local_env, removed_names, target_env
 
 #: What a learner with a real AWS setup may have exported.
@@ -41,11 +42,15 @@ def test_local_points_at_the_local_endpoint() -> None:
     assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "ap-northeast-1"
 
 
-def test_local_replaces_real_credentials() -> None:
-    """Are the user's keys replaced by fake ones, and the session token removed?"""
+def test_local_replaces_real_credentials(home: Path) -> None:
+    """Are the user's keys and token removed, the local cloud's own key taken from its
+    credentials file instead (never from a variable a cell could print)?"""
     env = local_env(USER_AWS)
-    assert (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]) == ("test", "test")
-    assert "AWS_SESSION_TOKEN" not in env
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        assert name not in env
+    assert Path(env["AWS_SHARED_CREDENTIALS_FILE"]) == auth.credentials_file(home)
+    key = auth.load(home)
+    assert key is not None and key.secret_access_key not in "\n".join(env.values())
 
 
 def test_local_removes_profile_and_endpoint_escapes() -> None:
@@ -55,12 +60,48 @@ def test_local_removes_profile_and_endpoint_escapes() -> None:
         assert name not in env
 
 
-def test_local_config_files_are_empty_files_of_ours(home: Path) -> None:
-    """Do the AWS config and credentials files point at empty files under ECSLAB_HOME?"""
+def test_local_config_files_are_files_of_ours(home: Path) -> None:
+    """Is the AWS config an empty file under ECSLAB_HOME, and the credentials file the
+    home's own, readable by its owner alone?"""
     env = local_env(USER_AWS)
-    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-        path = Path(env[name])
-        assert path.is_relative_to(home) and path.read_text() == ""
+    assert Path(env["AWS_CONFIG_FILE"]).is_relative_to(home)
+    assert Path(env["AWS_CONFIG_FILE"]).read_text() == ""
+    credentials = Path(env["AWS_SHARED_CREDENTIALS_FILE"])
+    assert credentials.is_relative_to(home) and credentials.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "TF_AWS_STS_ENDPOINT",
+        "AWS_STS_ENDPOINT",
+        "TF_AWS_IAM_ENDPOINT",
+        "AWS_IAM_ENDPOINT",
+        "AWS_S3_ENDPOINT",
+        "TF_AWS_DYNAMODB_ENDPOINT",
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    ],
+)
+def test_local_clears_legacy_endpoints(name: str) -> None:
+    """Is each endpoint variable that beats AWS_ENDPOINT_URL in the provider cleared?"""
+    env = local_env({**USER_AWS, name: "https://sts.example.invalid"})
+    assert name not in env
+    assert f"unset {name}\n" in export_lines(env, base={name: "x"}, unset=removed_names("local"))
+
+
+def test_local_keeps_loopback_off_any_proxy() -> None:
+    """Are 127.0.0.1 and localhost added to NO_PROXY (both spellings), the user's kept?"""
+    env = local_env({**USER_AWS, "HTTPS_PROXY": "http://proxy:3128", "no_proxy": "corp.example"})
+    for name in ("NO_PROXY", "no_proxy"):
+        assert env[name].split(",") == ["corp.example", "127.0.0.1", "localhost"]
+
+
+def test_no_secret_is_ever_exported() -> None:
+    """Does `ecslab env` (either target) never print a secret key or a session token?"""
+    for target in ("aws", "local"):
+        text = export_lines(target_env(target, USER_AWS), base={}, unset=removed_names(target))
+        assert "real-secret" not in text and "real-token" not in text
+        assert "AWS_SECRET_ACCESS_KEY=" not in text
 
 
 def test_local_keeps_unrelated_variables() -> None:
@@ -159,6 +200,7 @@ def test_boto3_local_session_ignores_the_users_profile(
     local_cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Does ecslab.account.clients ignore an AWS_PROFILE that does not even exist, in local mode?"""
+    monkeypatch.setenv("ECSLAB_HOME", str(local_cloud.home))
     monkeypatch.setenv("ECSLAB_PORT", str(local_cloud.port))
     for name, value in USER_AWS.items():
         if name != "PATH":
@@ -181,8 +223,27 @@ def test_apply_sets_and_removes_in_place() -> None:
     environ = {**USER_AWS, "HOME": "/home/ana"}
     apply("local", environ)
     assert environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:45999"
-    assert (environ["AWS_ACCESS_KEY_ID"], environ["AWS_SECRET_ACCESS_KEY"]) == ("test", "test")
+    assert environ == local_env({**USER_AWS, "HOME": "/home/ana"})
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_STS"):
         assert name not in environ
     assert environ["HOME"] == "/home/ana"
     assert environ["PATH"].split(os.pathsep)[1:] == ["/usr/bin"]
+
+
+def test_a_proxy_in_the_shell_never_sees_the_local_cloud(
+    local_cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With HTTP(S)_PROXY pointing at nothing, do `ecslab status` and the AWS CLI still
+    reach the local cloud (loopback bypasses the proxy)?"""
+    monkeypatch.setenv("ECSLAB_HOME", str(local_cloud.home))
+    monkeypatch.setenv("ECSLAB_PORT", str(local_cloud.port))
+    dead = "http://127.0.0.1:9"  # discard port: nothing listens, a proxied call fails
+    proxied = {"HTTP_PROXY": dead, "HTTPS_PROXY": dead, "http_proxy": dead, "https_proxy": dead}
+    env = local_env({**local_cloud.env, **proxied})
+    status = subprocess.run(
+        [sys.executable, "-m", "ecslab.cli", "status"], env=env, capture_output=True, text=True
+    )
+    assert status.returncode == 0 and "local cloud running" in status.stdout, status.stderr
+    command = [sys.executable, "-m", "awscli", "ecs", "list-clusters", "--output", "json"]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "clusterArns" in out.stdout, out.stderr

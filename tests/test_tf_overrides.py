@@ -124,11 +124,11 @@ def test_without_prefix_only_tags_are_added(
     assert "ana" not in text and "resource " not in text
 
 
-def test_local_mode_removes_the_file(workspace: Path) -> None:
-    """Does switching back to local remove every trace of AWS mode from the workspace?"""
+def test_local_mode_removes_every_trace_of_aws_mode(workspace: Path) -> None:
+    """Does switching back to local drop AWS mode's tags and prefixes from the file?"""
     assert overrides.sync(workspace, "aws") == workspace / overrides.FILE_NAME
-    assert overrides.sync(workspace, "local") is None
-    assert not (workspace / overrides.FILE_NAME).exists()
+    text = overrides.sync(workspace, "local").read_text()
+    assert "default_tags" not in text and "ana" not in text
 
 
 def test_learners_own_files_are_untouched(workspace: Path) -> None:
@@ -190,3 +190,96 @@ def _tagged(after: dict[str, Any]) -> bool:
     """Does the plan already know tags_all, with the lab tag in it? (Unknown or null: no.)"""
     tags = after.get("tags_all")
     return isinstance(tags, dict) and tags.get(overrides.LAB_TAG[0]) == overrides.LAB_TAG[1]
+
+
+def test_local_override_pins_the_local_account(workspace: Path) -> None:
+    """In local mode, does the file allow only the local cloud's account, which is moto's?"""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    path = overrides.sync(workspace, "local")
+    assert f'allowed_account_ids = ["{DEFAULT_ACCOUNT_ID}"]' in path.read_text()
+    assert settings.LOCAL_ACCOUNT_ID == DEFAULT_ACCOUNT_ID
+
+
+class _RealLookingAws:
+    """Stands in for the learner's real AWS account, on loopback: STS says account
+    210987654321 to anyone; every request is recorded (anything but STS would be a spend)."""
+
+    ACCOUNT = "210987654321"
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        seen = self.seen = []  # type: list[str]
+        account = self.ACCOUNT
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                seen.append(self.headers.get("X-Amz-Target") or body.split("&")[0])
+                answer = (
+                    '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+                    f"<GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/ana</Arn>"
+                    f"<UserId>AIDAEXAMPLE</UserId><Account>{account}</Account>"
+                    "</GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId>"
+                    "</ResponseMetadata></GetCallerIdentityResponse>"
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.integration
+def test_a_terminal_apply_without_ecslab_env_stops_before_anything(
+    local_cloud: Any, tmp_path: Path
+) -> None:
+    """A terminal that never ran `eval "$(ecslab env)"`, holding real-looking keys: does
+    `terraform apply` in the workspace stop at the provider, create nothing, and say what
+    to run?"""
+    workdir = tmp_path / "workspace"
+    shutil.copytree(settings.PROJECT_ROOT / "terraform" / "chapter9", workdir, symlinks=False)
+    overrides.sync(workdir, "local")
+    aws = _RealLookingAws()
+    shell = {
+        "PATH": local_cloud.env["PATH"],
+        "HOME": str(tmp_path),
+        "TF_CLI_CONFIG_FILE": local_cloud.env["TF_CLI_CONFIG_FILE"],  # the provider mirror
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AWS_REGION": "ap-northeast-1",
+        "AWS_ENDPOINT_URL": aws.endpoint,  # "real AWS", kept on loopback
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    try:
+        for args in (["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]):
+            done = subprocess.run(
+                ["terraform", f"-chdir={workdir}", *args, "-no-color"],
+                env=shell,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+    finally:
+        aws.close()
+    assert done.returncode == 1
+    assert f"AWS account ID not allowed: {_RealLookingAws.ACCOUNT}" in done.stderr
+    assert 'eval "$(ecslab env)"' in done.stderr
+    assert set(aws.seen) <= {"Action=GetCallerIdentity"}, "only the identity was asked"
+    assert (
+        not (workdir / "terraform.tfstate").exists()
+        or "aws_" not in (workdir / "terraform.tfstate").read_text()
+    )

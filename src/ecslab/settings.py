@@ -15,6 +15,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: The region of the book's examples.
 DEFAULT_REGION = "ap-northeast-1"
 
+#: The account the local cloud files everything under (moto's DEFAULT_ACCOUNT_ID; a test
+#: checks they agree). Local mode pins the workspace to it (tf/overrides.py).
+LOCAL_ACCOUNT_ID = "123456789012"
+
 
 def _project_dir(name: str) -> Path:
     """A folder of the checkout when running from one, else of the current directory."""
@@ -95,6 +99,11 @@ def workspace() -> Path:
 def name_prefix() -> str:
     """ECSLAB_NAME_PREFIX: a prefix for resource names in AWS mode (default: empty)."""
     return os.environ.get("ECSLAB_NAME_PREFIX", "")
+
+
+def on_binder() -> bool:
+    """Binder sets BINDER_LAUNCH_HOST / BINDER_REQUEST: its sessions keep no file."""
+    return bool(os.environ.get("BINDER_LAUNCH_HOST") or os.environ.get("BINDER_REQUEST"))
 
 
 def jupyterhub_prefix() -> str:

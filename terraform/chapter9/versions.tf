@@ -13,5 +13,7 @@ terraform {
 # Book (earlier chapters): provider "aws" { region = "ap-northeast-1" }.
 # Changed: the region comes from the environment (AWS_REGION), so the same code runs in
 # any region and, in the lab, against the local cloud (AWS_ENDPOINT_URL). Nothing local
-# is written here: no endpoints, no skip flags.
-provider "aws" {}
+# is written here: no endpoints, no skip flags. (In local mode ecslab's generated
+# ecslab_override.tf allows only the local cloud's account; the comment below is what
+# Terraform shows when a terminal was not pointed at it.)
+provider "aws" {} # "account ID not allowed"? In local mode, first run: eval "$(ecslab env)"

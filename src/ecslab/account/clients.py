@@ -1,8 +1,8 @@
 """boto3 sessions and clients for the current target, used by every other module.
 
-Local mode builds the session from the local cloud's endpoint and fake credentials only:
-it never reads the user's profile, config or credentials files, so a notebook can never
-reach real AWS by accident.
+Local mode builds the session from the local cloud's endpoint and its own key (read from
+the cloud's credentials file, `ecslab.cloud.auth`) only: it never reads the user's
+profile, config or credentials files, so a notebook can never reach real AWS by accident.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import boto3
 import botocore.session
 
 from ecslab import settings
-from ecslab.tf.environment import FAKE_CREDENTIALS
+from ecslab.cloud import auth
 
 
 def endpoint_url(target: str | None = None) -> str | None:
@@ -24,16 +24,19 @@ def endpoint_url(target: str | None = None) -> str | None:
     return settings.local_endpoint()
 
 
-def session(target: str | None = None) -> boto3.Session:
-    """A boto3 session for `target` (default: settings.target())."""
+def session(target: str | None = None, region: str | None = None) -> boto3.Session:
+    """A boto3 session for `target` (default: settings.target()), in `region` (default:
+    the target's)."""
     if (target or settings.target()) == "aws":
-        return boto3.Session(region_name=_aws_region())
-    return boto3.Session(botocore_session=_isolated_botocore(), region_name=settings.region())
+        return boto3.Session(region_name=region or _aws_region())
+    return boto3.Session(
+        botocore_session=_isolated_botocore(), region_name=region or settings.region()
+    )
 
 
-def client(service: str, target: str | None = None) -> Any:
+def client(service: str, target: str | None = None, region: str | None = None) -> Any:
     """A boto3 client of `service` for `target`, pointed at the local cloud in local mode."""
-    return session(target).client(service, endpoint_url=endpoint_url(target))
+    return session(target, region).client(service, endpoint_url=endpoint_url(target))
 
 
 def _isolated_botocore() -> botocore.session.Session:
@@ -41,10 +44,14 @@ def _isolated_botocore() -> botocore.session.Session:
     core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
     core.set_config_variable("config_file", "/dev/null")
     core.set_config_variable("credentials_file", "/dev/null")
-    core.set_credentials(
-        FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
-    )
+    key = local_credential()
+    core.set_credentials(key.access_key_id, key.secret_access_key)
     return core
+
+
+def local_credential() -> auth.Credential:
+    """The local cloud's key (made on first use, as `ecslab up` would)."""
+    return auth.ensure(settings.home())
 
 
 def _aws_region() -> str:

@@ -2,7 +2,12 @@
 
 Local mode is free and never asks. In AWS mode the chapter's stack bills by the hour from
 the moment it exists (two NAT gateways are most of it), so the learner sees the estimate
-and types a confirmation once; it is recorded under ECSLAB_HOME with the date and amount.
+and types a confirmation; it is recorded under ECSLAB_HOME with the date and amount, per
+account and region (STS says which account the credentials reach): a confirmation given
+for one account never lets an apply bill another. Every path that applies asks it first
+(`lab.apply`, the background apply of `lab.setup`/`ecslab prepare`, which refuses to start
+without it). Binder keeps nothing after a session, so the state that destroys the stack
+would be lost: AWS mode refuses to be confirmed there.
 Prices are on-demand, ap-northeast-1 (Tokyo), USD, dated below; Fargate's come from the
 one Fargate table, `ecslab.fargate`.
 """
@@ -13,6 +18,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from ecslab import fargate, settings
 from ecslab.errors import CostNotConfirmed
@@ -111,28 +117,97 @@ def _record() -> Path:
     return settings.home() / "aws-cost-confirmed.json"
 
 
+def where() -> str:
+    """`ACCOUNT/REGION` the AWS credentials reach now (the key of a confirmation)."""
+    from ecslab.account import clients
+
+    account = clients.client("sts", "aws").get_caller_identity()["Account"]
+    return f"{account}/{clients.session('aws').region_name}"
+
+
+def _confirmations() -> dict[str, Any]:
+    try:
+        data = json.loads(_record().read_text())
+    except (OSError, ValueError):
+        return {}
+    found = data.get("confirmations") if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
 def confirm(answer: str, current: Estimate | None = None) -> Path:
-    """Record the learner's confirmation; `answer` must be exactly CONFIRMATION."""
+    """Record the learner's confirmation for the account and region the credentials reach;
+    `answer` must be exactly CONFIRMATION."""
     if answer.strip() != CONFIRMATION:
         raise CostNotConfirmed(
             "Not confirmed: nothing will be created in your AWS account.",
             hint=f'To go on, type exactly: "{CONFIRMATION}"',
         )
+    if settings.target() != "aws":  # and never ask AWS who we are from local mode
+        raise CostNotConfirmed(
+            "Nothing to confirm: local mode is free and never bills.",
+            hint="AWS mode is chosen with ECSLAB_TARGET=aws (see the README's Real AWS).",
+        )
+    refuse_without_persistence()
     current = current or estimate()
+    record = {"confirmed_at": datetime.now(UTC).isoformat(), "usd_per_hour": current.per_hour}
+    confirmations, here = _confirmations(), where()
+    confirmations[here] = record | {"lines": [asdict(x) for x in current.lines]}
+    return _save(confirmations, sorted({*_used(), here}))
+
+
+def _save(confirmations: dict[str, Any], used: list[str]) -> Path:
     path = _record()
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"confirmed_at": datetime.now(UTC).isoformat(), "usd_per_hour": current.per_hour}
-    path.write_text(json.dumps(record | {"lines": [asdict(x) for x in current.lines]}, indent=2))
+    path.write_text(json.dumps({"confirmations": confirmations, "used": used}, indent=2))
     return path
 
 
+def _used() -> list[str]:
+    """Every ACCOUNT/REGION ever confirmed here (kept after `forget`, for the leftovers)."""
+    try:
+        used = json.loads(_record().read_text()).get("used", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(x) for x in used] if isinstance(used, list) else []
+
+
+def regions_used(account: str) -> list[str]:
+    """The regions of `account` the lab was ever allowed to apply in (`ecslab leftovers`
+    looks in each)."""
+    return sorted({key.split("/", 1)[1] for key in _used() if key.startswith(f"{account}/")})
+
+
+def refuse_without_persistence() -> None:
+    """On Binder nothing survives the session, the Terraform state included: refuse AWS mode."""
+    if settings.on_binder():
+        raise CostNotConfirmed(
+            "AWS mode is refused on Binder: the session's files, your Terraform state "
+            "included, vanish when it ends, leaving billable resources nothing can destroy.",
+            hint="Use AWS mode from a laptop or a JupyterHub with persistent storage; "
+            "on Binder, stay with the free local cloud (ECSLAB_TARGET=local).",
+        )
+
+
 def is_confirmed(target: str | None = None) -> bool:
-    """True in local mode (free), or once the AWS cost was confirmed."""
-    return (target or settings.target()) == "local" or _record().exists()
+    """True in local mode (free), or once the cost was confirmed for the account and region
+    the credentials reach now (False when STS cannot say which)."""
+    if (target or settings.target()) == "local":
+        return True
+    if settings.on_binder():
+        return False
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return where() in _confirmations()
+    except (BotoCoreError, ClientError):
+        return False
 
 
 def require_confirmation() -> None:
-    """Call before every apply: raises CostNotConfirmed in AWS mode until `confirm()` was called."""
+    """Call before every apply: raises CostNotConfirmed in AWS mode until `confirm()` was
+    called for this account and region."""
+    if settings.target() == "aws":
+        refuse_without_persistence()
     if not is_confirmed():
         raise CostNotConfirmed(
             "This apply creates billable resources in your AWS account.\n" + estimate().text(),
@@ -144,5 +219,14 @@ def require_confirmation() -> None:
 
 
 def forget() -> None:
-    """Drop the confirmation (after a destroy), so the next stack asks again."""
-    _record().unlink(missing_ok=True)
+    """Drop this account and region's confirmation (after a destroy): the next stack asks."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if settings.target() != "aws":
+        return
+    confirmations = _confirmations()
+    try:
+        confirmations.pop(where(), None)
+    except (BotoCoreError, ClientError):
+        confirmations = {}
+    _save(confirmations, _used())

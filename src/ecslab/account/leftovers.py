@@ -6,12 +6,17 @@ keeps showing some deleted resources for a while; direct calls give the true sta
 things that bill by the hour (NAT gateways, Elastic IPs, load balancers, ECS services
 with running tasks) and of log groups (storage). Both filter on the lab's tag (and the
 learner's prefix when set), so a learner never sees, or is blamed for, someone else's.
+
+Every listing is paginated (ECS lists 10 services a page, Logs 50 groups), and every
+region the lab was ever confirmed for in this account is searched, besides the current
+one (`ecslab.account.cost.regions_used`): a stack left in another region is found too.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ecslab.account import clients
@@ -49,20 +54,46 @@ class Leftover:
     id: str
     state: str
     bills: str
+    region: str = ""
 
 
 Client = Callable[[str], Any]
 
 
+def regions(target: str = "aws") -> list[str]:
+    """The current region and every region the lab was confirmed for in this account."""
+    from ecslab.account import cost
+
+    current = clients.session(target).region_name
+    if target != "aws":
+        return [current]
+    account = clients.client("sts", target).get_caller_identity()["Account"]
+    return sorted({current, *cost.regions_used(account)})
+
+
 def find(target: str = "aws", client: Client | None = None) -> list[Leftover]:
-    """Everything the lab tagged that still bills, direct checks first, deduplicated by id."""
-    client = client or (lambda service: clients.client(service, target))
+    """Everything the lab tagged that still bills, in every region it used (one region,
+    the client's, when `client` is given), direct checks first, deduplicated by id."""
+    if client is not None:
+        return _find_in(client, "")
+    found: list[Leftover] = []
+    for region in regions(target):
+        found += _find_in(functools.partial(_regional, target=target, region=region), region)
+    return found
+
+
+def _regional(service: str, target: str, region: str) -> Any:
+    return clients.client(service, target, region)
+
+
+def _find_in(client: Client, region: str) -> list[Leftover]:
+    """The leftovers of one region."""
     found: dict[str, Leftover] = {}
     for check in (_nat_gateways, _elastic_ips, _load_balancers, _ecs_services, _log_groups):
         for item in check(client):
-            found.setdefault(item.id, item)
+            found.setdefault(item.id, replace(item, region=region))
     for item in _tagged(client):
-        found.setdefault(item.id, item)
+        found.setdefault(item.id, replace(item, region=region))
     return list(found.values())
 
 
@@ -71,7 +102,10 @@ def report(items: list[Leftover]) -> str:
     if not items:
         return "Nothing of the lab's is left that bills: the account is clean."
     lines = [f"{len(items)} resource(s) of the lab still exist and bill:"]
-    lines += [f"  {i.kind:<22} {i.id}  ({i.state}; {i.bills})" for i in items]
+    lines += [
+        f"  {i.kind:<22} {i.id}  ({i.state}; {i.bills}{'; ' + i.region if i.region else ''})"
+        for i in items
+    ]
     lines.append("Run the destroy again; if they stay, delete them in the AWS console.")
     return "\n".join(lines)
 
@@ -87,8 +121,14 @@ def _tag_dict(
     return {item[key]: item[value] for item in items or []}
 
 
+def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
+    """Every item of a paginated listing (a first page alone can say "clean" wrongly)."""
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        yield from page[key]
+
+
 def _nat_gateways(client: Client) -> Iterator[Leftover]:
-    for gateway in client("ec2").describe_nat_gateways()["NatGateways"]:
+    for gateway in _pages(client("ec2"), "describe_nat_gateways", "NatGateways"):
         if gateway["State"] not in ("deleted", "failed") and _wanted(
             _tag_dict(gateway.get("Tags"))
         ):
@@ -110,7 +150,7 @@ def _elastic_ips(client: Client) -> Iterator[Leftover]:
 
 def _load_balancers(client: Client) -> Iterator[Leftover]:
     elbv2 = client("elbv2")
-    balancers = elbv2.describe_load_balancers()["LoadBalancers"]
+    balancers = list(_pages(elbv2, "describe_load_balancers", "LoadBalancers"))
     for chunk in (balancers[i : i + 20] for i in range(0, len(balancers), 20)):
         descriptions = elbv2.describe_tags(ResourceArns=[b["LoadBalancerArn"] for b in chunk])
         for balancer, tags in zip(chunk, descriptions["TagDescriptions"], strict=True):
@@ -121,8 +161,8 @@ def _load_balancers(client: Client) -> Iterator[Leftover]:
 
 def _ecs_services(client: Client) -> Iterator[Leftover]:
     ecs = client("ecs")
-    for cluster in ecs.list_clusters()["clusterArns"]:
-        arns = ecs.list_services(cluster=cluster)["serviceArns"]
+    for cluster in _pages(ecs, "list_clusters", "clusterArns"):
+        arns = list(_pages(ecs, "list_services", "serviceArns", cluster=cluster))
         for chunk in (arns[i : i + 10] for i in range(0, len(arns), 10)):
             described = ecs.describe_services(cluster=cluster, services=chunk, include=["TAGS"])
             yield from _active_services(described["services"])
@@ -138,7 +178,7 @@ def _active_services(services: list[dict[str, Any]]) -> Iterator[Leftover]:
 
 def _log_groups(client: Client) -> Iterator[Leftover]:
     logs = client("logs")
-    for group in logs.describe_log_groups()["logGroups"]:
+    for group in _pages(logs, "describe_log_groups", "logGroups"):
         arn = group["arn"].removesuffix(":*")
         if _wanted(logs.list_tags_for_resource(resourceArn=arn).get("tags", {})):
             yield Leftover(

@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ecslab import settings
 from ecslab.account import clients, cost
+from ecslab.cloud import auth
 from ecslab.errors import EcslabError, PreflightFailed
-from ecslab.tf import providers
-from ecslab.tf.environment import FAKE_CREDENTIALS
+from ecslab.tf import providers, workspace
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,11 @@ def check_credentials() -> Check:
             "Run `aws configure` (or `aws sso login --profile NAME` and set AWS_PROFILE), "
             "then run this again. Or set ECSLAB_TARGET=local to work offline for free.",
         )
-    if credentials.access_key == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]:
+    if credentials.access_key.startswith(auth.KEY_PREFIX):
         return Check(
             "AWS credentials",
             False,
-            "these are the local cloud's fake credentials, left over from local mode",
+            "these are the local cloud's own key, left over from local mode",
             "Restart the notebook's kernel (or open a new terminal) with ECSLAB_TARGET=aws, "
             "so your own credentials are used.",
         )
@@ -139,6 +140,110 @@ def check_name_prefix() -> Check:
     return Check("Name prefix", True, f"{prefix!r}: resource names start with {prefix}-")
 
 
+#: The chapter's names that must be unique per account and region (the book's, before the
+#: learner's prefix), by resource type.
+BOOK_NAMES: tuple[tuple[str, str], ...] = (
+    ("aws_ecs_cluster", "example"),
+    ("aws_lb", "example"),
+    ("aws_lb_target_group", "example"),
+    ("aws_cloudwatch_log_group", "/ecs/example"),
+    ("aws_iam_role", "ecs-task-execution"),
+)
+
+
+def _aws(service: str) -> Any:
+    return clients.client(service, "aws")
+
+
+def _cluster(name: str) -> bool:
+    found = _aws("ecs").describe_clusters(clusters=[name])["clusters"]
+    return any(c["status"] == "ACTIVE" for c in found)
+
+
+def _load_balancer(name: str) -> bool:
+    return bool(_aws("elbv2").describe_load_balancers(Names=[name])["LoadBalancers"])
+
+
+def _target_group(name: str) -> bool:
+    return bool(_aws("elbv2").describe_target_groups(Names=[name])["TargetGroups"])
+
+
+def _log_group(name: str) -> bool:
+    groups = _aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    return any(g["logGroupName"] == name for g in groups)
+
+
+def _role(name: str) -> bool:
+    _aws("iam").get_role(RoleName=name)
+    return True
+
+
+#: How to ask whether a resource of each type exists under a name.
+_LOOKUPS: dict[str, Callable[[str], bool]] = {
+    "aws_ecs_cluster": _cluster,
+    "aws_lb": _load_balancer,
+    "aws_lb_target_group": _target_group,
+    "aws_cloudwatch_log_group": _log_group,
+    "aws_iam_role": _role,
+}
+
+#: The "not found" error codes of those lookups.
+_NOT_FOUND = ("LoadBalancerNotFound", "TargetGroupNotFound", "NoSuchEntity")
+
+
+def _exists(kind: str, name: str) -> bool:
+    """Whether a resource of this type and name exists in the account (and region)."""
+    try:
+        return _LOOKUPS[kind](name)
+    except ClientError as e:
+        if e.response["Error"]["Code"] in _NOT_FOUND:
+            return False
+        raise
+
+
+def _names_in_state() -> set[tuple[str, str]]:
+    """(type, name) of what the learner's own Terraform state holds (theirs to reuse)."""
+    import json
+
+    path = workspace.root() / "terraform.tfstate"
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return set()
+    return {
+        (res["type"], str(inst["attributes"].get("name") or inst["attributes"].get("family")))
+        for res in state.get("resources", [])
+        for inst in res.get("instances", [])
+        if res.get("mode") == "managed"
+    }
+
+
+def check_names_free() -> Check:
+    """The lab's names must not already exist in the account unless the learner's state
+    holds them: Terraform would adopt or collide with someone else's (an ECS cluster of
+    the same name is silently adopted, and destroyed with the lab)."""
+    from ecslab.tf.overrides import prefixed
+
+    ours = _names_in_state()
+    try:
+        taken = [
+            f"{kind} {prefixed(name)!r}"
+            for kind, name in BOOK_NAMES
+            if (kind, prefixed(name)) not in ours and _exists(kind, prefixed(name))
+        ]
+    except (ClientError, BotoCoreError) as e:
+        return Check("Lab names free", False, f"could not look: {e}", "Check your permissions.")
+    if taken:
+        return Check(
+            "Lab names free",
+            False,
+            "already in this account, and not in your Terraform state: " + ", ".join(taken),
+            "Someone (or an earlier lab) uses these names: set your own prefix, e.g. "
+            "export ECSLAB_NAME_PREFIX=yourname, then rerun.",
+        )
+    return Check("Lab names free", True, "none of the lab's names is taken")
+
+
 def check_cost() -> Check:
     """Whether the cost estimate was confirmed (asked before the first apply)."""
     if cost.is_confirmed("aws"):
@@ -160,6 +265,7 @@ AWS_CHECKS: tuple[Callable[[], Check], ...] = (
     check_region,
     check_identity,
     check_name_prefix,
+    check_names_free,
     check_cost,
 )
 
@@ -170,8 +276,8 @@ def run(target: str | None = None) -> list[Check]:
         return [check() for check in LOCAL_CHECKS]
     results: list[Check] = []
     for check in AWS_CHECKS:
-        if check is check_identity and not all(r.ok for r in results):
-            continue  # no credentials, or a local endpoint: don't call STS
+        if check in (check_identity, check_names_free) and not all(r.ok for r in results):
+            continue  # no credentials, or a local endpoint: don't call AWS
         results.append(check())
     return results
 

@@ -2,6 +2,7 @@
 
 - `server`: the host process itself (`python -m ecslab.cloud.server`), its admin API under
   `/_ecslab/` and the `HostedService` contract the data plane implements.
+- `auth`: the home's own key, and the SigV4 check every request passes first.
 - `daemon`: start, stop, inspect and reset that process from the CLI, tests and notebooks.
 - `moto_patches`: the few places where moto does not keep what AWS keeps.
 """

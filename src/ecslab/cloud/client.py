@@ -18,16 +18,26 @@ from typing import Any
 
 from ecslab import settings
 from ecslab.account import clients
+from ecslab.cloud import auth
 from ecslab.errors import EcslabError, LocalCloudError
 
 _NOT_RUNNING_HINT = "Start it with: ecslab up"
 
 
+#: Straight to loopback: a proxy set in the shell never sees (or breaks) the local cloud.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def admin(path: str, timeout: float = 5, port: int | None = None) -> Any:
-    """GET /_ecslab/<path> on the local cloud (on `port`, default settings.port()), parsed."""
+    """GET /_ecslab/<path> on the local cloud (on `port`, default settings.port()), parsed.
+
+    Signed with the home's key: the admin API answers its learner only."""
     url = f"{settings.local_endpoint(port)}/_ecslab/{path}"
+    headers = auth.sign(clients.local_credential(), "GET", url)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with _DIRECT.open(
+            urllib.request.Request(url, headers=headers), timeout=timeout
+        ) as response:
             return json.load(response)
     except urllib.error.HTTPError as e:
         raise LocalCloudError(f"the local cloud answered {e.code} to {url}") from e

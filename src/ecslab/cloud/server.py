@@ -29,6 +29,13 @@ A hosted service is any object with `start(host)` and `stop()`:
 
 Add a service by adding it to the list `hosted_services()` returns.
 
+Who may call it
+---------------
+Every request, admin routes and moto's /moto-api/ included, must be SigV4-signed with the
+home's own key (`ecslab.cloud.auth`): `Host.__call__` checks that first and answers a bad
+or missing signature as AWS does, before moto or a handler sees anything. Requests with
+an `Origin` header (a web page) are refused, and no Access-Control-* header ever leaves.
+
 Admin API
 ---------
 Every path under `/_ecslab/` is ours, never moto's. A handler receives an `AdminRequest`
@@ -48,10 +55,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from io import BytesIO
 from typing import Any, Protocol
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from ecslab import settings
+from ecslab.cloud import auth
 from ecslab.errors import LocalCloudError
 
 #: The prefix of our own routes; moto never serves a path under it.
@@ -124,6 +133,8 @@ class Host:
     port: int
     region: str
     services: list[HostedService] = field(default_factory=list)
+    #: The one key that may sign requests (`run` reads the home's; tests get a random one).
+    credential: auth.Credential = field(default_factory=auth.Credential.generate)
     started_at: float = field(default_factory=time.time)
     ready: bool = False
     _routes: dict[str, AdminHandler] = field(default_factory=dict)
@@ -152,7 +163,15 @@ class Host:
         self._routes[path.rstrip("/")] = handler
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """The WSGI entry point: our admin routes, else moto."""
+        """The WSGI entry point: a valid signature first, then our admin routes or moto."""
+        received = _received(environ)
+        denied = auth.verify(received, self.credential)
+        if denied is not None:
+            return _deny(environ, received, denied, start_response)
+        return self._dispatch(environ, _without_cors(start_response))
+
+    def _dispatch(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Our admin routes, else moto (for requests already verified, or made in-process)."""
         if environ.get("PATH_INFO", "").startswith(ADMIN_PREFIX):
             return self._admin(environ, start_response)
         return self._moto(environ, start_response)  # type: ignore[no-any-return]
@@ -240,7 +259,65 @@ class Host:
         wasyncore.close_all(self._server._map)  # listener, trigger, keep-alive channels
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+}
+
+
+def _received(environ: dict[str, Any]) -> auth.Received:
+    """What SigV4 covers, read from the WSGI request; the body is put back for moto."""
+    length = environ.get("CONTENT_LENGTH")
+    stream = environ["wsgi.input"]
+    body = stream.read(int(length)) if length else stream.read()
+    environ["wsgi.input"] = BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    headers = {
+        name[5:].replace("_", "-").lower(): str(value)
+        for name, value in environ.items()
+        if name.startswith("HTTP_")
+    }
+    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(name):
+            headers[name.replace("_", "-").lower()] = str(environ[name])
+    raw = environ.get("REQUEST_URI") or quote(environ.get("PATH_INFO", "/"))
+    return auth.Received(
+        method=environ.get("REQUEST_METHOD", "GET"),
+        raw_path=urlsplit(raw).path or "/",
+        query=environ.get("QUERY_STRING", ""),
+        headers=headers,
+        body=body,
+    )
+
+
+def _deny(
+    environ: dict[str, Any],
+    received: auth.Received,
+    denied: auth.Denial,
+    start_response: StartResponse,
+) -> list[bytes]:
+    """AWS's answer to a bad or missing signature (our own routes answer as JSON)."""
+    path = environ.get("PATH_INFO", "")
+    ours = path.startswith((ADMIN_PREFIX, "/moto-api"))
+    kind = "json" if ours else auth.protocol(received.headers, received.query, received.body)
+    status, headers, body = auth.denial(denied, kind)
+    log.warning("refused %s %s: %s", received.method, path, denied.reason)
+    start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+    return [body]
+
+
+def _without_cors(start_response: StartResponse) -> StartResponse:
+    """start_response that drops Access-Control-* headers (moto's Flask apps add them)."""
+
+    def strip(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        kept = [(k, v) for k, v in headers if not k.lower().startswith("access-control-")]
+        return start_response(status, kept, exc_info) if exc_info else start_response(status, kept)
+
+    return strip
 
 
 def _admin_request(environ: dict[str, Any]) -> AdminRequest:
@@ -323,19 +400,21 @@ def warm(host: Host) -> None:
         )
         environ = builder.get_environ()
         environ["HTTP_HOST"] = f"127.0.0.1:{host.port}"
-        result = host(environ, lambda status, headers, exc_info=None: None)
+        result = host._dispatch(environ, lambda status, headers, exc_info=None: None)
         b"".join(result)
 
 
-def _isolate_environment(port: int) -> None:
+def _isolate_environment(port: int, credential: auth.Credential) -> None:
     """Make this process deaf to the user's AWS settings: moto itself builds boto3 sessions
     (e.g. to list regions) and fails on an AWS_PROFILE it cannot find."""
-    from ecslab.tf.environment import FAKE_CREDENTIALS, LOCAL_REMOVED, SERVICE_ENDPOINT_PREFIX
+    from ecslab.tf.environment import LOCAL_REMOVED, is_endpoint_override, no_proxy_vars
 
     for name in [*os.environ]:
-        if name in LOCAL_REMOVED or name.startswith(SERVICE_ENDPOINT_PREFIX):
+        if name in LOCAL_REMOVED or is_endpoint_override(name):
             del os.environ[name]
-    os.environ.update(FAKE_CREDENTIALS)
+    os.environ["AWS_ACCESS_KEY_ID"] = credential.access_key_id
+    os.environ["AWS_SECRET_ACCESS_KEY"] = credential.secret_access_key
+    os.environ.update(no_proxy_vars(os.environ))  # the data plane calls this very server
     os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     os.environ["MOTO_PORT"] = str(port)
@@ -356,8 +435,9 @@ def run(port: int, region: str) -> None:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, on_signal)
-    _isolate_environment(port)
-    host = Host(port=port, region=region, services=hosted_services())
+    credential = auth.ensure(settings.home())
+    _isolate_environment(port, credential)
+    host = Host(port=port, region=region, services=hosted_services(), credential=credential)
     try:
         host.start()
         log.info("ecslab local cloud ready on %s (pid %d)", host.endpoint, os.getpid())

@@ -62,6 +62,7 @@ class DataPlane:
             account_id=host.account_id,
             region=host.region,
             home=home,
+            credential=host.credential,
         )
         self.scheduler = Scheduler(self.agent)
         self.loadbalancers = LoadBalancers(home, self.agent.health, self.agent.endpoints)

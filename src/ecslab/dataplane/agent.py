@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 
+from ecslab.cloud.auth import Credential
 from ecslab.dataplane.awslogs import AwsLogs
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.health import HealthChecker
@@ -53,8 +54,10 @@ class FargateAgent:
         account_id: str,
         region: str,
         home: Path,
+        credential: Credential,
     ) -> None:
         self.clock = clock
+        self.credential = credential
         self.runtime = runtime
         self.endpoint = endpoint
         self.account_id = account_id
@@ -67,7 +70,8 @@ class FargateAgent:
         self.logs = AwsLogs(lambda region: self.client("logs", region), region)
 
     def client(self, service: str, region: str | None = None) -> Any:
-        """A boto3 client of the local endpoint (fake credentials, this account)."""
+        """A boto3 client of the local endpoint, signing with the local cloud's own key
+        (the server refuses anything else, its own data plane included)."""
         key = (service, region or self.region)
         with self._lock:
             if key not in self._clients:
@@ -75,8 +79,8 @@ class FargateAgent:
                     service,
                     region_name=key[1],
                     endpoint_url=self.endpoint,
-                    aws_access_key_id="test",
-                    aws_secret_access_key="test",
+                    aws_access_key_id=self.credential.access_key_id,
+                    aws_secret_access_key=self.credential.secret_access_key,
                 )
             return self._clients[key]
 

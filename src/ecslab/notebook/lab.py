@@ -50,6 +50,8 @@ class SetupReport:
     files: list[str]
     placed: workspace.Placed
     prerequisites: bool
+    #: AWS mode before the cost is confirmed: the prerequisites were not started.
+    awaiting_consent: bool = False
 
     def __repr__(self) -> str:
         lines = [f"Section {self.section.book}, {self.section.title}: ready."]
@@ -70,7 +72,15 @@ class SetupReport:
                 f"Left your {name} as it is: {why} Finish it, or delete it and rerun "
                 "this cell to get the section's version."
             )
-        if self.prerequisites:
+        if self.prerequisites and self.awaiting_consent:
+            lines.append(
+                "Network and load balancer (chapter 8): NOT started: in AWS mode they bill "
+                "by the hour, so they wait for your confirmation of the cost.\n"
+                + cost.estimate().text()
+                + f'\nConfirm with cost.confirm("{cost.CONFIRMATION}") or '
+                "`ecslab cost --confirm`, then rerun this cell."
+            )
+        elif self.prerequisites:
             lines.append(
                 "Network and load balancer (chapter 8): in place or being applied in the "
                 "background; plan() and apply() wait for them."
@@ -88,9 +98,10 @@ def setup(stem: str) -> SetupReport:
     files = sections.files_before(stem)
     placed = _place(ws, stem)
     _register_ipython()
-    if section.prerequisites and not prepare.satisfied(ws, stem):
+    waiting = not cost.is_confirmed()  # AWS mode: nothing billable starts before the yes
+    if section.prerequisites and not waiting and not prepare.satisfied(ws, stem):
         prepare.start(stem, ws)
-    return SetupReport(section, ws, list(files), placed, bool(section.prerequisites))
+    return SetupReport(section, ws, list(files), placed, bool(section.prerequisites), waiting)
 
 
 def _use_target_env() -> None:
@@ -105,6 +116,7 @@ def _place(ws: Path, stem: str) -> workspace.Placed:
     files = {**workspace.scaffolding(), **sections.files_before(stem)}
     placed = workspace.place_modules(ws, stamp)
     placed.merge(workspace.place_files(ws, files, stamp, also=sections.versions_from(stem)))
+    overrides.sync(ws)  # from the first moment: local mode pins the local cloud's account
     return placed
 
 

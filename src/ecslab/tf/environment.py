@@ -5,6 +5,11 @@ learner's Terraform never names an endpoint. Local mode must never reach real AW
 does not only add the endpoint: it replaces the credentials and removes every variable
 that could lead a client to other credentials or another endpoint (a profile, a session
 token, a service-specific endpoint, a switch that ignores AWS_ENDPOINT_URL).
+
+The local cloud's credential is never an environment variable: it sits in the cloud's
+own shared credentials file (`ecslab.cloud.auth`), named by AWS_SHARED_CREDENTIALS_FILE,
+so neither `ecslab env` nor a notebook ever prints a secret. Loopback is added to
+NO_PROXY, so a proxy set in the shell never sees (or breaks) local traffic.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from pathlib import Path
 
 from ecslab import settings
 
-#: The fake credentials moto accepts (any value works; these are the conventional ones).
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
-
 #: Removed in local mode: each could make a client use real credentials or endpoints.
+#: (The local cloud's key comes from its credentials file, which these would beat.)
 LOCAL_REMOVED = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_SESSION_TOKEN",
@@ -35,12 +40,25 @@ LOCAL_REMOVED = (
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     "AWS_USE_FIPS_ENDPOINT",
     "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "AWS_METADATA_URL",
+    *(
+        # The AWS provider's legacy endpoint variables, which beat AWS_ENDPOINT_URL.
+        f"{prefix}{service}_ENDPOINT"
+        for prefix in ("TF_AWS_", "AWS_")
+        for service in ("STS", "IAM", "S3", "DYNAMODB")
+    ),
 )
+
+#: Never printed by `ecslab env` (they would land in a notebook's output).
+SECRET_NAMES = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"})
+
+#: Hosts that must never go through a proxy in local mode.
+LOOPBACK = ("127.0.0.1", "localhost")
 
 #: Set by ecslab: `export_lines` prints them even when the shell already has the value.
 MANAGED = frozenset(
     {
-        *FAKE_CREDENTIALS,
         "AWS_REGION",
         "AWS_DEFAULT_REGION",
         "AWS_CONFIG_FILE",
@@ -50,6 +68,8 @@ MANAGED = frozenset(
         "TF_CLI_CONFIG_FILE",
         "CHECKPOINT_DISABLE",
         "PATH",
+        "NO_PROXY",
+        "no_proxy",
     }
 )
 
@@ -61,13 +81,12 @@ SERVICE_ENDPOINT_PREFIX = "AWS_ENDPOINT_URL_"
 def local_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The full environment (base: os.environ) for a client of the local cloud."""
     env = _without(base, LOCAL_REMOVED)
-    env.update(FAKE_CREDENTIALS)
     env.update(_region_vars(settings.region()))
-    config, credentials = _empty_aws_files()
-    env["AWS_CONFIG_FILE"] = str(config)
-    env["AWS_SHARED_CREDENTIALS_FILE"] = str(credentials)
+    env["AWS_CONFIG_FILE"] = str(_empty_config())
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(_local_credentials())
     env["AWS_ENDPOINT_URL"] = settings.local_endpoint()
     env["AWS_EC2_METADATA_DISABLED"] = "true"  # never probe an instance metadata service
+    env.update(no_proxy_vars(env))
     env.update(_terraform_vars(env))
     return env
 
@@ -112,7 +131,9 @@ def export_lines(
     removed = sorted({n for n in base if n not in env} | {n for n in unset if n not in env})
     changed = sorted(n for n in env if n in MANAGED or env[n] != base.get(n))
     lines = [f"unset {name}" for name in removed]
-    lines += [f"export {name}={shlex.quote(env[name])}" for name in changed]
+    lines += [
+        f"export {name}={shlex.quote(env[name])}" for name in changed if name not in SECRET_NAMES
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -121,14 +142,15 @@ def removed_names(target: str | None = None) -> tuple[str, ...]:
     return ("AWS_ENDPOINT_URL",) if (target or settings.target()) == "aws" else LOCAL_REMOVED
 
 
+def is_endpoint_override(name: str) -> bool:
+    """A per-service endpoint variable (AWS_ENDPOINT_URL_EC2...), which beats AWS_ENDPOINT_URL."""
+    return name.startswith(SERVICE_ENDPOINT_PREFIX)
+
+
 def _without(base: Mapping[str, str] | None, names: tuple[str, ...]) -> dict[str, str]:
     """A copy of base without `names` and without any per-service endpoint."""
     source = os.environ if base is None else base
-    return {
-        k: v
-        for k, v in source.items()
-        if k not in names and not k.startswith(SERVICE_ENDPOINT_PREFIX)
-    }
+    return {k: v for k, v in source.items() if k not in names and not is_endpoint_override(k)}
 
 
 def _region_vars(region: str) -> dict[str, str]:
@@ -136,15 +158,28 @@ def _region_vars(region: str) -> dict[str, str]:
     return {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
 
 
-def _empty_aws_files() -> tuple[Path, Path]:
-    """An empty AWS config and credentials file, so no profile of the user's can be read."""
-    folder = settings.home() / "aws"
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / "config", folder / "credentials")
-    for path in paths:
-        if not path.exists() or path.stat().st_size:
-            path.write_text("")
-    return paths
+def _local_credentials() -> Path:
+    """The local cloud's shared credentials file (made with its key on first use)."""
+    from ecslab.cloud import auth
+
+    auth.ensure(settings.home())
+    return auth.credentials_file(settings.home())
+
+
+def _empty_config() -> Path:
+    """An empty AWS config file, so no profile of the user's can be read."""
+    path = _local_credentials().parent / "config"
+    if not path.exists() or path.stat().st_size:
+        path.write_text("")
+    return path
+
+
+def no_proxy_vars(base: Mapping[str, str]) -> dict[str, str]:
+    """NO_PROXY and no_proxy with loopback added (tools read one or the other)."""
+    current = base.get("NO_PROXY") or base.get("no_proxy") or ""
+    hosts = [h for h in current.split(",") if h.strip()]
+    value = ",".join([*hosts, *(h for h in LOOPBACK if h not in hosts)])
+    return {"NO_PROXY": value, "no_proxy": value}
 
 
 def _terraform_vars(base: Mapping[str, str]) -> dict[str, str]:
