@@ -314,11 +314,35 @@ def test_run_task_and_stop_task(cloud: Cloud) -> None:
     assert ecs.list_tasks(cluster="oneoff")["taskArns"] == []
 
 
+def _target_health(cloud: Cloud, stack: Stack) -> list[dict[str, Any]]:
+    found = cloud.client("elbv2").describe_target_health(TargetGroupArn=stack.target_group)
+    return [d["TargetHealth"] for d in found["TargetHealthDescriptions"]]
+
+
 def test_target_health_goes_initial_then_healthy(cloud: Cloud) -> None:
-    """Does DescribeTargetHealth report real states (not moto's instant healthy)?"""
-    stack = _stack(cloud, "states", interval=300)
+    """Does DescribeTargetHealth report real states (not moto's instant healthy): `initial`
+    while the first checks fail (nginx has no /ready.html yet), then `healthy` after one
+    passing check, never `unhealthy` in between? Checks come every 300 s (6 s real)."""
+    stack = _stack(cloud, "states", interval=300, health_path="/ready.html")
     service(cloud, stack, _td(cloud, stack, "states"), count=1, name="states")
+    (first,) = wait_for("a checked target", lambda: _target_health(cloud, stack))
+    seen = [first]
+    if first["State"] == "initial" and first["Reason"] == "Elb.RegistrationInProgress":
+        seen += wait_for(
+            "the first health check",
+            lambda: [h for h in _target_health(cloud, stack) if h != first],
+        )
+    assert seen[-1] == {
+        "State": "initial",
+        "Reason": "Elb.InitialHealthChecking",
+        "Description": "Initial health checks in progress",
+    }
+    (task,) = running_tasks(cloud, "states")
+    home = cloud.plane.agent.home  # type: ignore[union-attr]
+    (html,) = (home / "tasks" / task["id"]).glob("*/usr/share/nginx/html")
+    (html / "ready.html").write_text("ok")
     wait_for("a healthy target", lambda: healthy_count(cloud, stack) == 1)
+    assert _target_health(cloud, stack) == [{"State": "healthy"}]
 
 
 def test_essential_container_exit_stops_and_replaces_the_task(cloud: Cloud) -> None:

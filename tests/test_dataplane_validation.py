@@ -169,7 +169,12 @@ def test_run_task_without_network_configuration_is_rejected(cloud: Cloud) -> Non
 
 
 def test_checks_are_pure_functions() -> None:
-    """Can the checks run without a cloud (as the widgets may)?"""
+    """Can the checks run without a cloud (as the widgets may), raising moto's ECS error
+    with AWS's code and message?"""
+    from moto.ecs.exceptions import EcsClientException
+
     validation.check_task_definition(None, "bridge", None, None, None, [])
-    with pytest.raises(Exception, match="awsvpc"):
+    with pytest.raises(EcsClientException) as info:
         validation.check_task_definition(["FARGATE"], "host", "256", "512", None, [])
+    assert info.value.code == "ClientException"
+    assert info.value.message == validation.AWSVPC_ONLY

@@ -21,7 +21,6 @@ from ecslab.dataplane import launch
 from ecslab.dataplane.agent import FargateAgent, event
 from ecslab.dataplane.tasks import (
     SERVICE_SCHEDULER_INITIATED,
-    TASK_FAILED_TO_START,
     LocalTask,
     utcnow,
 )
@@ -115,6 +114,18 @@ class Scheduler:
             for t in self.tasks.values()
             if t.service == key and not (live_only and (t.stop_request or t.status == "STOPPED"))
         ]
+
+    def watch(self, backend: Any, service: Any) -> None:
+        """UpdateService is about to change `service`: learn its current deployment first
+        (a service created a moment ago may not have been ticked yet)."""
+        self._state(backend, service)
+
+    def follow(self, backend: Any, service: Any) -> None:
+        """UpdateService changed `service`: start its new deployment and publish deployments
+        and counts now, as the next tick would, so that UpdateService's response shows them."""
+        if service.status == "ACTIVE":
+            self._follow_updates(backend, service, self._state(backend, service))
+        self._count(service)
 
     def _state(self, backend: Any, service: Any) -> ServiceState:
         key = (service.arn, id(service))  # a service re-created under the same ARN starts afresh
@@ -240,10 +251,9 @@ class Scheduler:
     def _note_failures(self, service: Any, state: ServiceState) -> None:
         """Count tasks that failed to start; back off launches as ECS does."""
         for task in self.service_tasks(service, live_only=False):
-            if task.status != "STOPPED" or getattr(task, "noted", False):
+            if not task.take_stop():
                 continue
-            task.noted = True  # type: ignore[attr-defined]
-            if task.record.stop_code == TASK_FAILED_TO_START or task.started_monotonic is None:
+            if task.failed_to_start():
                 state.failures += 1
                 state.primary["failedTasks"] = state.primary.get("failedTasks", 0) + 1
                 delay = min(BACKOFF_BASE * 2 ** (state.failures - 1), BACKOFF_CAP)

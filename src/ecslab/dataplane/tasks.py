@@ -87,6 +87,7 @@ class LocalTask:
     stop_request: tuple[str, str] | None = None
     registered: list[tuple[str, str, int]] = field(default_factory=list)
     started_monotonic: float | None = None
+    _stop_taken: bool = field(default=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -108,6 +109,18 @@ class LocalTask:
             self.record.desired_status = "STOPPED"
             self.record.stop_code = code
             self.record.stopped_reason = reason
+
+    def take_stop(self) -> bool:
+        """True exactly once, the first time it is asked after the task STOPPED: the
+        scheduler counts each stopped task once, without keeping its own set of ids."""
+        if self.status != "STOPPED" or self._stop_taken:
+            return False
+        self._stop_taken = True
+        return True
+
+    def failed_to_start(self) -> bool:
+        """Stopped before it ever ran, or with AWS's TaskFailedToStart code."""
+        return self.record.stop_code == TASK_FAILED_TO_START or self.started_monotonic is None
 
     def step(self, agent: Agent) -> None:
         """Advance the lifecycle by at most one step."""
