@@ -27,7 +27,10 @@ from ecslab.dataplane.awslogs import MISSING_GROUP
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cloud]:
-    with local_cloud(tmp_path_factory.mktemp("home"), scale=50) as running:
+    """One local cloud for the module, its ECSLAB_HOME with a space and a quote in it (as a
+    learner's "My Documents" may be): every task and listener below runs from there."""
+    home = tmp_path_factory.mktemp("home") / "learner's lab"
+    with local_cloud(home, scale=50) as running:
         yield running
 
 
@@ -353,7 +356,7 @@ def test_essential_container_exit_stops_and_replaces_the_task(cloud: Cloud) -> N
     stack = _stack(cloud, "crash")
     service(cloud, stack, _td(cloud, stack, "crash"), count=1, name="crash")
     (task,) = _steady(cloud, "crash", 1)
-    pid_file = cloud.plane.agent.home / "tasks" / task["id"] / "example" / "nginx.pid"  # type: ignore[union-attr]
+    pid_file = cloud.plane.agent.home / "tasks" / task["id"] / "0" / "nginx.pid"  # type: ignore[union-attr]
     os.kill(int(pid_file.read_text()), signal.SIGKILL)
     stopped = wait_for(
         "the task to stop",
@@ -420,8 +423,10 @@ def test_force_new_deployment_replaces_every_task(cloud: Cloud) -> None:
         return len(tasks) == 2 and len(fresh) == 2
 
     wait_for("2 new healthy tasks", replaced)
-    deployments = _describe(cloud, "force")["deployments"]
-    assert len(deployments) == 1 and deployments[0]["id"] != first
+    (deployment,) = wait_for(  # the old deployment goes once its tasks have drained
+        "one deployment", lambda: (d := _describe(cloud, "force")["deployments"])[1:] == [] and d
+    )
+    assert deployment["id"] != first and deployment["status"] == "PRIMARY"
 
 
 def test_fixed_response_listener(cloud: Cloud) -> None:

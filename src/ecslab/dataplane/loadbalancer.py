@@ -124,13 +124,15 @@ class LoadBalancers:
             port=free_port(),
             target_group=forward_target_group(aws_listener),
             fixed=fixed_response(aws_listener),
-            workdir=self.home / "loadbalancers" / lb.name / str(aws_listener.port),
+            # named from the listener's id (the ARN's last part), never from a name
+            workdir=self.home / "loadbalancers" / aws_listener.arn.rsplit("/", 1)[-1],
         )
         self._write(listener)
         listener.child = Child(
             [NGINX, "-p", str(listener.workdir), "-c", "nginx.conf", "-g", "daemon off;"],
             listener.workdir,
             None,
+            ready_file=listener.workdir / "nginx.pid",
         )
         wait_for_port(listener.port, listener.child, timeout=5)
         listener.written = listener.applied = (listener.backends, listener.fixed)

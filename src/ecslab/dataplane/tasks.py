@@ -165,14 +165,21 @@ class LocalTask:
         agent.register(self)
 
     def _start_containers(self, agent: Agent) -> None:
-        for container in self.containers:
+        for index, container in enumerate(self.containers):
             ports = {
                 int(m["containerPort"]): free_port()
                 for m in container.definition.get("portMappings", [])
             }
             container.ports = ports
-            spec = ContainerSpec(container.name, container.definition["image"], ports)
-            workdir = agent.home / "tasks" / self.id / container.name
+            spec = ContainerSpec(
+                container.name,
+                container.definition["image"],
+                ports,
+                cpu_units=int(self.task_definition.cpu or 256),
+                memory_mib=int(self.task_definition.memory or 512),
+            )
+            # Folders are named from ids and indexes, never from names a request chose.
+            workdir = agent.home / "tasks" / self.id / str(index)
             container.child = agent.runtime.start(spec, workdir, _sink(agent, container))
             for cport, local in ports.items():
                 if not wait_for_port(
