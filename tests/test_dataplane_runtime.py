@@ -208,11 +208,12 @@ def test_tasks_die_with_a_crashed_local_cloud(tmp_path: Path) -> None:
     wait_for("nginx to exit", lambda: not _nginx_pids(tmp_path), timeout=10)
 
 
-def test_supervisor_stops_its_child_when_the_lifeline_closes() -> None:
+def test_supervisor_stops_its_child_when_the_lifeline_closes(tmp_path: Path) -> None:
     """When the supervisor's stdin (the local cloud's lifeline) reaches end-of-file, does it
     stop its child and exit with the child's status (143, TERM)?"""
     supervisor = subprocess.Popen(
         ["/bin/sh", "-c", process._SUPERVISOR, "ecslab-supervisor", "sleep", "30"],
+        cwd=tmp_path,  # where it writes child.pid
         stdin=subprocess.PIPE,
         start_new_session=True,
     )
