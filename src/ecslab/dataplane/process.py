@@ -25,14 +25,17 @@ from pathlib import Path
 #: lifeline) reaches end-of-file; exits with its status. `read` is a builtin: the watcher
 #: is one subshell, which the supervisor ends once the child has exited. The child's pid
 #: goes to `child.pid`: `stop` signals the child itself, since a supervisor whose `wait`
-#: a trapped TERM cuts short may report 143 instead of the child's own status.
+#: a trapped TERM cuts short may report 143 instead of the child's own status. The
+#: watcher TERMs the child until it is gone: a TERM that lands between the fork and the
+#: exec runs the inherited trap in the child, and would be lost.
 _SUPERVISOR = (
     "exec 3<&0 </dev/null\n"
     "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP\n"
     '"$@" 3<&- &\n'
     "child=$!\n"
     'echo "$child" > child.pid\n'
-    '{ while read -r _ <&3; do :; done; kill -TERM "$child" 2>/dev/null; } &\n'
+    "{ while read -r _ <&3; do :; done; "
+    'while kill -TERM "$child" 2>/dev/null; do sleep 1; done; } &\n'
     "watcher=$!\n"
     "exec 3<&-\n"
     'wait "$child"; status=$?\n'
