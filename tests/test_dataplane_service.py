@@ -196,27 +196,23 @@ def test_new_revision_waits_for_update_service(cloud: Cloud) -> None:
     )
 
 
-def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None:
-    """With a health-check path nginx lacks: 503 from the ALB, AWS's reason, replacement."""
+def _unhealthy(cloud: Cloud, stack: Stack) -> dict[str, Any] | None:
+    found = cloud.client("elbv2").describe_target_health(TargetGroupArn=stack.target_group)
+    for description in found["TargetHealthDescriptions"]:
+        if description["TargetHealth"]["State"] == "unhealthy":
+            return dict(description["TargetHealth"])
+    return None
+
+
+def test_unhealthy_targets_are_reported_and_their_tasks_replaced(cloud: Cloud) -> None:
+    """With a health-check path nginx lacks: AWS's reason, then the scheduler's replacement."""
     stack = _stack(cloud, "sick", health_path="/missing")
     service(cloud, stack, _td(cloud, stack, "sick"), count=1, grace=0, name="sick")
-    elbv2 = cloud.client("elbv2")
-
-    def unhealthy() -> dict[str, Any] | None:
-        for d in elbv2.describe_target_health(TargetGroupArn=stack.target_group)[
-            "TargetHealthDescriptions"
-        ]:
-            if d["TargetHealth"]["State"] == "unhealthy":
-                return dict(d["TargetHealth"])
-        return None
-
-    assert wait_for("an unhealthy target", unhealthy) == {
+    assert wait_for("an unhealthy target", lambda: _unhealthy(cloud, stack)) == {
         "State": "unhealthy",
         "Reason": "Target.ResponseCodeMismatch",
         "Description": "Health checks failed with these codes: [404]",
     }
-    status, body = http_get(lb_url(cloud, "sick"))
-    assert status == 503 and "503 Service Temporarily Unavailable" in body
     replaced = wait_for(
         "a task stopped by the scheduler",
         lambda: next(
@@ -228,6 +224,33 @@ def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None
         replaced["stopped_reason"]
         == f"Task failed ELB health checks in (target-group {stack.target_group})"
     )
+
+
+def test_alb_fails_open_when_every_target_is_unhealthy(cloud: Cloud) -> None:
+    """When every registered target is unhealthy, does the ALB still route to them (as AWS
+    does) instead of answering 503? (A grace period of 3000 s keeps the tasks meanwhile.)"""
+    stack = _stack(cloud, "failopen", health_path="/missing")
+    service(cloud, stack, _td(cloud, stack, "failopen"), count=2, grace=3000, name="failopen")
+    wait_for(
+        "2 unhealthy targets",
+        lambda: [
+            d
+            for d in cloud.client("elbv2").describe_target_health(
+                TargetGroupArn=stack.target_group
+            )["TargetHealthDescriptions"]
+            if d["TargetHealth"]["State"] == "unhealthy"
+        ][1:],
+    )
+    url = lb_url(cloud, "failopen")
+    answer = wait_for("nginx through the ALB", lambda: (a := http_get(url))[0] == 200 and a)
+    assert "Welcome to nginx!" in answer[1]
+
+
+def test_alb_answers_503_when_no_target_is_registered(cloud: Cloud) -> None:
+    """With a listener whose target group has no target, does the ALB answer ALB's 503?"""
+    network_and_alb(cloud, name="empty")
+    status, body = http_get(lb_url(cloud, "empty"))
+    assert status == 503 and "<title>503 Service Temporarily Unavailable</title>" in body
 
 
 def test_missing_log_group_fails_the_task(cloud: Cloud) -> None:

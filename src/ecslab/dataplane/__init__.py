@@ -96,12 +96,16 @@ class DataPlane:
         """Scheduler and task lifecycles, then target health, then listeners."""
         assert self.scheduler and self.agent and self.loadbalancers
         self.scheduler.tick()
-        for elbv2, ec2 in self.agent.elbv2_backends():
+        regions = list(self.agent.elbv2_backends())
+        groups = set()
+        for elbv2, ec2 in regions:
             for group in list(elbv2.target_groups.values()):
+                groups.add(group.arn)
                 delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
                 self.agent.health.due(group, self._nodes(elbv2, ec2, group))
-            self.loadbalancers.reconcile(elbv2, ec2)
+        self.agent.health.forget_groups_but(groups)
+        self.loadbalancers.reconcile(regions)
 
     @staticmethod
     def _nodes(elbv2: Any, ec2: Any, group: Any) -> list[str]:
