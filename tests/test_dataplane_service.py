@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from dataplane_support import (
     Cloud,
@@ -485,3 +486,33 @@ def test_deregistering_from_a_deleted_target_group_is_quiet(
     )
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert errors == []
+
+
+def test_listeners_of_all_regions_live_side_by_side(cloud: Cloud) -> None:
+    """With a load balancer in a second region, does the first region's listener keep its
+    URL (listeners reconcile over every region at once, not one region at a time)?"""
+    network_and_alb(cloud, name="tokyo")
+    before = lb_url(cloud, "tokyo")
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-west-2"
+    )
+    ec2 = session.client("ec2", endpoint_url=cloud.host.endpoint)
+    elbv2 = session.client("elbv2", endpoint_url=cloud.host.endpoint)
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.1.{n}.0/24", AvailabilityZone=f"us-west-2{az}")[
+            "Subnet"
+        ]["SubnetId"]
+        for n, az in enumerate("ab")
+    ]
+    lb = elbv2.create_load_balancer(Name="oregon", Subnets=subnets)["LoadBalancers"][0]
+    config = {"StatusCode": "200", "ContentType": "text/plain", "MessageBody": "oregon"}
+    elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": config}],
+    )
+    assert http_get(lb_url(cloud, "oregon")) == (200, "oregon")
+    assert lb_url(cloud, "tokyo") == before
+    assert http_get(before)[0] == 503
