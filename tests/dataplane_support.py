@@ -23,6 +23,7 @@ from ecslab.cloud.server import Host
 from ecslab.dataplane import DataPlane
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.process import free_port
+from ecslab.dataplane.runtime import Runtime
 
 REGION = "ap-northeast-1"
 T = TypeVar("T")
@@ -65,9 +66,9 @@ class Cloud:
 
 
 @contextmanager
-def local_cloud(home: Path, scale: float = 50) -> Iterator[Cloud]:
+def local_cloud(home: Path, scale: float = 50, runtime: Runtime | None = None) -> Iterator[Cloud]:
     """A Host with a DataPlane on a free port, ECSLAB_HOME under `home`; stopped after."""
-    plane = DataPlane(clock=Clock(scale), home=home)
+    plane = DataPlane(clock=Clock(scale), home=home, runtime=runtime)
     host = Host(port=free_port(), region=REGION, services=[plane])
     host.start()
     try:

@@ -80,6 +80,7 @@ class Scheduler:
         self.agent = agent
         self.tasks: dict[str, LocalTask] = {}
         self.states: dict[tuple[str, int], ServiceState] = {}
+        self._said: dict[str, str] = {}  # what -> the error last logged for it
 
     def add(self, task: LocalTask) -> None:
         self.tasks[task.id] = task
@@ -96,16 +97,41 @@ class Scheduler:
         for backend, service in services:
             self._guard(f"service {service.name}", self._reconcile, backend, service)
         for task in list(self.tasks.values()):
-            self._guard(f"task {task.id}", task.step, self.agent)
+            self._step(task)
         for _, service in services:
             self._count(service)
+        self._forget(services)
 
-    @staticmethod
-    def _guard(what: str, step: Callable[..., None], *args: Any) -> None:
+    def _guard(self, what: str, step: Callable[..., None], *args: Any) -> None:
+        """Run one service's step; its error is logged once (until it changes or heals)."""
         try:
             step(*args)
-        except Exception:
-            log.exception("%s: scheduler step failed", what)
+        except Exception as e:
+            said = self._said.get(what)
+            self._said[what] = repr(e)
+            if said != repr(e):
+                log.exception("%s: scheduler step failed (said once; retried every tick)", what)
+        else:
+            self._said.pop(what, None)
+
+    def _step(self, task: LocalTask) -> None:
+        """One task's lifecycle step; an error stops that task with a reason, logged once."""
+        try:
+            task.step(self.agent)
+        except Exception as e:
+            if task.fault(e, self.agent.clock):
+                log.exception("task %s: stopped after an error in its lifecycle", task.id)
+
+    def _forget(self, services: list[tuple[Any, Any]]) -> None:
+        """Drop what AWS no longer shows: stopped tasks past their retention (from moto
+        too) and the state of services that are gone."""
+        for task in [t for t in self.tasks.values() if t.expired(self.agent.clock)]:
+            del self.tasks[task.id]
+            for backend in self.agent.ecs_backends():
+                backend.tasks.get(task.record.cluster_name, {}).pop(task.record.task_arn, None)
+        alive = {(service.arn, id(service)) for _, service in services}
+        for key in set(self.states) - alive:
+            del self.states[key]
 
     def service_tasks(self, service: Any, live_only: bool = True) -> list[LocalTask]:
         key = (service.cluster_name, service.name)

@@ -32,6 +32,8 @@ SERVICE_SCHEDULER_INITIATED = "ServiceSchedulerInitiated"
 ESSENTIAL_EXITED_REASON = "Essential container in task exited"
 #: How long a container gets to open its port before the task is failed (AWS seconds).
 START_TIMEOUT = 30.0
+#: How long a stopped task stays visible to DescribeTasks (AWS: at least an hour).
+STOPPED_RETENTION = 3600.0
 
 
 class Agent(Protocol):
@@ -87,7 +89,9 @@ class LocalTask:
     stop_request: tuple[str, str] | None = None
     registered: list[tuple[str, str, int]] = field(default_factory=list)
     started_monotonic: float | None = None
+    stopped_monotonic: float | None = None
     _stop_taken: bool = field(default=False, repr=False)
+    _faults: int = field(default=0, repr=False)
 
     @property
     def id(self) -> str:
@@ -121,6 +125,33 @@ class LocalTask:
     def failed_to_start(self) -> bool:
         """Stopped before it ever ran, or with AWS's TaskFailedToStart code."""
         return self.record.stop_code == TASK_FAILED_TO_START or self.started_monotonic is None
+
+    def fault(self, error: Exception, clock: Clock) -> bool:
+        """An unexpected error inside this task's life: the task stops with a reason, as
+        AWS stops a task it cannot keep running, instead of failing again every tick. A
+        second fault while stopping stops it at once. True the first time (log it then)."""
+        self._faults += 1
+        if self._faults == 1:
+            code = (
+                TASK_FAILED_TO_START
+                if self.started_monotonic is None
+                else (ESSENTIAL_CONTAINER_EXITED)
+            )
+            self.request_stop(code, f"InternalError: {type(error).__name__}: {error}")
+            return True
+        if self.status != "STOPPED":
+            self.kill()
+            self._set("STOPPED", stopped_at=utcnow())
+            self._set_containers("STOPPED")
+            self.stopped_monotonic = clock.now()
+        return False
+
+    def expired(self, clock: Clock) -> bool:
+        """Stopped longer ago than AWS keeps a stopped task (time-scaled)."""
+        return (
+            self.stopped_monotonic is not None
+            and clock.now() - self.stopped_monotonic >= clock.real(STOPPED_RETENTION)
+        )
 
     def step(self, agent: Agent) -> None:
         """Advance the lifecycle by at most one step."""
@@ -228,6 +259,7 @@ class LocalTask:
 
     def _after_deprovisioning(self, agent: Agent) -> None:
         self._set("STOPPED", stopped_at=utcnow())
+        self.stopped_monotonic = agent.clock.now()
 
     def _set_containers(self, status: str) -> None:
         for container in self.containers:
