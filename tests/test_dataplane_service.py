@@ -516,3 +516,41 @@ def test_listeners_of_all_regions_live_side_by_side(cloud: Cloud) -> None:
     assert http_get(lb_url(cloud, "oregon")) == (200, "oregon")
     assert lb_url(cloud, "tokyo") == before
     assert http_get(before)[0] == 503
+
+
+def test_a_container_port_the_image_does_not_listen_on_is_unhealthy(cloud: Cloud) -> None:
+    """With containerPort 8080 (nginx listens on 80, as in the image), does the task still
+    run while its target fails its health checks, as on AWS?"""
+    stack = _stack(cloud, "port8080")
+    mappings = [{"protocol": "tcp", "containerPort": 8080}]
+    td = _td(cloud, stack, "port8080", portMappings=mappings)
+    ecs = cloud.client("ecs")
+    ecs.create_cluster(clusterName="port8080")
+    ecs.create_service(
+        cluster="port8080",
+        serviceName="port8080",
+        taskDefinition=td,
+        desiredCount=1,
+        launchType="FARGATE",
+        healthCheckGracePeriodSeconds=3000,
+        networkConfiguration={
+            "awsvpcConfiguration": {
+                "securityGroups": [stack.security_group],
+                "subnets": stack.private,
+            }
+        },
+        loadBalancers=[
+            {
+                "targetGroupArn": stack.target_group,
+                "containerName": "example",
+                "containerPort": 8080,
+            }
+        ],
+    )
+    assert wait_for("an unhealthy target", lambda: _unhealthy(cloud, stack)) == {
+        "State": "unhealthy",
+        "Reason": "Target.FailedHealthChecks",
+        "Description": "Health checks failed",
+    }
+    (task,) = running_tasks(cloud, "port8080")
+    assert task["status"] == "RUNNING"

@@ -2,10 +2,11 @@
 
 The process runtime (the default) knows one image, the official nginx, and runs
 Debian's nginx configured like it: its default page, its access-log format on stdout,
-its error log on stderr, its entrypoint's lines, listening on the container port (mapped
-to a free loopback port). The docker runtime, chosen only with ECSLAB_RUNTIME=docker
-(ecslab.settings), runs the real image instead, limited to the task's size. An image
-neither can run fails like a pull failure on AWS.
+its error log on stderr, its entrypoint's lines, listening on port 80 as the image does
+(mapped to a free loopback port), whatever containerPort the task definition names. The
+docker runtime, chosen only with ECSLAB_RUNTIME=docker (ecslab.settings), runs the real
+image instead, limited to the task's size. An image neither can run fails like a pull
+failure on AWS.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Protocol
 
 from ecslab import settings
 from ecslab.dataplane import nginxconf
-from ecslab.dataplane.process import Child, LineSink
+from ecslab.dataplane.process import Child, LineSink, free_port
 from ecslab.errors import TaskFailedToStart
 
 NGINX = "/usr/sbin/nginx"
@@ -75,6 +76,11 @@ class Runtime(Protocol):
 
     name: str
 
+    def image_ports(self, image: str) -> tuple[int, ...]:
+        """The container ports the image itself listens on; () when only the image knows
+        (then the task waits for its mapped ports)."""
+        ...
+
     def check_image(self, image: str) -> None: ...
 
     def ready(self, image: str) -> bool: ...
@@ -112,6 +118,12 @@ class ProcessRuntime:
 
     name = "process"
 
+    @staticmethod
+    def image_ports(image: str) -> tuple[int, ...]:
+        """The official image's nginx listens on 80, whatever the task definition maps: a
+        containerPort of 8080 leaves nothing listening there, as on AWS."""
+        return (80,)
+
     def start(self, spec: ContainerSpec, workdir: Path, sink: LineSink) -> Child:
         self.check_image(spec.image)
         if not Path(NGINX).exists():
@@ -119,7 +131,7 @@ class ProcessRuntime:
                 f"CannotStartContainerError: {NGINX} not found: the local cloud runs the "
                 "nginx image with Debian's nginx; install it (sudo apt-get install nginx)"
             )
-        port = spec.ports.get(80) or next(iter(spec.ports.values()), 0)
+        port = spec.ports.get(80) or free_port()
         html = nginxconf.install_html(workdir)
         conf = workdir / "etc/nginx/nginx.conf"
         conf.parent.mkdir(parents=True, exist_ok=True)
@@ -178,6 +190,10 @@ class DockerRuntime:
     """
 
     name = "docker"
+
+    @staticmethod
+    def image_ports(image: str) -> tuple[int, ...]:
+        return ()  # the real image decides: wait for the mapped ports
 
     def __init__(self, home: Path | None = None) -> None:
         self.home = home

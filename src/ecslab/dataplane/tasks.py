@@ -197,14 +197,15 @@ class LocalTask:
 
     def _start_containers(self, agent: Agent) -> None:
         for index, container in enumerate(self.containers):
-            ports = {
-                int(m["containerPort"]): free_port()
-                for m in container.definition.get("portMappings", [])
-            }
+            image = container.definition["image"]
+            mapped = [int(m["containerPort"]) for m in container.definition.get("portMappings", [])]
+            listens = agent.runtime.image_ports(image) or tuple(mapped)
+            # every port of the task's ENI reaches the container (awsvpc), mapped or not
+            ports = {port: free_port() for port in dict.fromkeys([*mapped, *listens])}
             container.ports = ports
             spec = ContainerSpec(
                 container.name,
-                container.definition["image"],
+                image,
                 ports,
                 cpu_units=int(self.task_definition.cpu or 256),
                 memory_mib=int(self.task_definition.memory or 512),
@@ -212,14 +213,15 @@ class LocalTask:
             # Folders are named from ids and indexes, never from names a request chose.
             workdir = agent.home / "tasks" / self.id / str(index)
             container.child = agent.runtime.start(spec, workdir, _sink(agent, container))
-            for cport, local in ports.items():
+            for cport in listens:
                 if not wait_for_port(
-                    local, container.child, timeout=agent.clock.real(START_TIMEOUT) + 5
+                    ports[cport], container.child, timeout=agent.clock.real(START_TIMEOUT) + 5
                 ):
                     raise TaskFailedToStart(
                         f"CannotStartContainerError: container {container.name} "
                         f"did not listen on port {cport}"
                     )
+            for cport, local in ports.items():
                 agent.endpoints.add(self.ip, cport, local)
 
     def _after_running(self, agent: Agent) -> None:
