@@ -177,9 +177,16 @@ def task_definition(cloud: Cloud, stack: Stack, family: str = "example", **conta
 
 
 def service(
-    cloud: Cloud, stack: Stack, td: str, count: int = 2, grace: int = 60, name: str = "example"
+    cloud: Cloud,
+    stack: Stack,
+    td: str,
+    count: int = 2,
+    grace: int = 60,
+    name: str = "example",
+    port: int = 80,
 ) -> dict[str, Any]:
-    """A cluster and a service as listing 9.4 (with the book's errata corrected)."""
+    """A cluster and a service as listing 9.4 (with the book's errata corrected), its load
+    balancer on container `example`'s `port`."""
     ecs = cloud.client("ecs")
     ecs.create_cluster(clusterName=name)
     return dict(
@@ -202,7 +209,7 @@ def service(
                 {
                     "targetGroupArn": stack.target_group,
                     "containerName": "example",
-                    "containerPort": 80,
+                    "containerPort": port,
                 }
             ],
         )["service"]

@@ -524,29 +524,7 @@ def test_a_container_port_the_image_does_not_listen_on_is_unhealthy(cloud: Cloud
     stack = _stack(cloud, "port8080")
     mappings = [{"protocol": "tcp", "containerPort": 8080}]
     td = _td(cloud, stack, "port8080", portMappings=mappings)
-    ecs = cloud.client("ecs")
-    ecs.create_cluster(clusterName="port8080")
-    ecs.create_service(
-        cluster="port8080",
-        serviceName="port8080",
-        taskDefinition=td,
-        desiredCount=1,
-        launchType="FARGATE",
-        healthCheckGracePeriodSeconds=3000,
-        networkConfiguration={
-            "awsvpcConfiguration": {
-                "securityGroups": [stack.security_group],
-                "subnets": stack.private,
-            }
-        },
-        loadBalancers=[
-            {
-                "targetGroupArn": stack.target_group,
-                "containerName": "example",
-                "containerPort": 8080,
-            }
-        ],
-    )
+    service(cloud, stack, td, count=1, grace=3000, name="port8080", port=8080)
     assert wait_for("an unhealthy target", lambda: _unhealthy(cloud, stack)) == {
         "State": "unhealthy",
         "Reason": "Target.FailedHealthChecks",
