@@ -132,11 +132,8 @@ class LocalTask:
         second fault while stopping stops it at once. True the first time (log it then)."""
         self._faults += 1
         if self._faults == 1:
-            code = (
-                TASK_FAILED_TO_START
-                if self.started_monotonic is None
-                else (ESSENTIAL_CONTAINER_EXITED)
-            )
+            ran = self.started_monotonic is not None
+            code = ESSENTIAL_CONTAINER_EXITED if ran else TASK_FAILED_TO_START
             self.request_stop(code, f"InternalError: {type(error).__name__}: {error}")
             return True
         if self.status != "STOPPED":
