@@ -24,6 +24,7 @@ from ecslab.cloud.server import Host
 from ecslab.dataplane import DataPlane
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.process import free_port
+from ecslab.dataplane.runtime import Runtime
 
 REGION = "ap-northeast-1"
 T = TypeVar("T")
@@ -68,14 +69,14 @@ class Cloud:
 
 
 @contextmanager
-def local_cloud(home: Path, scale: float = 50) -> Iterator[Cloud]:
+def local_cloud(home: Path, scale: float = 50, runtime: Runtime | None = None) -> Iterator[Cloud]:
     """A Host with a DataPlane on a free port, ECSLAB_HOME set to `home` (whose key the host
     answers to, as the server does, and ecslab's clients sign with); stopped after."""
     import pytest
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ECSLAB_HOME", str(home))
-        plane = DataPlane(clock=Clock(scale), home=home)
+        plane = DataPlane(clock=Clock(scale), home=home, runtime=runtime)
         host = Host(port=free_port(), region=REGION, services=[plane], credential=auth.ensure(home))
         host.start()
         try:
@@ -184,9 +185,16 @@ def task_definition(cloud: Cloud, stack: Stack, family: str = "example", **conta
 
 
 def service(
-    cloud: Cloud, stack: Stack, td: str, count: int = 2, grace: int = 60, name: str = "example"
+    cloud: Cloud,
+    stack: Stack,
+    td: str,
+    count: int = 2,
+    grace: int = 60,
+    name: str = "example",
+    port: int = 80,
 ) -> dict[str, Any]:
-    """A cluster and a service as listing 9.4 (with the book's errata corrected)."""
+    """A cluster and a service as listing 9.4 (with the book's errata corrected), its load
+    balancer on container `example`'s `port`."""
     ecs = cloud.client("ecs")
     ecs.create_cluster(clusterName=name)
     return dict(
@@ -209,7 +217,7 @@ def service(
                 {
                     "targetGroupArn": stack.target_group,
                     "containerName": "example",
-                    "containerPort": 80,
+                    "containerPort": port,
                 }
             ],
         )["service"]

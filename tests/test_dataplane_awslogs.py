@@ -80,3 +80,21 @@ def test_closed_stream_sends_its_last_lines_then_no_more(driver: AwsLogs, logs_c
     driver.write(target, "after the stop")
     driver.flush()
     assert _messages(logs_client, target.stream) == ["last words"]
+
+
+def test_filter_log_events_answers_as_the_book_prints_it(driver: AwsLogs, logs_client: Any) -> None:
+    """Does `filter-log-events` give each event the book's fields, with an eventId as AWS
+    forms it (a 56-digit number holding the timestamp and ingestion time), rising in order?"""
+    target = driver.open(OPTIONS, "example", "book")
+    for line in ("first", "second"):
+        driver.write(target, line)
+    driver.flush()
+    events = logs_client.filter_log_events(logGroupName=OPTIONS["awslogs-group"])["events"]
+    assert [e["message"] for e in events] == ["first", "second"]
+    for event in events:
+        assert set(event) == {"logStreamName", "timestamp", "message", "ingestionTime", "eventId"}
+        assert event["logStreamName"] == "nginx/example/book"
+        assert len(event["eventId"]) == 56 and event["eventId"].isdigit()
+        assert int(event["eventId"]) >> 144 == event["timestamp"]
+        assert (int(event["eventId"]) >> 80) & (2**64 - 1) == event["ingestionTime"]
+    assert int(events[0]["eventId"]) < int(events[1]["eventId"])

@@ -20,6 +20,7 @@ from ecslab.dataplane.runtime import (
     ContainerSpec,
     DockerRuntime,
     ProcessRuntime,
+    default_runtime,
     docker_available,
 )
 from ecslab.errors import TaskFailedToStart
@@ -34,6 +35,64 @@ def _run_nginx(tmp_path: Path) -> tuple[Child, int, list[tuple[str, str]]]:
     )
     assert wait_for_port(port, child, timeout=10)
     return child, port, lines
+
+
+def test_a_home_with_spaces_and_quotes_serves_the_page(tmp_path: Path) -> None:
+    """Does nginx start and serve its page when ECSLAB_HOME holds a space, a quote and a
+    semicolon (paths are quoted in nginx.conf and the entrypoint)?"""
+    home = tmp_path / 'my lab; it\'s "here"'
+    child, port, _ = _run_nginx(home)
+    try:
+        assert "Welcome to nginx!" in http_get(f"http://127.0.0.1:{port}/")[1]
+        assert (home / "example" / "nginx.pid").exists()
+    finally:
+        child.stop()
+
+
+def test_a_home_with_a_dollar_fails_the_task_with_a_reason(tmp_path: Path) -> None:
+    """Is a `$` in the path (nginx would expand it in `root`) a task failure that says
+    why, not a traceback?"""
+    spec = ContainerSpec("example", "nginx:latest", {80: free_port()})
+    with pytest.raises(TaskFailedToStart) as info:
+        ProcessRuntime().start(spec, tmp_path / "a$b" / "0", lambda s, line: None)
+    assert str(info.value).startswith("CannotStartContainerError: the local cloud cannot serve")
+
+
+def test_docker_run_is_limited_named_from_ids_and_takes_the_image_after_options(
+    tmp_path: Path,
+) -> None:
+    """Does `docker run` carry the task size as --cpus/--memory, a name made of the task
+    id and container index, loopback-only ports, and the image last, after `--`?"""
+    spec = ContainerSpec("web", "nginx:1.25", {80: 4700}, cpu_units=512, memory_mib=1024)
+    argv = DockerRuntime(tmp_path).run_argv(spec, tmp_path / "tasks" / "abc123" / "0")
+    assert argv[-2:] == ["--", "nginx:1.25"]
+    assert {"--cpus=0.5", "--memory=1024m", "--name", "ecslab-abc123-0"} <= set(argv)
+    assert "-p127.0.0.1:4700:80" in argv
+
+
+@pytest.mark.parametrize("image", ["--privileged", "nginx latest", "nginx;id", "../../x", ""])
+def test_docker_refuses_an_image_that_is_no_image_reference(tmp_path: Path, image: str) -> None:
+    """Is an image string that is not a Docker reference refused as a pull failure, before
+    any command line sees it?"""
+    spec = ContainerSpec("web", image, {80: 4700})
+    with pytest.raises(TaskFailedToStart) as info:
+        DockerRuntime(tmp_path).run_argv(spec, tmp_path / "tasks" / "t" / "0")
+    assert str(info.value).endswith(": invalid reference format")
+
+
+def test_docker_is_never_used_unasked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a Docker engine that answers (a stand-in `docker` on PATH), is the process
+    runtime still the default, and Docker chosen only with ECSLAB_RUNTIME=docker?"""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "docker").write_text("#!/bin/sh\nexit 0\n")
+    (fake / "docker").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("ECSLAB_RUNTIME", raising=False)
+    assert docker_available()
+    assert isinstance(default_runtime(tmp_path), ProcessRuntime)
+    monkeypatch.setenv("ECSLAB_RUNTIME", "docker")
+    assert isinstance(default_runtime(tmp_path), DockerRuntime)
 
 
 @pytest.mark.parametrize(
@@ -149,11 +208,12 @@ def test_tasks_die_with_a_crashed_local_cloud(tmp_path: Path) -> None:
     wait_for("nginx to exit", lambda: not _nginx_pids(tmp_path), timeout=10)
 
 
-def test_supervisor_stops_its_child_when_the_lifeline_closes() -> None:
+def test_supervisor_stops_its_child_when_the_lifeline_closes(tmp_path: Path) -> None:
     """When the supervisor's stdin (the local cloud's lifeline) reaches end-of-file, does it
     stop its child and exit with the child's status (143, TERM)?"""
     supervisor = subprocess.Popen(
         ["/bin/sh", "-c", process._SUPERVISOR, "ecslab-supervisor", "sleep", "30"],
+        cwd=tmp_path,  # where it writes child.pid
         stdin=subprocess.PIPE,
         start_new_session=True,
     )
@@ -185,9 +245,9 @@ def test_stale_process_groups_are_reaped(tmp_path: Path) -> None:
 def test_docker_runtime_runs_the_real_image(tmp_path: Path) -> None:
     """Where a Docker engine answers, does the real nginx image serve its page on loopback?"""
     port = free_port()
-    child = DockerRuntime().start(
+    child = DockerRuntime(tmp_path).start(
         ContainerSpec("example", "nginx:latest", {80: port}),
-        tmp_path / "example",
+        tmp_path / "tasks" / "t" / "0",
         lambda s, m: None,
     )
     try:

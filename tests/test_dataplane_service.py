@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 from dataplane_support import (
     Cloud,
@@ -27,7 +28,10 @@ from ecslab.dataplane.awslogs import MISSING_GROUP
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cloud]:
-    with local_cloud(tmp_path_factory.mktemp("home"), scale=50) as running:
+    """One local cloud for the module, its ECSLAB_HOME with a space and a quote in it (as a
+    learner's "My Documents" may be): every task and listener below runs from there."""
+    home = tmp_path_factory.mktemp("home") / "learner's lab"
+    with local_cloud(home, scale=50) as running:
         yield running
 
 
@@ -193,27 +197,23 @@ def test_new_revision_waits_for_update_service(cloud: Cloud) -> None:
     )
 
 
-def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None:
-    """With a health-check path nginx lacks: 503 from the ALB, AWS's reason, replacement."""
+def _unhealthy(cloud: Cloud, stack: Stack) -> dict[str, Any] | None:
+    found = cloud.client("elbv2").describe_target_health(TargetGroupArn=stack.target_group)
+    for description in found["TargetHealthDescriptions"]:
+        if description["TargetHealth"]["State"] == "unhealthy":
+            return dict(description["TargetHealth"])
+    return None
+
+
+def test_unhealthy_targets_are_reported_and_their_tasks_replaced(cloud: Cloud) -> None:
+    """With a health-check path nginx lacks: AWS's reason, then the scheduler's replacement."""
     stack = _stack(cloud, "sick", health_path="/missing")
     service(cloud, stack, _td(cloud, stack, "sick"), count=1, grace=0, name="sick")
-    elbv2 = cloud.client("elbv2")
-
-    def unhealthy() -> dict[str, Any] | None:
-        for d in elbv2.describe_target_health(TargetGroupArn=stack.target_group)[
-            "TargetHealthDescriptions"
-        ]:
-            if d["TargetHealth"]["State"] == "unhealthy":
-                return dict(d["TargetHealth"])
-        return None
-
-    assert wait_for("an unhealthy target", unhealthy) == {
+    assert wait_for("an unhealthy target", lambda: _unhealthy(cloud, stack)) == {
         "State": "unhealthy",
         "Reason": "Target.ResponseCodeMismatch",
         "Description": "Health checks failed with these codes: [404]",
     }
-    status, body = http_get(lb_url(cloud, "sick"))
-    assert status == 503 and "503 Service Temporarily Unavailable" in body
     replaced = wait_for(
         "a task stopped by the scheduler",
         lambda: next(
@@ -225,6 +225,33 @@ def test_unhealthy_targets_give_503_and_tasks_are_replaced(cloud: Cloud) -> None
         replaced["stopped_reason"]
         == f"Task failed ELB health checks in (target-group {stack.target_group})"
     )
+
+
+def test_alb_fails_open_when_every_target_is_unhealthy(cloud: Cloud) -> None:
+    """When every registered target is unhealthy, does the ALB still route to them (as AWS
+    does) instead of answering 503? (A grace period of 3000 s keeps the tasks meanwhile.)"""
+    stack = _stack(cloud, "failopen", health_path="/missing")
+    service(cloud, stack, _td(cloud, stack, "failopen"), count=2, grace=3000, name="failopen")
+    wait_for(
+        "2 unhealthy targets",
+        lambda: [
+            d
+            for d in cloud.client("elbv2").describe_target_health(
+                TargetGroupArn=stack.target_group
+            )["TargetHealthDescriptions"]
+            if d["TargetHealth"]["State"] == "unhealthy"
+        ][1:],
+    )
+    url = lb_url(cloud, "failopen")
+    answer = wait_for("nginx through the ALB", lambda: (a := http_get(url))[0] == 200 and a)
+    assert "Welcome to nginx!" in answer[1]
+
+
+def test_alb_answers_503_when_no_target_is_registered(cloud: Cloud) -> None:
+    """With a listener whose target group has no target, does the ALB answer ALB's 503?"""
+    network_and_alb(cloud, name="empty")
+    status, body = http_get(lb_url(cloud, "empty"))
+    assert status == 503 and "<title>503 Service Temporarily Unavailable</title>" in body
 
 
 def test_missing_log_group_fails_the_task(cloud: Cloud) -> None:
@@ -314,11 +341,35 @@ def test_run_task_and_stop_task(cloud: Cloud) -> None:
     assert ecs.list_tasks(cluster="oneoff")["taskArns"] == []
 
 
+def _target_health(cloud: Cloud, stack: Stack) -> list[dict[str, Any]]:
+    found = cloud.client("elbv2").describe_target_health(TargetGroupArn=stack.target_group)
+    return [d["TargetHealth"] for d in found["TargetHealthDescriptions"]]
+
+
 def test_target_health_goes_initial_then_healthy(cloud: Cloud) -> None:
-    """Does DescribeTargetHealth report real states (not moto's instant healthy)?"""
-    stack = _stack(cloud, "states", interval=300)
+    """Does DescribeTargetHealth report real states (not moto's instant healthy): `initial`
+    while the first checks fail (nginx has no /ready.html yet), then `healthy` after one
+    passing check, never `unhealthy` in between? Checks come every 300 s (6 s real)."""
+    stack = _stack(cloud, "states", interval=300, health_path="/ready.html")
     service(cloud, stack, _td(cloud, stack, "states"), count=1, name="states")
+    (first,) = wait_for("a checked target", lambda: _target_health(cloud, stack))
+    seen = [first]
+    if first["State"] == "initial" and first["Reason"] == "Elb.RegistrationInProgress":
+        seen += wait_for(
+            "the first health check",
+            lambda: [h for h in _target_health(cloud, stack) if h != first],
+        )
+    assert seen[-1] == {
+        "State": "initial",
+        "Reason": "Elb.InitialHealthChecking",
+        "Description": "Initial health checks in progress",
+    }
+    (task,) = running_tasks(cloud, "states")
+    home = cloud.plane.agent.home  # type: ignore[union-attr]
+    (html,) = (home / "tasks" / task["id"]).glob("*/usr/share/nginx/html")
+    (html / "ready.html").write_text("ok")
     wait_for("a healthy target", lambda: healthy_count(cloud, stack) == 1)
+    assert _target_health(cloud, stack) == [{"State": "healthy"}]
 
 
 def test_essential_container_exit_stops_and_replaces_the_task(cloud: Cloud) -> None:
@@ -329,7 +380,7 @@ def test_essential_container_exit_stops_and_replaces_the_task(cloud: Cloud) -> N
     stack = _stack(cloud, "crash")
     service(cloud, stack, _td(cloud, stack, "crash"), count=1, name="crash")
     (task,) = _steady(cloud, "crash", 1)
-    pid_file = cloud.plane.agent.home / "tasks" / task["id"] / "example" / "nginx.pid"  # type: ignore[union-attr]
+    pid_file = cloud.plane.agent.home / "tasks" / task["id"] / "0" / "nginx.pid"  # type: ignore[union-attr]
     os.kill(int(pid_file.read_text()), signal.SIGKILL)
     stopped = wait_for(
         "the task to stop",
@@ -396,8 +447,10 @@ def test_force_new_deployment_replaces_every_task(cloud: Cloud) -> None:
         return len(tasks) == 2 and len(fresh) == 2
 
     wait_for("2 new healthy tasks", replaced)
-    deployments = _describe(cloud, "force")["deployments"]
-    assert len(deployments) == 1 and deployments[0]["id"] != first
+    (deployment,) = wait_for(  # the old deployment goes once its tasks have drained
+        "one deployment", lambda: (d := _describe(cloud, "force")["deployments"])[1:] == [] and d
+    )
+    assert deployment["id"] != first and deployment["status"] == "PRIMARY"
 
 
 def test_fixed_response_listener(cloud: Cloud) -> None:
@@ -433,3 +486,49 @@ def test_deregistering_from_a_deleted_target_group_is_quiet(
     )
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert errors == []
+
+
+def test_listeners_of_all_regions_live_side_by_side(cloud: Cloud) -> None:
+    """With a load balancer in a second region, does the first region's listener keep its
+    URL (listeners reconcile over every region at once, not one region at a time)?"""
+    network_and_alb(cloud, name="tokyo")
+    before = lb_url(cloud, "tokyo")
+    session = boto3.session.Session(
+        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-west-2"
+    )
+    ec2 = session.client("ec2", endpoint_url=cloud.host.endpoint)
+    elbv2 = session.client("elbv2", endpoint_url=cloud.host.endpoint)
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.1.{n}.0/24", AvailabilityZone=f"us-west-2{az}")[
+            "Subnet"
+        ]["SubnetId"]
+        for n, az in enumerate("ab")
+    ]
+    lb = elbv2.create_load_balancer(Name="oregon", Subnets=subnets)["LoadBalancers"][0]
+    config = {"StatusCode": "200", "ContentType": "text/plain", "MessageBody": "oregon"}
+    elbv2.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": config}],
+    )
+    assert http_get(lb_url(cloud, "oregon")) == (200, "oregon")
+    assert lb_url(cloud, "tokyo") == before
+    assert http_get(before)[0] == 503
+
+
+def test_a_container_port_the_image_does_not_listen_on_is_unhealthy(cloud: Cloud) -> None:
+    """With containerPort 8080 (nginx listens on 80, as in the image), does the task still
+    run while its target fails its health checks, as on AWS?"""
+    stack = _stack(cloud, "port8080")
+    mappings = [{"protocol": "tcp", "containerPort": 8080}]
+    td = _td(cloud, stack, "port8080", portMappings=mappings)
+    service(cloud, stack, td, count=1, grace=3000, name="port8080", port=8080)
+    assert wait_for("an unhealthy target", lambda: _unhealthy(cloud, stack)) == {
+        "State": "unhealthy",
+        "Reason": "Target.FailedHealthChecks",
+        "Description": "Health checks failed",
+    }
+    (task,) = running_tasks(cloud, "port8080")
+    assert task["status"] == "RUNNING"

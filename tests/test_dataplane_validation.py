@@ -169,7 +169,129 @@ def test_run_task_without_network_configuration_is_rejected(cloud: Cloud) -> Non
 
 
 def test_checks_are_pure_functions() -> None:
-    """Can the checks run without a cloud (as the widgets may)?"""
+    """Can the checks run without a cloud (as the widgets may), raising moto's ECS error
+    with AWS's code and message?"""
+    from moto.ecs.exceptions import EcsClientException
+
     validation.check_task_definition(None, "bridge", None, None, None, [])
-    with pytest.raises(Exception, match="awsvpc"):
+    with pytest.raises(EcsClientException) as info:
         validation.check_task_definition(["FARGATE"], "host", "256", "512", None, [])
+    assert info.value.code == "ClientException"
+    assert info.value.message == validation.AWSVPC_ONLY
+
+
+_PLAIN = {k: v for k, v in CONTAINER.items() if k != "logConfiguration"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"family": "../../x"}, "Family contains invalid characters."),
+        ({"family": "my family"}, "Family contains invalid characters."),
+        (
+            {"containerDefinitions": [_PLAIN | {"name": "../../x"}]},
+            "Container.name contains invalid characters.",
+        ),
+        (
+            {"containerDefinitions": [_PLAIN | {"name": "x" * 256}]},
+            "Container.name contains invalid characters.",
+        ),
+        (
+            {"containerDefinitions": [_PLAIN | {"image": "nginx; rm -rf /"}]},
+            "Container.image contains invalid characters.",
+        ),
+        (
+            {"containerDefinitions": [_PLAIN | {"image": ""}]},
+            "The container.image should not be null or empty",
+        ),
+    ],
+)
+def test_names_are_checked_as_ecs_checks_them(
+    cloud: Cloud, overrides: dict[str, Any], message: str
+) -> None:
+    """Is a family, container name or image that ECS refuses (a `../../x` among them)
+    refused with ECS's ClientException and message, before any task could run it?"""
+    assert _register(cloud, **overrides) == ("ClientException", message)
+
+
+def test_awsvpc_host_port_must_equal_the_container_port(cloud: Cloud) -> None:
+    """Is hostPort 8080 for containerPort 80 refused in awsvpc mode, as on AWS?"""
+    mapping = {"containerPort": 80, "hostPort": 8080, "protocol": "tcp"}
+    assert _register(cloud, containerDefinitions=[_PLAIN | {"portMappings": [mapping]}]) == (
+        "ClientException",
+        "When networkMode=awsvpc, the host ports and container ports in port mappings must match.",
+    )
+
+
+def test_a_port_mapping_needs_a_container_port(cloud: Cloud) -> None:
+    """Is a mapping with only a hostPort refused, naming the container, as on AWS?"""
+    mapping = {"hostPort": 80, "protocol": "tcp"}
+    assert _register(cloud, containerDefinitions=[_PLAIN | {"portMappings": [mapping]}]) == (
+        "ClientException",
+        "Invalid 'containerPort' setting for container 'example'.",
+    )
+
+
+def test_awsvpc_host_port_equal_or_left_out_is_accepted(cloud: Cloud) -> None:
+    """Are hostPort == containerPort and no hostPort both accepted?"""
+    ecs = cloud.client("ecs")
+    for n, mapping in enumerate([{"containerPort": 80, "hostPort": 80}, {"containerPort": 80}]):
+        ecs.register_task_definition(
+            family=f"ports{n}",
+            cpu="256",
+            memory="512",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            containerDefinitions=[_PLAIN | {"portMappings": [mapping]}],
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "../../x",
+            "Load balancer name '../../x' can only contain characters that are alphanumeric "
+            "characters or hyphens(-)",
+        ),
+        ("x" * 33, f"The load balancer name '{'x' * 33}' cannot be longer than '32' characters"),
+        ("-example", "Load balancer name '-example' cannot begin or end with '-'"),
+        ("internal-example", "Load balancer name 'internal-example' cannot begin with 'internal-'"),
+    ],
+)
+def test_load_balancer_names_are_checked_as_elbv2_checks_them(
+    cloud: Cloud, name: str, message: str
+) -> None:
+    """Is a load balancer name ELBv2 refuses (a `../../x` among them) refused with its
+    ValidationError and message, and nothing created?"""
+    ec2, elbv2 = cloud.client("ec2"), cloud.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{n}.0/24", AvailabilityZone=f"{az}")[
+            "Subnet"
+        ]["SubnetId"]
+        for n, az in enumerate(("ap-northeast-1a", "ap-northeast-1c"))
+    ]
+    assert _error(elbv2.create_load_balancer, Name=name, Subnets=subnets) == (
+        "ValidationError",
+        message,
+    )
+    names = [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+    assert name not in names
+
+
+def test_target_group_names_are_checked(cloud: Cloud) -> None:
+    """Is a `../../x` target group name refused (moto's own check, AWS's message)?"""
+    stack = network_and_alb(cloud, name="tgname")
+    assert _error(
+        cloud.client("elbv2").create_target_group,
+        Name="../../x",
+        Protocol="HTTP",
+        Port=80,
+        VpcId=stack.vpc,
+        TargetType="ip",
+    ) == (
+        "ValidationError",
+        "Target group name '../../x' can only contain characters that are alphanumeric "
+        "characters or hyphens(-)",
+    )

@@ -75,6 +75,21 @@ def time_scale() -> float:
     return float(os.environ.get("ECSLAB_TIME_SCALE") or 10)
 
 
+#: The container runtimes of the local data plane (ecslab.dataplane.runtime).
+RUNTIMES = ("process", "docker")
+
+
+def runtime() -> str:
+    """ECSLAB_RUNTIME: `process` (the default: Debian's nginx as the nginx image) or `docker`
+    (opt-in: any image, on a Docker engine, limited to the task's size)."""
+    value = (os.environ.get("ECSLAB_RUNTIME") or "process").strip().lower()
+    if value not in RUNTIMES:
+        from ecslab.errors import SettingError
+
+        raise SettingError(f"ECSLAB_RUNTIME must be 'process' or 'docker', not {value!r}")
+    return value
+
+
 def provider_mirror() -> Path | None:
     """ECSLAB_PROVIDER_MIRROR: a Terraform provider filesystem mirror (default: auto-detected)."""
     value = os.environ.get("ECSLAB_PROVIDER_MIRROR")

@@ -12,6 +12,8 @@ must exit 0; every attribute in the diff is something moto did not keep
 
 from __future__ import annotations
 
+import itertools
+import random
 from typing import Any
 
 from botocore import xform_name
@@ -39,6 +41,7 @@ def apply(region: str | None = None) -> None:
     """Apply every patch (idempotent); `region` is the one the local cloud serves."""
     keep_create_service_parameters()
     resolve_update_service_task_definition()
+    aws_event_ids()
     if region:
         load_instance_offerings_lazily(region)
 
@@ -95,6 +98,41 @@ def resolve_update_service_task_definition() -> None:
 
     setattr(update_service, _PATCHED, True)
     EC2ContainerServiceResponse.update_service = update_service  # type: ignore[method-assign]
+
+
+def event_id(timestamp: int, ingestion_time: int, shard: int, sequence: int) -> int:
+    """An eventId laid out as CloudWatch Logs' own (read from the ids the book prints):
+    the event's timestamp (ms) from bit 144, its ingestion time (ms) from bit 80, 64 bits
+    of the writer from bit 16, and the event's place in its batch in the lowest 16 bits.
+    A 56-digit number today, rising with time, as `aws logs filter-log-events` shows."""
+    return (
+        (timestamp << 144)
+        | (ingestion_time << 80)
+        | ((shard & (2**64 - 1)) << 16)
+        | (sequence & 0xFFFF)
+    )
+
+
+def aws_event_ids() -> None:
+    """Give log events AWS's eventIds instead of moto 5.2.5's counter ("0", "1", ...).
+
+    The id is the model's `event_id` (an int that moto turns into a string where it
+    serves it), so FilterLogEvents, its pagination and subscriptions read it unchanged.
+    """
+    from moto.logs.models import LogEvent
+
+    original = LogEvent.__init__
+    if getattr(original, _PATCHED, False):
+        return
+    shard = random.getrandbits(64)
+    counter = itertools.count()
+
+    def __init__(self: Any, ingestion_time: int, log_event: dict[str, Any]) -> None:
+        original(self, ingestion_time, log_event)
+        self.event_id = event_id(int(self.timestamp), ingestion_time, shard, next(counter))
+
+    setattr(__init__, _PATCHED, True)
+    LogEvent.__init__ = __init__  # type: ignore[method-assign]
 
 
 class _LazyOfferings(dict[str, Any]):

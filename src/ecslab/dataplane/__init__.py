@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +97,16 @@ class DataPlane:
         """Scheduler and task lifecycles, then target health, then listeners."""
         assert self.scheduler and self.agent and self.loadbalancers
         self.scheduler.tick()
-        for elbv2, ec2 in self.agent.elbv2_backends():
+        regions = list(self.agent.elbv2_backends())
+        groups = set()
+        for elbv2, ec2 in regions:
             for group in list(elbv2.target_groups.values()):
+                groups.add(group.arn)
                 delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
                 self.agent.health.due(group, self._nodes(elbv2, ec2, group))
-            self.loadbalancers.reconcile(elbv2, ec2)
+        self.agent.health.forget_groups_but(groups)
+        self.loadbalancers.reconcile(regions)
 
     @staticmethod
     def _nodes(elbv2: Any, ec2: Any, group: Any) -> list[str]:
@@ -125,30 +130,24 @@ class DataPlane:
         return self.scheduler.tasks.get(task_ref.split("/")[-1])
 
     def watch(self, backend: Any, service: Any) -> None:
-        """UpdateService is about to change `service`: have the scheduler know its current
-        deployment first (a service created a moment ago may not have been ticked yet)."""
-        if self.scheduler is None or service.launch_type != "FARGATE":
-            return
-        with self.lock:
-            try:
-                self.scheduler._state(backend, service)
-            except Exception:
-                log.exception("service %s: scheduler could not read it", service.name)
+        """UpdateService is about to change `service` (see Scheduler.watch)."""
+        if self.scheduler is not None:
+            self._guarded(self.scheduler.watch, backend, service)
 
     def follow(self, backend: Any, service: Any) -> None:
-        """UpdateService changed `service`: start its new deployment and publish deployments
-        and counts now, as the next tick would, so that UpdateService's response shows them.
-        These are the scheduler's own tick steps (ecslab.dataplane.controller), run early."""
-        if self.scheduler is None or service.launch_type != "FARGATE":
+        """UpdateService changed `service` (see Scheduler.follow); the update itself stands
+        if this fails: the next tick tries again."""
+        if self.scheduler is not None:
+            self._guarded(self.scheduler.follow, backend, service)
+
+    def _guarded(self, step: Callable[[Any, Any], None], backend: Any, service: Any) -> None:
+        if service.launch_type != "FARGATE":
             return
         with self.lock:
             try:
-                if service.status == "ACTIVE":
-                    state = self.scheduler._state(backend, service)
-                    self.scheduler._follow_updates(backend, service, state)
-                self.scheduler._count(service)
-            except Exception:  # the next tick tries again; the update itself stands
-                log.exception("service %s: scheduler could not follow the update", service.name)
+                step(backend, service)
+            except Exception:
+                log.exception("service %s: scheduler step %s failed", service.name, step.__name__)
 
     def about(self, _request: Any) -> dict[str, Any]:
         """GET /_ecslab/dataplane: runtime, time scale, and what is wrong, if anything."""

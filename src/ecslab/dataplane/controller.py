@@ -21,7 +21,6 @@ from ecslab.dataplane import launch
 from ecslab.dataplane.agent import FargateAgent, event
 from ecslab.dataplane.tasks import (
     SERVICE_SCHEDULER_INITIATED,
-    TASK_FAILED_TO_START,
     LocalTask,
     utcnow,
 )
@@ -81,6 +80,7 @@ class Scheduler:
         self.agent = agent
         self.tasks: dict[str, LocalTask] = {}
         self.states: dict[tuple[str, int], ServiceState] = {}
+        self._said: dict[str, str] = {}  # what -> the error last logged for it
 
     def add(self, task: LocalTask) -> None:
         self.tasks[task.id] = task
@@ -97,16 +97,41 @@ class Scheduler:
         for backend, service in services:
             self._guard(f"service {service.name}", self._reconcile, backend, service)
         for task in list(self.tasks.values()):
-            self._guard(f"task {task.id}", task.step, self.agent)
+            self._step(task)
         for _, service in services:
             self._count(service)
+        self._forget(services)
 
-    @staticmethod
-    def _guard(what: str, step: Callable[..., None], *args: Any) -> None:
+    def _guard(self, what: str, step: Callable[..., None], *args: Any) -> None:
+        """Run one service's step; its error is logged once (until it changes or heals)."""
         try:
             step(*args)
-        except Exception:
-            log.exception("%s: scheduler step failed", what)
+        except Exception as e:
+            said = self._said.get(what)
+            self._said[what] = repr(e)
+            if said != repr(e):
+                log.exception("%s: scheduler step failed (said once; retried every tick)", what)
+        else:
+            self._said.pop(what, None)
+
+    def _step(self, task: LocalTask) -> None:
+        """One task's lifecycle step; an error stops that task with a reason, logged once."""
+        try:
+            task.step(self.agent)
+        except Exception as e:
+            if task.fault(e, self.agent.clock):
+                log.exception("task %s: stopped after an error in its lifecycle", task.id)
+
+    def _forget(self, services: list[tuple[Any, Any]]) -> None:
+        """Drop what AWS no longer shows: stopped tasks past their retention (from moto
+        too) and the state of services that are gone."""
+        for task in [t for t in self.tasks.values() if t.expired(self.agent.clock)]:
+            del self.tasks[task.id]
+            for backend in self.agent.ecs_backends():
+                backend.tasks.get(task.record.cluster_name, {}).pop(task.record.task_arn, None)
+        alive = {(service.arn, id(service)) for _, service in services}
+        for key in set(self.states) - alive:
+            del self.states[key]
 
     def service_tasks(self, service: Any, live_only: bool = True) -> list[LocalTask]:
         key = (service.cluster_name, service.name)
@@ -115,6 +140,18 @@ class Scheduler:
             for t in self.tasks.values()
             if t.service == key and not (live_only and (t.stop_request or t.status == "STOPPED"))
         ]
+
+    def watch(self, backend: Any, service: Any) -> None:
+        """UpdateService is about to change `service`: learn its current deployment first
+        (a service created a moment ago may not have been ticked yet)."""
+        self._state(backend, service)
+
+    def follow(self, backend: Any, service: Any) -> None:
+        """UpdateService changed `service`: start its new deployment and publish deployments
+        and counts now, as the next tick would, so that UpdateService's response shows them."""
+        if service.status == "ACTIVE":
+            self._follow_updates(backend, service, self._state(backend, service))
+        self._count(service)
 
     def _state(self, backend: Any, service: Any) -> ServiceState:
         key = (service.arn, id(service))  # a service re-created under the same ARN starts afresh
@@ -240,10 +277,9 @@ class Scheduler:
     def _note_failures(self, service: Any, state: ServiceState) -> None:
         """Count tasks that failed to start; back off launches as ECS does."""
         for task in self.service_tasks(service, live_only=False):
-            if task.status != "STOPPED" or getattr(task, "noted", False):
+            if not task.take_stop():
                 continue
-            task.noted = True  # type: ignore[attr-defined]
-            if task.record.stop_code == TASK_FAILED_TO_START or task.started_monotonic is None:
+            if task.failed_to_start():
                 state.failures += 1
                 state.primary["failedTasks"] = state.primary.get("failedTasks", 0) + 1
                 delay = min(BACKOFF_BASE * 2 ** (state.failures - 1), BACKOFF_CAP)

@@ -4,8 +4,9 @@ moto reports every registered target healthy. Here every target registered in a 
 group (by ECS or by hand) is really checked, by the group's settings (protocol, path,
 port, matcher, interval, timeout, thresholds), from each load-balancer node with the
 `ELB-HealthChecker/2.0` user agent, and goes initial -> healthy/unhealthy, or draining
-for the deregistration delay, with AWS's reason codes. `install()` makes moto's
-DescribeTargetHealth answer from here.
+for the deregistration delay, with AWS's reason codes. `routable` says where the load
+balancer sends requests (healthy targets, or all of them when all are unhealthy).
+`install()` makes moto's DescribeTargetHealth answer from here.
 """
 
 from __future__ import annotations
@@ -142,6 +143,12 @@ class HealthChecker:
                 for key in current:
                     self.targets[key].state = NOT_IN_USE
 
+    def forget_groups_but(self, groups: set[str]) -> None:
+        """Drop the targets of target groups that no longer exist (deleted groups)."""
+        with self.lock:
+            for key in [k for k in self.targets if k[0] not in groups]:
+                del self.targets[key]
+
     def due(self, group: Any, nodes: list[str]) -> None:
         """Start the checks of `group` whose interval has come."""
         config = settings_of(group)
@@ -207,6 +214,21 @@ class HealthChecker:
             return [
                 (k[1], k[2]) for k, t in self.targets.items() if k[0] == arn and t.state == HEALTHY
             ]
+
+    def routable(self, arn: str) -> list[tuple[str, int]]:
+        """Where the load balancer sends requests for group `arn`, as an ALB does: to the
+        healthy targets; when every registered target is unhealthy, to all of them (it
+        fails open); else (none registered, or still `initial`) nowhere: a 503."""
+        healthy = self.healthy(arn)
+        if healthy:
+            return healthy
+        with self.lock:
+            serving = [
+                (k, t) for k, t in self.targets.items() if k[0] == arn and t.drain_until is None
+            ]
+            if serving and all(t.state[0] == "unhealthy" for _, t in serving):
+                return [(k[1], k[2]) for k, _ in serving]
+        return []
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

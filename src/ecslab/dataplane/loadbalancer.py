@@ -1,9 +1,10 @@
 """The local Application Load Balancer: one loopback nginx per ALB listener.
 
 Each HTTP listener of each ALB in moto gets an nginx on 127.0.0.1:<free port> that
-forwards, round robin, to the healthy targets of its target group (translated to their
-loopback ports), adds X-Forwarded-For/Proto/Port, answers ALB's 503 when no target is
-healthy and ALB's 502 when a target fails. nginx rather than Python: the proxy must keep
+forwards, round robin, to the healthy targets of its target group (all of them when all
+are unhealthy: ALB fails open), translated to their loopback ports, adds
+X-Forwarded-For/Proto/Port, answers ALB's 503 when no target can be routed to and ALB's
+502 when a target fails. nginx rather than Python: the proxy must keep
 up with nginx itself (the benchmark asks for at least half of direct throughput).
 The configuration is rewritten and reloaded (SIGHUP) when the healthy set changes.
 """
@@ -98,19 +99,22 @@ class LoadBalancers:
         self.endpoints = endpoints
         self.listeners: dict[str, Listener] = {}
 
-    def reconcile(self, elbv2: Any, ec2: Any) -> None:
-        """Start listeners for new ALB listeners, stop removed ones, refresh backends."""
+    def reconcile(self, regions: list[tuple[Any, Any]]) -> None:
+        """Start listeners for new ALB listeners, stop removed ones, refresh backends, over
+        the (elbv2, ec2) backends of every region at once: a listener is removed only when
+        no region holds it any more."""
         seen = set()
-        for lb in list(elbv2.load_balancers.values()):
-            if getattr(lb, "loadbalancer_type", "application") != "application":
-                continue
-            nodes = lb_node_ips(ec2, _subnet_ids(lb))
-            for arn, aws_listener in list(lb.listeners.items()):
-                seen.add(arn)
-                listener = self.listeners.get(arn) or self._start(lb, aws_listener)
-                listener.target_group = forward_target_group(aws_listener)
-                listener.fixed = fixed_response(aws_listener)
-                self._route(listener, nodes)
+        for elbv2, ec2 in regions:
+            for lb in list(elbv2.load_balancers.values()):
+                if getattr(lb, "loadbalancer_type", "application") != "application":
+                    continue
+                nodes = lb_node_ips(ec2, _subnet_ids(lb))
+                for arn, aws_listener in list(lb.listeners.items()):
+                    seen.add(arn)
+                    listener = self.listeners.get(arn) or self._start(lb, aws_listener)
+                    listener.target_group = forward_target_group(aws_listener)
+                    listener.fixed = fixed_response(aws_listener)
+                    self._route(listener, nodes)
         for arn in set(self.listeners) - seen:
             self._stop(self.listeners.pop(arn))
 
@@ -124,13 +128,15 @@ class LoadBalancers:
             port=free_port(),
             target_group=forward_target_group(aws_listener),
             fixed=fixed_response(aws_listener),
-            workdir=self.home / "loadbalancers" / lb.name / str(aws_listener.port),
+            # named from the listener's id (the ARN's last part), never from a name
+            workdir=self.home / "loadbalancers" / aws_listener.arn.rsplit("/", 1)[-1],
         )
         self._write(listener)
         listener.child = Child(
             [NGINX, "-p", str(listener.workdir), "-c", "nginx.conf", "-g", "daemon off;"],
             listener.workdir,
             None,
+            ready_file=listener.workdir / "nginx.pid",
         )
         wait_for_port(listener.port, listener.child, timeout=5)
         listener.written = listener.applied = (listener.backends, listener.fixed)
@@ -140,7 +146,7 @@ class LoadBalancers:
     def _route(self, listener: Listener, nodes: list[str]) -> None:
         backends = []
         if listener.target_group:
-            for index, (ip, port) in enumerate(self.health.healthy(listener.target_group)):
+            for index, (ip, port) in enumerate(self.health.routable(listener.target_group)):
                 local = self.endpoints.resolve(ip, port)
                 if local:
                     backends.append(

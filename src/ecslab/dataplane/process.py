@@ -23,13 +23,19 @@ from pathlib import Path
 
 #: Runs "$@" in the background, forwards TERM/INT/HUP to it, and TERMs it when stdin (the
 #: lifeline) reaches end-of-file; exits with its status. `read` is a builtin: the watcher
-#: is one subshell, which the supervisor ends once the child has exited.
+#: is one subshell, which the supervisor ends once the child has exited. The child's pid
+#: goes to `child.pid`: `stop` signals the child itself, since a supervisor whose `wait`
+#: a trapped TERM cuts short may report 143 instead of the child's own status. The
+#: watcher TERMs the child until it is gone: a TERM that lands between the fork and the
+#: exec runs the inherited trap in the child, and would be lost.
 _SUPERVISOR = (
     "exec 3<&0 </dev/null\n"
     "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP\n"
     '"$@" 3<&- &\n'
     "child=$!\n"
-    '{ while read -r _ <&3; do :; done; kill -TERM "$child" 2>/dev/null; } &\n'
+    'echo "$child" > child.pid\n'
+    "{ while read -r _ <&3; do :; done; "
+    'while kill -TERM "$child" 2>/dev/null; do sleep 1; done; } &\n'
     "watcher=$!\n"
     "exec 3<&-\n"
     'wait "$child"; status=$?\n'
@@ -66,9 +72,18 @@ def free_port() -> int:
 class Child:
     """A supervised child process whose output lines go to a sink."""
 
-    def __init__(self, argv: Sequence[str], workdir: Path, sink: LineSink | None) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        workdir: Path,
+        sink: LineSink | None,
+        ready_file: Path | None = None,
+    ) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
+        #: A file the program writes once it handles signals (nginx's pid file: nginx
+        #: listens before it installs its handlers, and a TERM in between kills it, 143).
+        self.ready_file = ready_file
         out = subprocess.PIPE if sink else subprocess.DEVNULL
         self.popen = subprocess.Popen(
             ["/bin/sh", "-c", _SUPERVISOR, "ecslab-supervisor", *argv],
@@ -106,9 +121,24 @@ class Child:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.popen.pid, signum)
 
+    def _child_pid(self) -> int | None:
+        """The supervised child's pid, while it is still the supervisor's child."""
+        try:
+            pid = int((self.workdir / "child.pid").read_text())
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except (OSError, ValueError):
+            return None
+        return pid if int(stat.rsplit(")", 1)[1].split()[1]) == self.popen.pid else None
+
     def stop(self, timeout: float = 5.0) -> int:
-        """TERM the child, KILL its whole group if it lingers; returns the exit status."""
-        self.signal(signal.SIGTERM)
+        """TERM the child (through the supervisor until its pid is known), KILL the whole
+        group if it lingers; returns the exit status."""
+        child = self._child_pid()
+        if child is None:
+            self.signal(signal.SIGTERM)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
         try:
             code = self.popen.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -118,8 +148,8 @@ class Child:
         self.popen.wait()
         for reader in self._readers:
             reader.join(timeout=1)
-        with contextlib.suppress(FileNotFoundError):
-            (self.workdir / "pgid").unlink()
+        for name in ("pgid", "child.pid"):
+            (self.workdir / name).unlink(missing_ok=True)
         return code
 
 
@@ -165,13 +195,22 @@ def _group_members_ours(pgid: int) -> bool:
     return False
 
 
+def _written(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def wait_for_port(port: int, child: Child, timeout: float) -> bool:
-    """Poll until 127.0.0.1:port accepts a connection, the child exits, or timeout."""
+    """Poll until 127.0.0.1:port accepts a connection and the child's ready file (if it
+    has one) exists; False if the child exits or time runs out first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and child.exit_code() is None:
+        ready = child.ready_file is None or _written(child.ready_file)
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.settimeout(0.2)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
+            if ready and sock.connect_ex(("127.0.0.1", port)) == 0:
                 return True
         time.sleep(0.01)
     return False

@@ -32,6 +32,8 @@ SERVICE_SCHEDULER_INITIATED = "ServiceSchedulerInitiated"
 ESSENTIAL_EXITED_REASON = "Essential container in task exited"
 #: How long a container gets to open its port before the task is failed (AWS seconds).
 START_TIMEOUT = 30.0
+#: How long a stopped task stays visible to DescribeTasks (AWS: at least an hour).
+STOPPED_RETENTION = 3600.0
 
 
 class Agent(Protocol):
@@ -87,6 +89,9 @@ class LocalTask:
     stop_request: tuple[str, str] | None = None
     registered: list[tuple[str, str, int]] = field(default_factory=list)
     started_monotonic: float | None = None
+    stopped_monotonic: float | None = None
+    _stop_taken: bool = field(default=False, repr=False)
+    _faults: int = field(default=0, repr=False)
 
     @property
     def id(self) -> str:
@@ -108,6 +113,42 @@ class LocalTask:
             self.record.desired_status = "STOPPED"
             self.record.stop_code = code
             self.record.stopped_reason = reason
+
+    def take_stop(self) -> bool:
+        """True exactly once, the first time it is asked after the task STOPPED: the
+        scheduler counts each stopped task once, without keeping its own set of ids."""
+        if self.status != "STOPPED" or self._stop_taken:
+            return False
+        self._stop_taken = True
+        return True
+
+    def failed_to_start(self) -> bool:
+        """Stopped before it ever ran, or with AWS's TaskFailedToStart code."""
+        return self.record.stop_code == TASK_FAILED_TO_START or self.started_monotonic is None
+
+    def fault(self, error: Exception, clock: Clock) -> bool:
+        """An unexpected error inside this task's life: the task stops with a reason, as
+        AWS stops a task it cannot keep running, instead of failing again every tick. A
+        second fault while stopping stops it at once. True the first time (log it then)."""
+        self._faults += 1
+        if self._faults == 1:
+            ran = self.started_monotonic is not None
+            code = ESSENTIAL_CONTAINER_EXITED if ran else TASK_FAILED_TO_START
+            self.request_stop(code, f"InternalError: {type(error).__name__}: {error}")
+            return True
+        if self.status != "STOPPED":
+            self.kill()
+            self._set("STOPPED", stopped_at=utcnow())
+            self._set_containers("STOPPED")
+            self.stopped_monotonic = clock.now()
+        return False
+
+    def expired(self, clock: Clock) -> bool:
+        """Stopped longer ago than AWS keeps a stopped task (time-scaled)."""
+        return (
+            self.stopped_monotonic is not None
+            and clock.now() - self.stopped_monotonic >= clock.real(STOPPED_RETENTION)
+        )
 
     def step(self, agent: Agent) -> None:
         """Advance the lifecycle by at most one step."""
@@ -152,23 +193,32 @@ class LocalTask:
         agent.register(self)
 
     def _start_containers(self, agent: Agent) -> None:
-        for container in self.containers:
-            ports = {
-                int(m["containerPort"]): free_port()
-                for m in container.definition.get("portMappings", [])
-            }
+        for index, container in enumerate(self.containers):
+            image = container.definition["image"]
+            mapped = [int(m["containerPort"]) for m in container.definition.get("portMappings", [])]
+            listens = agent.runtime.image_ports(image) or tuple(mapped)
+            # every port of the task's ENI reaches the container (awsvpc), mapped or not
+            ports = {port: free_port() for port in dict.fromkeys([*mapped, *listens])}
             container.ports = ports
-            spec = ContainerSpec(container.name, container.definition["image"], ports)
-            workdir = agent.home / "tasks" / self.id / container.name
+            spec = ContainerSpec(
+                container.name,
+                image,
+                ports,
+                cpu_units=int(self.task_definition.cpu or 256),
+                memory_mib=int(self.task_definition.memory or 512),
+            )
+            # Folders are named from ids and indexes, never from names a request chose.
+            workdir = agent.home / "tasks" / self.id / str(index)
             container.child = agent.runtime.start(spec, workdir, _sink(agent, container))
-            for cport, local in ports.items():
+            for cport in listens:
                 if not wait_for_port(
-                    local, container.child, timeout=agent.clock.real(START_TIMEOUT) + 5
+                    ports[cport], container.child, timeout=agent.clock.real(START_TIMEOUT) + 5
                 ):
                     raise TaskFailedToStart(
                         f"CannotStartContainerError: container {container.name} "
                         f"did not listen on port {cport}"
                     )
+            for cport, local in ports.items():
                 agent.endpoints.add(self.ip, cport, local)
 
     def _after_running(self, agent: Agent) -> None:
@@ -208,6 +258,7 @@ class LocalTask:
 
     def _after_deprovisioning(self, agent: Agent) -> None:
         self._set("STOPPED", stopped_at=utcnow())
+        self.stopped_monotonic = agent.clock.now()
 
     def _set_containers(self, status: str) -> None:
         for container in self.containers:

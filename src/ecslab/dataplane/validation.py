@@ -7,6 +7,7 @@ text); `install()` wraps moto's backend methods to run them first.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,11 +30,81 @@ GRACE_WITHOUT_LB = (
     "Health check grace period is only valid for services configured to use load balancers"
 )
 NOT_FARGATE = "Task definition does not support launch_type FARGATE."
+AWSVPC_PORTS = (
+    "When networkMode=awsvpc, the host ports and container ports in port mappings must match."
+)
+FAMILY_INVALID = "Family contains invalid characters."
+CONTAINER_NAME_INVALID = "Container.name contains invalid characters."
+IMAGE_INVALID = "Container.image contains invalid characters."
+IMAGE_MISSING = "The container.image should not be null or empty"
+
+#: Family and container names: "Up to 255 letters (uppercase and lowercase), numbers,
+#: underscores, and hyphens are allowed" (ECS task definition parameters).
+ECS_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
+#: Images: "Up to 255 letters (uppercase and lowercase), numbers, hyphens, underscores,
+#: colons, periods, forward slashes, and number signs are allowed" (`@` for digests).
+ECS_IMAGE = re.compile(r"[A-Za-z0-9_\-:./#@]{1,255}")
+#: Load balancer names: at most 32 alphanumerics or hyphens, no hyphen at either end,
+#: not starting with "internal-" (ELBv2 CreateLoadBalancer).
+LB_NAME_LENGTH = 32
 NO_PLATFORM = "The specified platform does not exist."
 
 
 def _option(options: list[str] | None, name: str) -> bool:
     return bool(options) and name in (options or [])
+
+
+def check_names(family: str, containers: list[dict[str, Any]]) -> None:
+    """RegisterTaskDefinition, any launch type: family, container names and images as ECS
+    allows them. (The data plane never names a file from them; this is AWS's answer.)"""
+    if not ECS_NAME.fullmatch(str(family)):
+        raise EcsClientException(FAMILY_INVALID)
+    for container in containers:
+        if not ECS_NAME.fullmatch(str(container.get("name") or "")):
+            raise EcsClientException(CONTAINER_NAME_INVALID)
+        image = container.get("image")
+        if not image:
+            raise EcsClientException(IMAGE_MISSING)
+        if not ECS_IMAGE.fullmatch(str(image)):
+            raise EcsClientException(IMAGE_INVALID)
+
+
+def check_port_mappings(network_mode: str | None, containers: list[dict[str, Any]]) -> None:
+    """RegisterTaskDefinition: every mapping has a containerPort; in awsvpc mode a hostPort
+    is either left out or equal to it (AWS's ClientException messages)."""
+    for container in containers:
+        for mapping in container.get("portMappings") or []:
+            port = mapping.get("containerPort")
+            if port is None or not 0 < int(port) < 65536:
+                raise EcsClientException(
+                    f"Invalid 'containerPort' setting for container '{container.get('name')}'."
+                )
+            host = mapping.get("hostPort")
+            if network_mode == "awsvpc" and host not in (None, 0) and int(host) != int(port):
+                raise EcsClientException(AWSVPC_PORTS)
+
+
+def check_load_balancer_name(name: str) -> None:
+    """CreateLoadBalancer: the name rules of ELBv2, with its ValidationError messages."""
+    if len(name) > LB_NAME_LENGTH:
+        raise _elbv2_invalid(
+            f"The load balancer name '{name}' cannot be longer than '{LB_NAME_LENGTH}' characters"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise _elbv2_invalid(
+            f"Load balancer name '{name}' can only contain characters that are alphanumeric "
+            "characters or hyphens(-)"
+        )
+    if name.startswith("-") or name.endswith("-"):
+        raise _elbv2_invalid(f"Load balancer name '{name}' cannot begin or end with '-'")
+    if name.startswith("internal-"):
+        raise _elbv2_invalid(f"Load balancer name '{name}' cannot begin with 'internal-'")
+
+
+def _elbv2_invalid(message: str) -> Exception:
+    from moto.elbv2.exceptions import ValidationError
+
+    return ValidationError(message)
 
 
 def check_task_definition(
@@ -140,6 +211,8 @@ def _wrap(cls: Any, name: str, check: Callable[..., None]) -> None:
 def _on_register(
     self: Any, family: str, container_definitions: list[dict[str, Any]], *args: Any, **kw: Any
 ) -> None:
+    check_names(family, container_definitions)
+    check_port_mappings(kw.get("network_mode"), container_definitions)
     check_task_definition(
         kw.get("requires_compatibilities"),
         kw.get("network_mode"),
@@ -217,11 +290,17 @@ def _on_create_service_request(self: Any) -> None:
         raise InvalidParameterException(GRACE_WITHOUT_LB)
 
 
+def _on_create_load_balancer(self: Any, name: str, *args: Any, **kw: Any) -> None:
+    check_load_balancer_name(name)
+
+
 def install() -> None:
-    """Wrap moto's ECS backend so each request is checked first (idempotent)."""
+    """Wrap moto's ECS and ELBv2 backends so each request is checked first (idempotent)."""
     from moto.ecs.models import EC2ContainerServiceBackend as Backend
     from moto.ecs.responses import EC2ContainerServiceResponse as Responses
+    from moto.elbv2.models import ELBv2Backend
 
+    _wrap(ELBv2Backend, "create_load_balancer", _on_create_load_balancer)
     _wrap(Responses, "create_service", _on_create_service_request)
 
     _wrap(Backend, "register_task_definition", _on_register)
