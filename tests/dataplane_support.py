@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import boto3
 
+from ecslab import credentials
 from ecslab.cloud import auth
 from ecslab.cloud.server import Host
 from ecslab.dataplane import DataPlane
@@ -77,7 +78,9 @@ def local_cloud(home: Path, scale: float = 50, runtime: Runtime | None = None) -
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ECSLAB_HOME", str(home))
         plane = DataPlane(clock=Clock(scale), home=home, runtime=runtime)
-        host = Host(port=free_port(), region=REGION, services=[plane], credential=auth.ensure(home))
+        host = Host(
+            port=free_port(), region=REGION, services=[plane], credential=credentials.ensure(home)
+        )
         host.start()
         try:
             yield Cloud(host, plane)

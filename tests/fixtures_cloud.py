@@ -31,9 +31,9 @@ class LocalCloud:
     @property
     def credential(self) -> Any:
         """The key this cloud answers to (in its home's credentials file)."""
-        from ecslab.cloud import auth
+        from ecslab import credentials
 
-        return auth.load(self.home)
+        return credentials.load(self.home)
 
     def client(self, service: str) -> Any:
         """A boto3 client of this local cloud."""

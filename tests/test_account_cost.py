@@ -138,13 +138,14 @@ def test_binder_refuses_aws_mode(aws_home: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_background_apply_is_not_started_before_consent(aws_home: Path) -> None:
-    """Does `prepare.start` (setup's and `ecslab prepare --background`'s path) refuse
-    before spawning anything, and create nothing?"""
+    """Does preparing a section (`ecslab prepare --background`'s and `ecslab lab`'s path)
+    refuse before spawning anything, and create nothing?"""
+    from ecslab.notebook import lab
     from ecslab.tf import prepare, workspace
 
     ws = workspace.root()
     with pytest.raises(CostNotConfirmed, match="billable resources"):
-        prepare.start("03_web_server", ws)
+        lab.prepare_workspace("03_web_server", background=True)
     assert prepare.status(ws).state == "none"
     assert _spent() == []
 
@@ -170,4 +171,28 @@ def test_setup_without_consent_starts_nothing(aws_home: Path) -> None:
     text = repr(report)
     assert "NOT started" in text and cost.CONFIRMATION in text and "NAT gateway" in text
     assert prepare.status(workspace.root()).state == "none"
+    assert _spent() == []
+
+
+def test_make_lab_opens_jupyterlab_without_spending(
+    aws_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `ecslab lab` (make lab) in AWS mode start nothing billable, say why, and still
+    open JupyterLab (where setup shows the estimate again)?"""
+    from ecslab import cli
+
+    opened: list[str] = []
+
+    def execve(path: str, argv: list[str], env: dict[str, str]) -> None:
+        opened.append(path)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "cmd_up", lambda _args: 0)
+    monkeypatch.setattr(cli, "cmd_desk", lambda _args: 0)
+    monkeypatch.setattr(cli.os, "execve", execve)
+    with pytest.raises(SystemExit):
+        cli.main(["lab"])
+    assert opened and opened[0].endswith("jupyter")
+    err = capsys.readouterr().err
+    assert "wait for your consent" in err and "ecslab cost --confirm" in err
     assert _spent() == []

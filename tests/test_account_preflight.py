@@ -118,9 +118,9 @@ def test_local_fake_credentials_are_not_taken_for_aws(
     fake_account: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Switching a notebook from local to aws: is the local cloud's own key refused?"""
-    from ecslab.cloud import auth
+    from ecslab import credentials
 
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", auth.Credential.generate().access_key_id)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials.Credential.generate().access_key_id)
     with pytest.raises(PreflightFailed, match="local cloud's own key") as info:
         preflight.require("aws")
     assert "Restart the notebook's kernel" in info.value.hint

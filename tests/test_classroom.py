@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ecslab import settings
+from ecslab import credentials, settings
 from ecslab.cloud import auth
 
 ECSLAB = str(Path(sys.executable).parent / "ecslab")
@@ -62,7 +62,7 @@ def test_learners_starting_at_once_each_get_their_own_cloud(tmp_path: Path) -> N
     try:
         assert [p.wait(timeout=120) for p in starting] == [0, 0, 0]
         pids = set()
-        keys = [auth.load(Path(env["ECSLAB_HOME"])) for env in learners]
+        keys = [credentials.load(Path(env["ECSLAB_HOME"])) for env in learners]
         for env, key, neighbour in zip(learners, keys, keys[1:] + keys[:1], strict=True):
             url = f"http://127.0.0.1:{env['ECSLAB_PORT']}/_ecslab/status"
             assert key is not None and neighbour is not None and key != neighbour

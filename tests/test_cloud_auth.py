@@ -25,16 +25,17 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from fixtures_cloud import free_port
 
+from ecslab import credentials
 from ecslab.cloud import auth
 from ecslab.cloud.server import Host
 
-KEY = auth.Credential("ECSLABTESTKEY0000000", "s3cr3t-of-this-home")
+KEY = credentials.Credential("ECSLABTESTKEY0000000", "s3cr3t-of-this-home")
 URL = "http://127.0.0.1:4599/"
 BODY = b'{"clusterName": "example"}'
 
 
 def _signed(
-    credential: auth.Credential = KEY,
+    credential: credentials.Credential = KEY,
     body: bytes = BODY,
     when: datetime | None = None,
     headers: dict[str, str] | None = None,
@@ -72,18 +73,18 @@ def _with(received: auth.Received, **changes: Any) -> auth.Received:
 def test_credential_files_are_the_owners_alone(tmp_path: Path) -> None:
     """Is the key made once per home, in a 0600 file inside a 0700 folder?"""
     home = tmp_path / "home"
-    first = auth.ensure(home)
-    path = auth.credentials_file(home)
+    first = credentials.ensure(home)
+    path = credentials.credentials_file(home)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
-    assert auth.ensure(home) == first == auth.load(home)
-    assert first.access_key_id.startswith(auth.KEY_PREFIX) and len(first.access_key_id) == 20
+    assert credentials.ensure(home) == first == credentials.load(home)
+    assert first.access_key_id.startswith(credentials.KEY_PREFIX) and len(first.access_key_id) == 20
 
 
 def test_every_home_gets_its_own_random_key(tmp_path: Path) -> None:
     """Do two homes (two learners) never share a key?"""
-    assert auth.ensure(tmp_path / "a") != auth.ensure(tmp_path / "b")
+    assert credentials.ensure(tmp_path / "a") != credentials.ensure(tmp_path / "b")
 
 
 def test_the_secret_never_shows_in_a_repr() -> None:
@@ -101,13 +102,13 @@ def test_a_request_signed_with_the_key_is_accepted() -> None:
 
 def test_a_wrong_secret_is_refused() -> None:
     """Does the right key id with a wrong secret fail (the id alone is not enough)?"""
-    forged = auth.Credential(KEY.access_key_id, "guessed")
+    forged = credentials.Credential(KEY.access_key_id, "guessed")
     assert auth.verify(_signed(forged), KEY) == auth.Denial("bad_signature")
 
 
 def test_another_key_is_refused() -> None:
     """Is a key of another home (or AWS) an unknown key?"""
-    other = auth.Credential.generate()
+    other = credentials.Credential.generate()
     assert auth.verify(_signed(other), KEY) == auth.Denial("unknown_key")
 
 
@@ -186,7 +187,7 @@ def host() -> Iterator[Host]:
     served.stop()
 
 
-def _client(host: Host, service: str, credential: auth.Credential) -> Any:
+def _client(host: Host, service: str, credential: credentials.Credential) -> Any:
     return boto3.client(
         service,
         endpoint_url=host.endpoint,
@@ -234,13 +235,13 @@ def _raw(
 def test_another_key_gets_aws_answer(host: Host, service: str, call: Any, code: str) -> None:
     """Does a client with another key get its service's own error from boto3?"""
     with pytest.raises(ClientError) as info:
-        call(_client(host, service, auth.Credential.generate()))
+        call(_client(host, service, credentials.Credential.generate()))
     assert info.value.response["Error"]["Code"] == code
 
 
 def test_a_wrong_secret_changes_nothing(host: Host) -> None:
     """Does CreateCluster signed with a guessed secret fail and create nothing?"""
-    forged = auth.Credential(host.credential.access_key_id, "guessed")
+    forged = credentials.Credential(host.credential.access_key_id, "guessed")
     with pytest.raises(ClientError) as info:
         _client(host, "ecs", forged).create_cluster(clusterName="forged")
     assert info.value.response["Error"]["Code"] == "InvalidSignatureException"
@@ -310,7 +311,7 @@ def test_admin_routes_need_the_key(host: Host) -> None:
     """Does /_ecslab/status refuse an unsigned or foreign-signed caller?"""
     assert _raw(host, "GET", "/_ecslab/status")[0] == 403
     url = f"{host.endpoint}/_ecslab/status"
-    foreign = auth.sign(auth.Credential.generate(), "GET", url)
+    foreign = auth.sign(credentials.Credential.generate(), "GET", url)
     assert _raw(host, "GET", "/_ecslab/status", headers=foreign)[0] == 400
     own = auth.sign(host.credential, "GET", url)
     assert _raw(host, "GET", "/_ecslab/status", headers=own)[0] == 200
@@ -322,6 +323,6 @@ def test_processes_racing_for_a_new_home_agree_on_one_key(tmp_path: Path) -> Non
 
     home = tmp_path / "home"
     with ThreadPoolExecutor(8) as pool:
-        keys = set(pool.map(lambda _: auth.ensure(home), range(16)))
-    assert keys == {auth.load(home)}
-    assert [p.name for p in auth.credentials_file(home).parent.iterdir()] == ["credentials"]
+        keys = set(pool.map(lambda _: credentials.ensure(home), range(16)))
+    assert keys == {credentials.load(home)}
+    assert [p.name for p in credentials.credentials_file(home).parent.iterdir()] == ["credentials"]

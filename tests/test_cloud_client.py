@@ -16,6 +16,7 @@ from dataplane_support import (
 )
 
 from ecslab import cli
+from ecslab.account import logs
 from ecslab.cloud import client
 from ecslab.dataplane import health
 
@@ -69,7 +70,7 @@ def test_ps_lists_tasks(cloud: Cloud, capsys: pytest.CaptureFixture[str]) -> Non
 def test_logs_prints_the_group(cloud: Cloud, capsys: pytest.CaptureFixture[str]) -> None:
     """Does `ecslab logs /ecs/example` print time, nginx/example/<task-id> and the message?"""
     first = client.tasks()[0]["id"]
-    wait_for("log events", lambda: any(first in line for line in client.log_lines("/ecs/example")))
+    wait_for("log events", lambda: any(first in line for line in logs.log_lines("/ecs/example")))
     assert cli.main(["logs", "/ecs/example"]) == 0
     out = capsys.readouterr().out
     assert f" nginx/example/{first} /docker-entrypoint.sh: " in out

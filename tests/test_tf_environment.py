@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fixtures_cloud import LocalCloud
 
+from ecslab import credentials
 from ecslab.account import clients
-from ecslab.cloud import auth
 from ecslab.tf.environment import aws_env, export_lines, local_env, removed_names, target_env
 
 #: What a learner with a real AWS setup may have exported.
@@ -48,8 +48,8 @@ def test_local_replaces_real_credentials(home: Path) -> None:
     env = local_env(USER_AWS)
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         assert name not in env
-    assert Path(env["AWS_SHARED_CREDENTIALS_FILE"]) == auth.credentials_file(home)
-    key = auth.load(home)
+    assert Path(env["AWS_SHARED_CREDENTIALS_FILE"]) == credentials.credentials_file(home)
+    key = credentials.load(home)
     assert key is not None and key.secret_access_key not in "\n".join(env.values())
 
 
@@ -66,8 +66,8 @@ def test_local_config_files_are_files_of_ours(home: Path) -> None:
     env = local_env(USER_AWS)
     assert Path(env["AWS_CONFIG_FILE"]).is_relative_to(home)
     assert Path(env["AWS_CONFIG_FILE"]).read_text() == ""
-    credentials = Path(env["AWS_SHARED_CREDENTIALS_FILE"])
-    assert credentials.is_relative_to(home) and credentials.stat().st_mode & 0o077 == 0
+    key_file = Path(env["AWS_SHARED_CREDENTIALS_FILE"])
+    assert key_file.is_relative_to(home) and key_file.stat().st_mode & 0o077 == 0
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from ecslab.cli_lab import (
     configure_lab,
     configure_prepare,
 )
-from ecslab.errors import EcslabError
+from ecslab.errors import CostNotConfirmed, EcslabError
 
 Handler = Callable[[argparse.Namespace], int]
 Configure = Callable[[argparse.ArgumentParser], None]
@@ -71,8 +71,11 @@ def cmd_lab(args: argparse.Namespace) -> int:
     cmd_up(args)
     cmd_desk(args)
     first = argparse.Namespace(section=sections.SECTIONS[0].stem, background=True)
-    if cmd_prepare(first):
-        return 1
+    try:
+        if cmd_prepare(first):
+            return 1
+    except CostNotConfirmed as e:  # AWS mode: nothing starts; the notebook asks again
+        print(f"ecslab: the network and ALB wait for your consent.\n{e}\n{e.hint}", file=sys.stderr)
     command = desk.jupyter_command(extra=args.jupyter_args)
     sys.stdout.flush()  # exec drops what is still buffered (stdout to a file or pipe)
     os.execve(command[0], command, desk.jupyter_env())
@@ -235,9 +238,9 @@ def _logs_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_logs(args: argparse.Namespace) -> int:
     """Print a CloudWatch Logs group of the local cloud, like `aws logs tail`."""
-    from ecslab.cloud import client
+    from ecslab.account import logs
 
-    for line in client.log_lines(args.group, follow=args.follow):
+    for line in logs.log_lines(args.group, follow=args.follow):
         print(line, flush=True)
     return 0
 

@@ -13,8 +13,7 @@ from typing import Any
 import boto3
 import botocore.session
 
-from ecslab import settings
-from ecslab.cloud import auth
+from ecslab import credentials, settings
 
 
 def endpoint_url(target: str | None = None) -> str | None:
@@ -49,9 +48,9 @@ def _isolated_botocore() -> botocore.session.Session:
     return core
 
 
-def local_credential() -> auth.Credential:
+def local_credential() -> credentials.Credential:
     """The local cloud's key (made on first use, as `ecslab up` would)."""
-    return auth.ensure(settings.home())
+    return credentials.ensure(settings.home())
 
 
 def _aws_region() -> str:

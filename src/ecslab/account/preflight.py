@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ecslab import settings
 from ecslab.account import clients, cost
-from ecslab.cloud import auth
+from ecslab.credentials import KEY_PREFIX
 from ecslab.errors import EcslabError, PreflightFailed
 from ecslab.tf import providers, workspace
 
@@ -94,7 +94,7 @@ def check_credentials() -> Check:
             "Run `aws configure` (or `aws sso login --profile NAME` and set AWS_PROFILE), "
             "then run this again. Or set ECSLAB_TARGET=local to work offline for free.",
         )
-    if credentials.access_key.startswith(auth.KEY_PREFIX):
+    if credentials.access_key.startswith(KEY_PREFIX):
         return Check(
             "AWS credentials",
             False,

@@ -2,22 +2,18 @@
 
 `admin()` is the only code that calls `/_ecslab/...`; `tasks()` and `load_balancers()`
 read it; `url()` is the one rule for finding a load balancer's local address (what a
-browser opens instead of the ALB's DNS name); `log_lines()` reads a CloudWatch Logs group
-through the AWS API, like `aws logs tail`.
+browser opens instead of the ALB's DNS name). (A log group's events come through the AWS
+API instead: ecslab.account.logs.)
 """
 
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
-from ecslab import settings
-from ecslab.account import clients
+from ecslab import credentials, settings
 from ecslab.cloud import auth
 from ecslab.errors import EcslabError, LocalCloudError
 
@@ -33,7 +29,7 @@ def admin(path: str, timeout: float = 5, port: int | None = None) -> Any:
 
     Signed with the home's key: the admin API answers its learner only."""
     url = f"{settings.local_endpoint(port)}/_ecslab/{path}"
-    headers = auth.sign(clients.local_credential(), "GET", url)
+    headers = auth.sign(credentials.ensure(settings.home()), "GET", url)
     try:
         with _DIRECT.open(
             urllib.request.Request(url, headers=headers), timeout=timeout
@@ -107,39 +103,3 @@ def format_tasks(rows: list[dict[str, Any]]) -> str:
     return "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
     )
-
-
-def _events(group: str, start: int | None) -> Iterator[dict[str, Any]]:
-    logs = clients.client("logs", "local")
-    kwargs: dict[str, Any] = {"logGroupName": group}
-    if start is not None:
-        kwargs["startTime"] = start
-    try:
-        for page in logs.get_paginator("filter_log_events").paginate(**kwargs):
-            yield from page["events"]
-    except logs.exceptions.ResourceNotFoundException as e:
-        raise EcslabError(
-            f"log group {group} does not exist",
-            hint="Apply listing 9.5 (aws_cloudwatch_log_group) first.",
-        ) from e
-
-
-def format_event(event: dict[str, Any]) -> str:
-    """Like `aws logs tail`: time, stream, message."""
-    when = datetime.fromtimestamp(event["timestamp"] / 1000, UTC).isoformat(timespec="milliseconds")
-    return f"{when} {event['logStreamName']} {event['message']}"
-
-
-def log_lines(group: str, follow: bool = False, poll: float = 1.0) -> Iterator[str]:
-    """The group's events, oldest first; with follow, keep polling for new ones."""
-    seen: set[str] = set()
-    start: int | None = None
-    while True:
-        for event in sorted(_events(group, start), key=lambda e: (e["timestamp"], e["eventId"])):
-            if event["eventId"] not in seen:
-                seen.add(event["eventId"])
-                start = event["timestamp"]
-                yield format_event(event)
-        if not follow:
-            return
-        time.sleep(poll)

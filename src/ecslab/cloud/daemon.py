@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ecslab import pids, settings
-from ecslab.cloud import auth, dataplane_dir, log_file, pid_file, state_file
+from ecslab import credentials, pids, settings
+from ecslab.cloud import dataplane_dir, log_file, pid_file, state_file
 from ecslab.errors import LocalCloudError
 
 #: The module the background process runs; also how we recognise it in /proc.
@@ -157,7 +157,7 @@ def _spawn(port: int) -> int:
     and a Popen object would warn, when collected, that its child still runs.
     """
     home = settings.home()
-    auth.ensure(home)  # the key only this home's clients sign with (folder 0700, file 0600)
+    credentials.ensure(home)  # the key only this home's clients sign with (folder 0700, file 0600)
     command = [sys.executable, "-m", SERVER_MODULE, "--port", str(port)]
     command += ["--region", settings.region()]
     log = os.open(log_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)

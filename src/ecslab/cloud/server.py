@@ -59,7 +59,7 @@ from io import BytesIO
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from ecslab import settings
+from ecslab import credentials, settings
 from ecslab.cloud import auth
 from ecslab.errors import LocalCloudError
 
@@ -134,7 +134,7 @@ class Host:
     region: str
     services: list[HostedService] = field(default_factory=list)
     #: The one key that may sign requests (`run` reads the home's; tests get a random one).
-    credential: auth.Credential = field(default_factory=auth.Credential.generate)
+    credential: credentials.Credential = field(default_factory=credentials.Credential.generate)
     started_at: float = field(default_factory=time.time)
     ready: bool = False
     _routes: dict[str, AdminHandler] = field(default_factory=dict)
@@ -404,7 +404,7 @@ def warm(host: Host) -> None:
         b"".join(result)
 
 
-def _isolate_environment(port: int, credential: auth.Credential) -> None:
+def _isolate_environment(port: int, credential: credentials.Credential) -> None:
     """Make this process deaf to the user's AWS settings: moto itself builds boto3 sessions
     (e.g. to list regions) and fails on an AWS_PROFILE it cannot find."""
     from ecslab.tf.environment import LOCAL_REMOVED, is_endpoint_override, no_proxy_vars
@@ -435,7 +435,7 @@ def run(port: int, region: str) -> None:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, on_signal)
-    credential = auth.ensure(settings.home())
+    credential = credentials.ensure(settings.home())
     _isolate_environment(port, credential)
     host = Host(port=port, region=region, services=hosted_services(), credential=credential)
     try:

@@ -17,7 +17,7 @@ from typing import Any
 
 import boto3
 
-from ecslab.cloud.auth import Credential
+from ecslab.credentials import Credential
 from ecslab.dataplane.awslogs import AwsLogs
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.health import HealthChecker

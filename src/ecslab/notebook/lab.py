@@ -145,6 +145,7 @@ def prepare_workspace(
     _place(ws, stem)
     if prepare.satisfied(ws, stem):
         return prepare.PrepareStatus("done", stem)
+    cost.require_confirmation()  # AWS mode: nothing billable, even in the background, before
     return prepare.start(stem, ws) if background else prepare.run(stem, ws)
 
 

@@ -160,10 +160,10 @@ def _region_vars(region: str) -> dict[str, str]:
 
 def _local_credentials() -> Path:
     """The local cloud's shared credentials file (made with its key on first use)."""
-    from ecslab.cloud import auth
+    from ecslab import credentials
 
-    auth.ensure(settings.home())
-    return auth.credentials_file(settings.home())
+    credentials.ensure(settings.home())
+    return credentials.credentials_file(settings.home())
 
 
 def _empty_config() -> Path:

@@ -89,18 +89,8 @@ def apply_targets(ws: Path, targets: Iterable[str]) -> ChangeSummary:
     return runner.apply(ws, targets=list(targets))
 
 
-def require_consent() -> None:
-    """AWS mode: nothing is applied, in the foreground or the background, before the learner
-    confirmed the cost for this account and region (raises CostNotConfirmed)."""
-    from ecslab.account import cost  # the account side, above tf/: imported only here
-
-    cost.require_confirmation()
-
-
 def run(stem: str, ws: Path, lock_fd: int | None = None) -> PrepareStatus:
     """Apply the section's prerequisites now, holding the workspace lock."""
-    if lock_fd is None:
-        require_consent()  # (the background child was checked by `start`, and again below)
     targets = sections.section(stem).prerequisites
     started = time.time()
     _record(ws, PrepareStatus("running", stem, os.getpid(), started=started))
@@ -108,7 +98,6 @@ def run(stem: str, ws: Path, lock_fd: int | None = None) -> PrepareStatus:
     try:
         workspace.acquire(fd)
         if targets:
-            require_consent()
             init_if_needed(ws)
             overrides.sync(ws)
             apply_targets(ws, targets)
@@ -141,7 +130,6 @@ def start(stem: str, ws: Path) -> PrepareStatus:
     current = status(ws)
     if current.state == "running":
         return current
-    require_consent()
     fd = workspace.open_lock(ws)
     try:
         import fcntl
