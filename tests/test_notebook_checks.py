@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ecslab import cli
+from ecslab import book, cli
 from ecslab.errors import CheckFailed
 from ecslab.notebook import checks
 
@@ -106,10 +106,10 @@ def test_lab_names_carry_the_prefix_only_in_aws_mode(monkeypatch: pytest.MonkeyP
     """Does ECSLAB_NAME_PREFIX change the names the checks look for in AWS mode alone?"""
     monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
     monkeypatch.setenv("ECSLAB_TARGET", "local")
-    assert checks.lab_name(checks.LOG_GROUP) == "/ecs/example"
+    assert checks.lab_name(book.LOG_GROUP) == "/ecs/example"
     monkeypatch.setenv("ECSLAB_TARGET", "aws")
-    assert checks.lab_name(checks.CLUSTER) == "ana-example"
-    assert checks.lab_name(checks.LOG_GROUP) == "/ecs/ana-example"
+    assert checks.lab_name(book.CLUSTER) == "ana-example"
+    assert checks.lab_name(book.LOG_GROUP) == "/ecs/ana-example"
 
 
 def test_aws_mode_checks_look_for_the_prefixed_names(monkeypatch: pytest.MonkeyPatch) -> None:

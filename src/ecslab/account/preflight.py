@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ecslab import settings
+from ecslab import book, settings
 from ecslab.account import clients, cost
 from ecslab.credentials import KEY_PREFIX
 from ecslab.errors import EcslabError, PreflightFailed
@@ -142,13 +142,6 @@ def check_name_prefix() -> Check:
 
 #: The chapter's names that must be unique per account and region (the book's, before the
 #: learner's prefix), by resource type.
-BOOK_NAMES: tuple[tuple[str, str], ...] = (
-    ("aws_ecs_cluster", "example"),
-    ("aws_lb", "example"),
-    ("aws_lb_target_group", "example"),
-    ("aws_cloudwatch_log_group", "/ecs/example"),
-    ("aws_iam_role", "ecs-task-execution"),
-)
 
 
 def _aws(service: str) -> Any:
@@ -228,7 +221,7 @@ def check_names_free() -> Check:
     try:
         taken = [
             f"{kind} {prefixed(name)!r}"
-            for kind, name in BOOK_NAMES
+            for kind, name in book.OWNED
             if (kind, prefixed(name)) not in ours and _exists(kind, prefixed(name))
         ]
     except (ClientError, BotoCoreError) as e:

@@ -24,13 +24,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ecslab import settings
 from ecslab.account import clients
+from ecslab.book import CLUSTER, FAMILY, LOAD_BALANCER, LOG_GROUP, ROLE, SERVICE
 from ecslab.errors import CheckFailed, EcslabError
 from ecslab.notebook import diagram
 from ecslab.tf import overrides, workspace
-
-CLUSTER = SERVICE = FAMILY = "example"
-LOG_GROUP = "/ecs/example"
-ROLE = "ecs-task-execution"
 
 
 def lab_name(book_name: str) -> str:
@@ -316,7 +313,7 @@ def stopped_reason() -> str:
 def lb_url() -> str:
     """The load balancer's URL: the local listener of port 80, or the ALB's DNS name."""
     if settings.target() == "aws":  # the lab's ALB (with the learner's prefix), no other
-        name = lab_name("example")
+        name = lab_name(LOAD_BALANCER)
         found = clients.client("elbv2").describe_load_balancers().get("LoadBalancers", [])
         lbs = [lb for lb in found if lb["LoadBalancerName"] == name]
         if not lbs:
@@ -324,7 +321,7 @@ def lb_url() -> str:
         return f"http://{lbs[0]['DNSName']}"
     from ecslab.cloud import client
 
-    return client.url(lab_name("example"))
+    return client.url(lab_name(LOAD_BALANCER))
 
 
 def nginx_answers(wait: float = 60.0) -> Result:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import requests
 
+from ecslab import book
 from ecslab.account import clients
 from ecslab.errors import CheckFailed
 from ecslab.notebook import checks, diagram
@@ -78,7 +79,7 @@ def run(timeout: float = 120.0) -> DrillReport:
     prober.start()
     start = time.monotonic()
     clients.client("ecs").stop_task(
-        cluster=checks.lab_name(checks.CLUSTER), task=victim, reason=REASON
+        cluster=checks.lab_name(book.CLUSTER), task=victim, reason=REASON
     )
     steady = checks.service_steady(count=len(before), wait=timeout)
     seconds = time.monotonic() - start
