@@ -53,10 +53,11 @@ class Cloud:
     host: Host
     plane: DataPlane
 
-    def client(self, service: str) -> Any:
+    def client(self, service: str, region: str = REGION) -> Any:
+        """A boto3 client signed with this cloud's own key."""
         return boto3.session.Session().client(
             service,  # type: ignore[call-overload]
-            region_name=REGION,
+            region_name=region,
             endpoint_url=self.host.endpoint,
             aws_access_key_id=self.host.credential.access_key_id,
             aws_secret_access_key=self.host.credential.secret_access_key,

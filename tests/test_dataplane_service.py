@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from dataplane_support import (
     Cloud,
@@ -493,11 +492,8 @@ def test_listeners_of_all_regions_live_side_by_side(cloud: Cloud) -> None:
     URL (listeners reconcile over every region at once, not one region at a time)?"""
     network_and_alb(cloud, name="tokyo")
     before = lb_url(cloud, "tokyo")
-    session = boto3.session.Session(
-        aws_access_key_id="test", aws_secret_access_key="test", region_name="us-west-2"
-    )
-    ec2 = session.client("ec2", endpoint_url=cloud.host.endpoint)
-    elbv2 = session.client("elbv2", endpoint_url=cloud.host.endpoint)
+    ec2 = cloud.client("ec2", region="us-west-2")
+    elbv2 = cloud.client("elbv2", region="us-west-2")
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.1.{n}.0/24", AvailabilityZone=f"us-west-2{az}")[

@@ -235,7 +235,7 @@ class HealthChecker:
 
 
 def install(checker: HealthChecker) -> None:
-    """Make moto's DescribeTargetHealth report the checker's states for tracked targets."""
+    """Make moto's DescribeTargetHealth report the checker's states (never moto's own)."""
     from moto.elbv2 import models
 
     original = getattr(
@@ -246,9 +246,9 @@ def install(checker: HealthChecker) -> None:
         port = int(
             target.get("Port") or self.targets.get(target["Id"], {}).get("Port") or self.port
         )
-        found = checker.state(self.arn, target["Id"], port)
-        if found is None:
-            return original(self, target, ec2_backend)
+        # A target the checker has not picked up yet is being registered, as on AWS (moto's
+        # own answer would be an instant `healthy`).
+        found = checker.state(self.arn, target["Id"], port) or REGISTERING
         state, reason, description = found
         health_port = self.health_check_port
         return models.FakeHealthStatus(
