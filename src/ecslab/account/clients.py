@@ -1,7 +1,7 @@
 """boto3 sessions and clients for the current target, used by every other module.
 
 Local mode builds the session from the local cloud's endpoint and its own key (read from
-the cloud's credentials file, `ecslab.cloud.auth`) only: it never reads the user's
+the cloud's credentials file, `ecslab.credentials`) only: it never reads the user's
 profile, config or credentials files, so a notebook can never reach real AWS by accident.
 """
 

@@ -7,7 +7,7 @@ that could lead a client to other credentials or another endpoint (a profile, a 
 token, a service-specific endpoint, a switch that ignores AWS_ENDPOINT_URL).
 
 The local cloud's credential is never an environment variable: it sits in the cloud's
-own shared credentials file (`ecslab.cloud.auth`), named by AWS_SHARED_CREDENTIALS_FILE,
+own shared credentials file (`ecslab.credentials`), named by AWS_SHARED_CREDENTIALS_FILE,
 so neither `ecslab env` nor a notebook ever prints a secret. Loopback is added to
 NO_PROXY, so a proxy set in the shell never sees (or breaks) local traffic.
 """
