@@ -136,27 +136,32 @@ def test_picker_button_label_is_not_cut() -> None:
     assert picker.write.layout.width == "auto"
 
 
-QUESTION = widgets.Question("A task definition is a ...", ["class", "instance"], 0, "Blueprint.")
-
-
-def test_grade_right_answer_explains_why() -> None:
-    """Does the right answer get a tick and the reason?"""
-    assert widgets.grade(QUESTION, "class") == (True, "✓ Right. Blueprint.")
-
-
-def test_grade_wrong_answer_invites_another_try() -> None:
-    """Does a wrong answer get a cross and no spoiler?"""
-    ok, text = widgets.grade(QUESTION, "instance")
-    assert not ok and "Blueprint" not in text
-
-
-def test_quiz_gives_feedback_on_click() -> None:
-    """Does choosing an answer in the quiz widget show the feedback at once?"""
-    quiz = widgets.Quiz([QUESTION])
+def test_quiz_wrong_choice_explains_why_it_is_wrong() -> None:
+    """Does a wrong click say why that choice is wrong, without naming the right one?"""
+    quiz = widgets.Quiz(["9.2/memory-for-256"])
     item = quiz.children[0]
-    item.children[1].value = "class"
-    assert "Right" in item.children[2].value
+    item.children[1].value = "1024"
+    assert "Not this one" in item.children[2].value and "256 cpu units" in item.children[2].value
+    assert "4096" not in item.children[2].value
     assert repr(quiz) == "Quiz(1 questions: click an answer to check it)"
+
+
+def test_quiz_right_choice_says_why() -> None:
+    """Does the right answer get a tick and the reason?"""
+    quiz = widgets.Quiz("9.2")
+    item = quiz.children[2]
+    item.children[1].value = "4096"
+    assert "Right" in item.children[2].value and "2048 MiB only" in item.children[2].value
+
+
+def test_predict_commits_then_reveals() -> None:
+    """Is a committed prediction locked, and does reveal() name it next to the answer?"""
+    p = widgets.Predict("9.1/task-definition-change")
+    p.buttons.value = "nothing"
+    p.commit.click()
+    assert p.buttons.disabled and p.choice == 2
+    shown = p.reveal().value
+    assert "You predicted: nothing" in shown and "immutable" in shown
 
 
 def test_progress_panel_counts_resources() -> None:

@@ -49,6 +49,11 @@ class Result:
     details: list[str] = field(default_factory=list)
     hint: str = ""
     html_extra: str = ""
+    #: What was found, as data (a stopped reason, a status code, a revision...): decide on these.
+    facts: dict[str, Any] = field(default_factory=dict)
+    #: AWS's own code for why it failed when AWS gives one ("CannotPullContainerError",
+    #: "Target.ResponseCodeMismatch"), else "".
+    reason: str = ""
 
     def __bool__(self) -> bool:
         return self.passed

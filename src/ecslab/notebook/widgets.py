@@ -5,7 +5,8 @@
   learner's task definition states, and optionally writes the chosen size into it
   (lab.current_task_size, lab.set_task_size; the choice survives re-running the file's
   cell, see ecslab.notebook.task_size).
-- `Quiz` of `Question`s: instant feedback (grade()).
+- `Quiz` and `Predict`: the questions of ecslab.notebook.questions, answers kept out of
+  the notebooks (ecslab.notebook.quiz).
 - `TerraformButtons`: Plan / Apply / Destroy (lab.plan/apply/destroy), each handed the
   buttons' own progress panel (ecslab.notebook.progress.ProgressPanel).
 - `LogViewer`: the latest events of a log group, refreshing like `aws logs tail`.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -32,20 +32,19 @@ from IPython.display import display
 from ecslab import fargate, settings
 from ecslab.account import clients
 from ecslab.errors import EcslabError
-from ecslab.notebook import diagram, lab
+from ecslab.notebook import diagram, lab, quiz
 from ecslab.notebook.progress import ProgressPanel
 
 __all__ = [
     "LogViewer",
+    "Predict",
     "ProgressPanel",
-    "Question",
     "Quiz",
     "TaskSizePicker",
     "TerraformButtons",
     "WhatWasBuilt",
     "cost_text",
     "cpu_label",
-    "grade",
     "latest_events",
     "memory_label",
 ]
@@ -140,44 +139,37 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
         )
 
 
-# --- quiz ------------------------------------------------------------------------------
+# --- quiz and predictions (questions live in ecslab.notebook.questions) -------------------
 
 
-@dataclass(frozen=True)
-class Question:
-    """A multiple-choice question with the right answer and why it is right."""
-
-    text: str
-    choices: list[str]
-    answer: int
-    why: str = ""
+def _questions(which: str | list[str]) -> list[quiz.Question]:
+    """A section's quiz ("9.3"), or the questions named by id."""
+    if isinstance(which, str):
+        return quiz.questions(which)
+    return [quiz.question(qid) for qid in which]
 
 
-def grade(question: Question, choice: str | None) -> tuple[bool, str]:
-    """(correct?, feedback) for one chosen answer."""
-    if choice is None:
-        return False, ""
-    if question.choices.index(choice) == question.answer:
-        return True, f"✓ Right. {question.why}".strip()
-    return False, "✗ Not quite: try again."
+def _feedback_html(feedback: quiz.Feedback) -> str:
+    color, mark = ("#188038", "✓ Right.") if feedback.correct else ("#d93025", "✗ Not this one:")
+    return f"<span style='color:{color}'>{mark} {escape(feedback.why)}</span>"
 
 
 class Quiz(w.VBox):  # type: ignore[misc]
-    """Questions answered by clicking; feedback at once."""
+    """Questions answered by clicking: each choice says why it is right or wrong."""
 
-    def __init__(self, questions: list[Question]) -> None:
-        self.questions = questions
-        super().__init__([self._item(i, q) for i, q in enumerate(questions)])
+    def __init__(self, which: str | list[str]) -> None:
+        self.questions = _questions(which)
+        super().__init__([self._item(i, q) for i, q in enumerate(self.questions)])
         self.add_class("ecslab-quiz")
 
-    def _item(self, index: int, question: Question) -> w.VBox:
-        buttons = w.RadioButtons(options=question.choices, value=None, layout={"width": "auto"})
+    def _item(self, index: int, question: quiz.Question) -> w.VBox:
+        labels = [c.text for c in question.choices]
+        buttons = w.RadioButtons(options=labels, value=None, layout={"width": "auto"})
         feedback = w.HTML()
 
         def changed(change: dict[str, Any]) -> None:
-            ok, text = grade(question, change["new"])
-            color = "#188038" if ok else "#d93025"
-            feedback.value = f"<span style='color:{color}'>{escape(text)}</span>"
+            if change["new"] is not None:
+                feedback.value = _feedback_html(quiz.grade(question, labels.index(change["new"])))
 
         buttons.observe(changed, names="value")
         title = w.HTML(f"<b>{index + 1}. {escape(question.text)}</b>")
@@ -185,6 +177,40 @@ class Quiz(w.VBox):  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return f"Quiz({len(self.questions)} questions: click an answer to check it)"
+
+
+class Predict(w.VBox):  # type: ignore[misc]
+    """Commit to a prediction before a plan, apply or drill; `reveal()` after it answers."""
+
+    def __init__(self, qid: str) -> None:
+        self.question = quiz.question(qid)
+        self.choice: int | None = None
+        labels = [c.text for c in self.question.choices]
+        self.buttons = w.RadioButtons(options=labels, value=None, layout={"width": "auto"})
+        self.commit = w.Button(description="Commit my prediction", layout={"width": "auto"})
+        self.note = w.HTML()
+        self.commit.on_click(lambda _: self._commit(labels))
+        title = w.HTML(f"<b>Predict: {escape(self.question.text)}</b>")
+        super().__init__([title, self.buttons, self.commit, self.note])
+        self.add_class("ecslab-predict")
+
+    def _commit(self, labels: list[str]) -> None:
+        if self.buttons.value is None:
+            self.note.value = "Pick one first."
+            return
+        self.choice = labels.index(self.buttons.value)
+        self.buttons.disabled = self.commit.disabled = True
+        self.note.value = "Noted. Run the next cells, then reveal."
+
+    def reveal(self) -> w.HTML:
+        """The right answer and why, next to the learner's committed prediction."""
+        right = self.question.choices[self.question.answer]
+        mine = "" if self.choice is None else self.question.choices[self.choice].text
+        lead = f"You predicted: {escape(mine)}. " if mine else "No prediction committed. "
+        return w.HTML(f"<p>{lead}{_feedback_html(quiz.Feedback(True, right.why))}</p>")
+
+    def __repr__(self) -> str:
+        return f"Predict({self.question.id}: commit a prediction, then run the next cells)"
 
 
 # --- Terraform progress and buttons ------------------------------------------------------
