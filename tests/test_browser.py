@@ -398,6 +398,7 @@ def test_make_lab_lands_on_the_first_lab_and_runs_its_cells(
     page.goto(jupyterlab.open_url())
     notebook = Notebook(page)
     notebook.wait_ready()
+    assert page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").count() == 0  # untouched
     assert page.url.split("?")[0].endswith(f"/lab/tree/{FIRST}")
     assert page.locator(".jp-Notebook h1").first.inner_text().startswith("9.1")
     listed = page.locator(".jp-DirListing-item .jp-DirListing-itemText").all_inner_texts()
@@ -406,6 +407,8 @@ def test_make_lab_lands_on_the_first_lab_and_runs_its_cells(
     notebook.run(setup)
     notebook.assert_no_error(setup)
     assert f"Workspace: {learner.workspace}" in notebook.output_text(setup)
+    # JupyterLab's news question would have popped up by now (ecslab's settings override)
+    assert page.locator(".Toastify__toast", has_text="Jupyter news").count() == 0
     drawing = index_of(FIRST, "diagram.building_blocks()")[0]
     notebook.run(drawing)
     assert notebook.cell(drawing).locator(".jp-OutputArea svg").count() > 0

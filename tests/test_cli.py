@@ -151,3 +151,26 @@ def test_up_warns_about_dataplane_problems(
     monkeypatch.setattr(daemon, "up", lambda: running)
     assert cli.main(["up"]) == 0
     assert capsys.readouterr().err == f"ecslab: warning: {problem}\n"
+
+
+def test_shell_stays_open_and_says_why_when_the_environment_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Does `ecslab shell` (a JupyterLab terminal) still become bash, with the error and its
+    hint printed, when the target's environment cannot be set (instead of closing at once)?"""
+    from ecslab import cli_lab
+    from ecslab.tf import environment
+
+    def broken() -> None:
+        raise LocalCloudError("the local cloud is not running", hint="ecslab up")
+
+    became: list[list[str]] = []
+    monkeypatch.setenv("ECSLAB_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ECSLAB_DESK", str(tmp_path / "desk"))
+    monkeypatch.setattr(environment, "apply", broken)
+    monkeypatch.setattr(cli_lab.os, "execvp", lambda _f, argv: became.append(argv))
+    monkeypatch.chdir(tmp_path)
+    cli_lab.cmd_shell(argparse.Namespace())
+    assert became and became[0][0] == "bash"
+    err = capsys.readouterr().err
+    assert "the local cloud is not running" in err and "hint: ecslab up" in err

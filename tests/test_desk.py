@@ -259,3 +259,26 @@ def test_an_old_workspace_never_replaces_one_on_the_desk(
     monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path / "elsewhere"))
     assert desk.move_old_workspace(old_workspace) is None
     assert (old_workspace / "cluster.tf").is_file()
+
+
+def test_lab_overrides_silence_news_where_jupyterlab_reads_them(tmp_path: Path) -> None:
+    """Are the news and update checks turned off in the prefix's overrides.d, as JSON?"""
+    path = desk.write_lab_overrides(tmp_path)
+    assert path == tmp_path / "share/jupyter/lab/settings/overrides.d/ecslab.json"
+    settings = json.loads(path.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert settings == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_lab_overrides_skip_a_prefix_that_is_not_ours(tmp_path: Path) -> None:
+    """Does an unwritable prefix (an administrator's venv) leave JupyterLab's defaults?"""
+    (tmp_path / "share").write_text("a file where a folder would go")
+    assert desk.write_lab_overrides(tmp_path) is None
+
+
+def test_desk_copy_states_the_kernels_language_info(tmp_path: Path) -> None:
+    """Does a fresh desk copy already say what the kernel will report (so it opens clean)?"""
+    from ipykernel.ipkernel import IPythonKernel
+
+    desk.fetch(tmp_path)
+    copy = json.loads((tmp_path / f"{sections.SECTIONS[0].stem}.ipynb").read_text())
+    assert copy["metadata"]["language_info"] == IPythonKernel.language_info

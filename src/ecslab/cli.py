@@ -76,6 +76,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
             return 1
     except CostNotConfirmed as e:  # AWS mode: nothing starts; the notebook asks again
         print(f"ecslab: the network and ALB wait for your consent.\n{e}\n{e.hint}", file=sys.stderr)
+    desk.write_lab_overrides()
     command = desk.jupyter_command(extra=args.jupyter_args)
     sys.stdout.flush()  # exec drops what is still buffered (stdout to a file or pipe)
     os.execve(command[0], command, desk.jupyter_env())

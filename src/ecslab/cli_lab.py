@@ -10,6 +10,7 @@ import os
 import sys
 
 from ecslab import sections
+from ecslab.errors import EcslabError
 
 
 def configure_check(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +85,10 @@ def cmd_shell(_args: argparse.Namespace) -> int:
     workspace = settings.workspace()
     workspace.mkdir(parents=True, exist_ok=True)
     os.chdir(workspace)
-    environment.apply()
+    try:
+        environment.apply()
+    except EcslabError as e:  # a terminal that closes at once teaches nothing: say why, stay
+        print(f"ecslab: error: {e}\nhint: {e.hint or 'ecslab status'}", file=sys.stderr)
     argv = desk.shell_argv()
     sys.stdout.flush()
     os.execvp(argv[0], argv)

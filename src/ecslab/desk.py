@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shlex
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -132,9 +133,20 @@ def _copy(source: Path, dest: Path, digest: str) -> None:
     """Write `source` to `dest` (atomically) with its origin in the notebook's metadata."""
     notebook = json.loads(source.read_text(encoding="utf-8"))
     origin = {"copied_from": f"labs/{source.name}", "source_sha256": digest}
-    notebook.setdefault("metadata", {})[METADATA_KEY] = origin
+    metadata = notebook.setdefault("metadata", {})
+    metadata[METADATA_KEY] = origin
+    metadata["language_info"] = kernel_language_info()
     text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     _write_atomically(dest, text)
+
+
+def kernel_language_info() -> dict[str, Any]:
+    """What this venv's kernel reports about its language, written into a desk copy up
+    front: JupyterLab marks a notebook modified when the kernel's report differs from the
+    file's, and a lab that looks edited before the learner typed anything confuses."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    return dict(IPythonKernel.language_info)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -178,6 +190,27 @@ def jupyter_command(desk: Path | None = None, extra: Sequence[str] = ()) -> list
             text = value if isinstance(value, str) else json.dumps(value)
             options.append(f"--{app}.{name}={text}")
     return [str(venv_bin() / "jupyter"), "lab", *options, *extra]
+
+
+#: JupyterLab settings the lab overrides for every learner (JupyterLab's own mechanism: a
+#: package's file in `<prefix>/share/jupyter/lab/settings/overrides.d/`). No news toast
+#: and no update check: both ask the internet, and the first lab should be what opens.
+LAB_OVERRIDES: dict[str, Any] = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
+}
+
+
+def write_lab_overrides(prefix: Path | None = None) -> Path | None:
+    """Write LAB_OVERRIDES where the JupyterLab of `prefix` (default: this venv) reads them;
+    None when that folder is not ours to write (a venv an administrator installed)."""
+    prefix = Path(sys.prefix) if prefix is None else prefix
+    path = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "ecslab.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, json.dumps(LAB_OVERRIDES, indent=1) + "\n")
+    except OSError:
+        return None
+    return path
 
 
 def jupyter_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
