@@ -8,7 +8,7 @@ response naming itself, so the body says which rule won.
 from __future__ import annotations
 
 import http.client
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,12 +61,18 @@ class Listener:
         finally:
             conn.close()
 
-    def body(self, path: str = "/", **kwargs: object) -> str:
-        return self.ask(path, **kwargs)[2]  # type: ignore[arg-type]
+    def body(
+        self, path: str = "/", method: str = "GET", headers: dict[str, str] | None = None
+    ) -> str:
+        return self.ask(path, method, headers)[2]
+
+
+#: Starts a listener with the given rules (then the default) on a port and protocol.
+Serve = Callable[..., Listener]
 
 
 @pytest.fixture
-def serve(tmp_path: Path) -> Iterator[object]:
+def serve(tmp_path: Path) -> Iterator[Serve]:
     started: list[Listener] = []
 
     def start(*rules: Rule, port: int = 80, protocol: str = "HTTP") -> Listener:
@@ -81,7 +87,7 @@ def serve(tmp_path: Path) -> Iterator[object]:
         listener.child.stop()
 
 
-def test_lowest_priority_number_wins(serve) -> None:  # type: ignore[no-untyped-def]
+def test_lowest_priority_number_wins(serve: Serve) -> None:
     """When two rules match, does the one with the lower priority number answer, and the
     default only when none matches?"""
     everything = Condition("path-pattern", ("/*",))
@@ -93,7 +99,7 @@ def test_lowest_priority_number_wins(serve) -> None:  # type: ignore[no-untyped-
     assert nothing.body("/index.html") == "default"
 
 
-def test_path_pattern_is_case_sensitive_with_wildcards_and_ignores_the_query(serve) -> None:  # type: ignore[no-untyped-def]
+def test_path_pattern_is_case_sensitive_with_wildcards_and_ignores_the_query(serve: Serve) -> None:
     """Does path-pattern match `*` and `?` on the path only, case-sensitively?"""
     listener = serve(_rule(1, "img", Condition("path-pattern", ("/img/?.png", "/static/*"))))
     assert listener.body("/img/a.png") == "img"
@@ -103,14 +109,14 @@ def test_path_pattern_is_case_sensitive_with_wildcards_and_ignores_the_query(ser
     assert listener.body("/other?x=/static/1") == "default"
 
 
-def test_host_header_ignores_case_and_port(serve) -> None:  # type: ignore[no-untyped-def]
+def test_host_header_ignores_case_and_port(serve: Serve) -> None:
     """Does host-header match `*.example.com` whatever the case, without the Host's port?"""
     listener = serve(_rule(1, "sub", Condition("host-header", ("*.example.com",))))
     assert listener.body(headers={"Host": "WWW.Example.COM:8080"}) == "sub"
     assert listener.body(headers={"Host": "example.com"}) == "default"
 
 
-def test_http_header_and_method(serve) -> None:  # type: ignore[no-untyped-def]
+def test_http_header_and_method(serve: Serve) -> None:
     """Does a rule need both its conditions (an http-header value, not case-sensitive,
     and a method, case-sensitive)?"""
     agent = Condition("http-header", ("*Mobile*",), header="User-Agent")
@@ -121,7 +127,7 @@ def test_http_header_and_method(serve) -> None:  # type: ignore[no-untyped-def]
     assert listener.body(method="POST", headers={"User-Agent": "desktop"}) == "default"
 
 
-def test_query_string_pairs(serve) -> None:  # type: ignore[no-untyped-def]
+def test_query_string_pairs(serve: Serve) -> None:
     """Does query-string match a key=value pair anywhere in the query, not case-sensitively,
     and a value alone under any key?"""
     pair = Condition("query-string", (("version", "v1*"),))
@@ -132,7 +138,7 @@ def test_query_string_pairs(serve) -> None:  # type: ignore[no-untyped-def]
     assert listener.body("/?version=v2&x=betamax") == "default"
 
 
-def test_source_ip(serve) -> None:  # type: ignore[no-untyped-def]
+def test_source_ip(serve: Serve) -> None:
     """Does source-ip match the client's address against the CIDR blocks?"""
     loopback = serve(_rule(1, "local", Condition("source-ip", ("127.0.0.0/8",))))
     assert loopback.body() == "local"
@@ -140,7 +146,7 @@ def test_source_ip(serve) -> None:  # type: ignore[no-untyped-def]
     assert elsewhere.body() == "default"
 
 
-def test_redirect_to_https_keeps_host_path_and_query(serve) -> None:  # type: ignore[no-untyped-def]
+def test_redirect_to_https_keeps_host_path_and_query(serve: Serve) -> None:
     """Does listing 8.11's redirect (port 443, HTTPS, 301) send AWS's Location, with the
     request's host, path and query, and no `?` when there is no query?"""
     redirect = Redirect(status=301, protocol="HTTPS", port="443")
@@ -151,7 +157,7 @@ def test_redirect_to_https_keeps_host_path_and_query(serve) -> None:  # type: ig
     assert headers["Location"] == "https://example.com:443/"
 
 
-def test_redirect_with_fixed_parts_and_302(serve) -> None:  # type: ignore[no-untyped-def]
+def test_redirect_with_fixed_parts_and_302(serve: Serve) -> None:
     """Does a redirect with its own host, path (reusing #{path}) and query answer 302?"""
     redirect = Redirect(302, host="new.example.com", path="/v2/#{path}", query="from=#{host}")
     listener = serve(Rule(1, (Condition("path-pattern", ("*",)),), redirect))
@@ -160,7 +166,7 @@ def test_redirect_with_fixed_parts_and_302(serve) -> None:  # type: ignore[no-un
     assert headers["Location"] == "http://new.example.com:80/v2/old?from=old.example.com"
 
 
-def test_fixed_response_keeps_dollars_and_quotes(serve) -> None:  # type: ignore[no-untyped-def]
+def test_fixed_response_keeps_dollars_and_quotes(serve: Serve) -> None:
     """Is a fixed response body with `$host` and quotes sent as written, with its status
     and content type?"""
     answer = FixedResponse(404, "application/json", '{"cost": "$host"}')
@@ -169,7 +175,7 @@ def test_fixed_response_keeps_dollars_and_quotes(serve) -> None:  # type: ignore
     assert (status, headers["Content-Type"], body) == (404, "application/json", answer.body)
 
 
-def test_forward_to_a_group_without_targets_is_503(serve) -> None:  # type: ignore[no-untyped-def]
+def test_forward_to_a_group_without_targets_is_503(serve: Serve) -> None:
     """Does a rule forwarding to a target group with nothing routable answer ALB's 503?"""
     listener = serve(Rule(1, (Condition("path-pattern", ("/*",)),), Forward("arn:tg")))
     status, _, body = listener.ask("/")
@@ -186,7 +192,10 @@ def test_parse_conditions_in_both_api_forms() -> None:
     )
     assert header == Condition("http-header", ("a",), header="X-Env")
     query = parse_condition(
-        {"Field": "query-string", "QueryStringConfig": {"Values": [{"Value": "b"}, {"Key": "k", "Value": "v"}]}}
+        {
+            "Field": "query-string",
+            "QueryStringConfig": {"Values": [{"Value": "b"}, {"Key": "k", "Value": "v"}]},
+        }
     )
     assert query.values == (("", "b"), ("k", "v"))
 
@@ -195,7 +204,12 @@ def test_parse_redirect_defaults_and_weighted_forward() -> None:
     """Does a redirect keep AWS's defaults for the parts it omits, and a weighted forward
     pick a group whose weight is not 0?"""
     redirect = parse_action(
-        [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]
+        [
+            {
+                "Type": "redirect",
+                "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"},
+            }
+        ]
     )
     assert redirect == Redirect(301, protocol="HTTPS", port="443")
     forward = parse_action(

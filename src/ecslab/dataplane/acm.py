@@ -62,7 +62,11 @@ def validated(certificate: Any, records: set[tuple[str, str, str]]) -> bool:
     """Whether every validation record `certificate` asks for exists in `records`."""
     options = certificate.describe()["Certificate"].get("DomainValidationOptions", [])
     wanted = {
-        (_name(o["ResourceRecord"]["Name"]), o["ResourceRecord"]["Type"], _name(o["ResourceRecord"]["Value"]))
+        (
+            _name(o["ResourceRecord"]["Name"]),
+            o["ResourceRecord"]["Type"],
+            _name(o["ResourceRecord"]["Value"]),
+        )
         for o in options
     }
     return bool(wanted) and wanted <= records

@@ -154,9 +154,7 @@ class LoadBalancers:
             listener.tls = self.certificates.files_for(certificate)
 
     def _routing(self, listener: Listener, nodes: list[str]) -> nginxconf.Routing:
-        groups = tuple(
-            (arn, tuple(self._backends(arn, nodes))) for arn in listener.target_groups()
-        )
+        groups = tuple((arn, tuple(self._backends(arn, nodes))) for arn in listener.target_groups())
         return nginxconf.Routing(
             listener.aws_port, listener.rules, groups, listener.protocol, listener.tls
         )

@@ -47,7 +47,7 @@ def ca_certificate(home: Path) -> Path:
 def _create_ca(folder: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME)])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -98,9 +98,11 @@ def issue(home: Path, names: list[str]) -> tuple[Path, Path]:
     return chain, key_file
 
 
-def _leaf(names: list[str], key: ec.EllipticCurvePrivateKey, ca: x509.Certificate, ca_key: object) -> x509.Certificate:
+def _leaf(
+    names: list[str], key: ec.EllipticCurvePrivateKey, ca: x509.Certificate, ca_key: object
+) -> x509.Certificate:
     assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     return (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
@@ -109,7 +111,9 @@ def _leaf(names: list[str], key: ec.EllipticCurvePrivateKey, ca: x509.Certificat
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + _YEAR)
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False
+        )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(
