@@ -10,8 +10,10 @@ from __future__ import annotations
 import http.client
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from dataplane_support import Cloud, http_get, lb_url, local_cloud, network_and_alb, wait_for
 
 from ecslab.dataplane import nginxconf
 from ecslab.dataplane.process import Child, free_port, wait_for_port
@@ -231,3 +233,32 @@ def test_parse_redirect_defaults_and_weighted_forward() -> None:
 def test_wildcards_escape_everything_else() -> None:
     """Is every character but `*` and `?` literal in a pattern (a dot is not "any")?"""
     assert wildcard("a.b*?") == "a\\.b.*."
+
+
+@pytest.fixture(scope="module")
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cloud]:
+    with local_cloud(tmp_path_factory.mktemp("rules-home")) as running:
+        yield running
+
+
+def _fixed(body: str) -> list[dict[str, Any]]:
+    config = {"StatusCode": "200", "ContentType": "text/plain", "MessageBody": body}
+    return [{"Type": "fixed-response", "FixedResponseConfig": config}]
+
+
+@pytest.mark.integration
+def test_rules_follow_the_live_elbv2_state(cloud: Cloud) -> None:
+    """Does the local listener apply a rule as soon as CreateRule returns, and drop it
+    after DeleteRule (the default action answering again)?"""
+    stack = network_and_alb(cloud, name="rules")
+    elbv2 = cloud.client("elbv2")
+    elbv2.modify_listener(ListenerArn=stack.listener, DefaultActions=_fixed("default"))
+    api = [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*"]}}]
+    rule = elbv2.create_rule(
+        ListenerArn=stack.listener, Priority=10, Conditions=api, Actions=_fixed("api")
+    )["Rules"][0]["RuleArn"]
+    url = lb_url(cloud, "rules")
+    wait_for("the rule", lambda: http_get(f"{url}/api/users") == (200, "api"))
+    assert http_get(f"{url}/") == (200, "default")
+    elbv2.delete_rule(RuleArn=rule)
+    wait_for("the default again", lambda: http_get(f"{url}/api/users") == (200, "default"))

@@ -150,13 +150,14 @@ def parse_condition(data: dict[str, Any]) -> Condition:
 
 def listener_rules(listener: Any) -> tuple[Rule, ...]:
     """The rules of a moto listener, lowest priority number first, then its default rule.
-    Rules whose action the local cloud cannot route are left out."""
+    Rules whose action the local cloud cannot route are left out; such a default action
+    answers ALB's 503 (a forward to no target)."""
     rules = []
     for rule in listener.rules.values():
-        action = parse_action(rule.actions)
+        default = bool(getattr(rule, "is_default", False))
+        action = parse_action(rule.actions) or (Forward("") if default else None)
         if action is None:
             continue
-        default = bool(getattr(rule, "is_default", False))
         conditions = () if default else tuple(parse_condition(c) for c in rule.conditions)
         rules.append(Rule(None if default else int(rule.priority), conditions, action))
     return tuple(sorted(rules, key=lambda r: (r.priority is None, r.priority or 0)))
