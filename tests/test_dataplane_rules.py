@@ -233,6 +233,7 @@ def test_parse_redirect_defaults_and_weighted_forward() -> None:
 def test_wildcards_escape_everything_else() -> None:
     """Is every character but `*` and `?` literal in a pattern (a dot is not "any")?"""
     assert wildcard("a.b*?") == "a\\.b.*."
+    assert wildcard("v\\*1\\?") == "v\\*1\\?"  # escaped: the characters themselves
 
 
 @pytest.fixture(scope="module")

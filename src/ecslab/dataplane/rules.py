@@ -2,8 +2,8 @@
 
 A listener holds rules (priority, conditions, action) and a default action. AWS evaluates
 the rules lowest priority number first; the first whose conditions all match decides, the
-default action when none does ("Listener rules for your Application Load Balancer",
-ELB user guide). Within one condition, any of its values may match; a rule matches when
+default action when none does ("Listener rules for your Application Load Balancer"
+and "Condition types for listener rules", ELB user guide). Within one condition, any of its values may match; a rule matches when
 every condition does. Per condition type (ELB API reference, `RuleCondition` and its
 `*ConditionConfig` types):
 
@@ -11,7 +11,8 @@ every condition does. Per condition type (ELB API reference, `RuleCondition` and
 - path-pattern: case-sensitive, the path of the URL only (never its query), wildcards;
 - http-header: header name and values not case-sensitive, wildcards in values;
 - http-request-method: case-sensitive, exact, no wildcards;
-- query-string: key/value pairs (key optional), not case-sensitive, wildcards;
+- query-string: key/value pairs (key optional), not case-sensitive, wildcards (a
+  literal `*` or `?` escaped with `\\`);
 - source-ip: the client's address in any of the CIDR blocks.
 
 This module holds the model and its translation to nginx `map`/`geo` blocks (each
@@ -165,15 +166,18 @@ def listener_rules(listener: Any) -> tuple[Rule, ...]:
 
 def wildcard(pattern: str, any_char: str = ".") -> str:
     """An AWS wildcard pattern as a regular expression body: `*` is 0 or more characters,
-    `?` exactly one, everything else literal."""
+    `?` exactly one, `\\*` and `\\?` the characters themselves (QueryStringConditionConfig),
+    everything else literal."""
     parts = []
+    escaped = False
     for char in pattern:
-        if char == "*":
-            parts.append(f"{any_char}*")
-        elif char == "?":
-            parts.append(any_char)
-        else:
+        if escaped or char not in "*?\\":
             parts.append(re.escape(char))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            parts.append(f"{any_char}*" if char == "*" else any_char)
     return "".join(parts)
 
 
