@@ -3,9 +3,9 @@
 A listener holds rules (priority, conditions, action) and a default action. AWS evaluates
 the rules lowest priority number first; the first whose conditions all match decides, the
 default action when none does ("Listener rules for your Application Load Balancer"
-and "Condition types for listener rules", ELB user guide). Within one condition, any of its values may match; a rule matches when
-every condition does. Per condition type (ELB API reference, `RuleCondition` and its
-`*ConditionConfig` types):
+and "Condition types for listener rules", ELB user guide). Within one condition, any of
+its values may match; a rule matches when every condition does. Per condition type (ELB
+API reference, `RuleCondition` and its `*ConditionConfig` types):
 
 - host-header: not case-sensitive, wildcards `*` (0 or more characters) and `?` (exactly 1);
 - path-pattern: case-sensitive, the path of the URL only (never its query), wildcards;
