@@ -79,8 +79,8 @@ def _create_ca(folder: Path) -> None:
 
 
 def issue(home: Path, names: list[str]) -> tuple[Path, Path]:
-    """(certificate chain, private key) files for `names` (the first is the subject), issued
-    by the local CA once and reused while valid."""
+    """(certificate, private key) files for `names` (the first is the subject), issued by
+    the local CA once and reused."""
     if not names:
         raise ValueError("a certificate needs at least one domain name")
     ca_pem = ca_certificate(home)
@@ -93,7 +93,8 @@ def issue(home: Path, names: list[str]) -> tuple[Path, Path]:
         leaf = _leaf(names, key, ca_cert, ca_key)
         _write_private(key_file, _key_pem(key))
         tmp = chain.with_suffix(".tmp")
-        tmp.write_bytes(leaf.public_bytes(serialization.Encoding.PEM) + ca_pem.read_bytes())
+        # the leaf alone: a server sends its intermediates, never the root its client trusts
+        tmp.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
         tmp.replace(chain)
     return chain, key_file
 
