@@ -57,6 +57,15 @@ def test_url_by_name_and_unknown_name(cloud: Cloud, capsys: pytest.CaptureFixtur
     assert "no load balancer named 'nope' in the local cloud" in capsys.readouterr().err
 
 
+def test_url_by_port(cloud: Cloud, capsys: pytest.CaptureFixture[str]) -> None:
+    """Does `--port` pick the listener on that port, and a port without one say so?"""
+    assert cli.main(["url", "--port", "80"]) == 0
+    assert capsys.readouterr().out.strip() == client.url()
+    assert cli.main(["url", "--port", "8080"]) == 1
+    err = capsys.readouterr().err
+    assert "no load balancer in the local cloud with a listener on port 8080" in err
+
+
 def test_ps_lists_tasks(cloud: Cloud, capsys: pytest.CaptureFixture[str]) -> None:
     """Does `ecslab ps` list id, service, revision, status, health, IP and uptime?"""
     assert cli.main(["ps"]) == 0

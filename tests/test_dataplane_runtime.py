@@ -153,7 +153,9 @@ def test_nginx_serves_the_official_default_page_and_logs(tmp_path: Path) -> None
 def test_listener_answers_502_when_its_target_fails(tmp_path: Path) -> None:
     """Does the local ALB answer ALB's 502 when a target refuses the connection?"""
     port, dead = free_port(), free_port()
-    conf = nginxconf.listener_conf(tmp_path, port, 80, [("127.0.0.1", dead, "10.0.1.5")])
+    conf = nginxconf.listener_conf(
+        tmp_path, port, nginxconf.forwarding(80, [("127.0.0.1", dead, "10.0.1.5")])
+    )
     (tmp_path / "nginx.conf").write_text(conf)
     child = Child(
         ["/usr/sbin/nginx", "-p", str(tmp_path), "-c", "nginx.conf", "-g", "daemon off;"],

@@ -221,13 +221,24 @@ def cmd_ps(args: argparse.Namespace) -> int:
 def _url_arguments(parser: argparse.ArgumentParser) -> None:
     """`ecslab url [LB_NAME]`."""
     parser.add_argument("name", nargs="?", help="load balancer name (needed if several)")
+    parser.add_argument("--port", type=int, help="the listener's port (default: 80's)")
 
 
 def cmd_url(args: argparse.Namespace) -> int:
     """Print the local URL of a load balancer's listener (just the URL)."""
     from ecslab.cloud import client
 
-    print(client.url(args.name))
+    print(client.url(args.name, args.port))
+    return 0
+
+
+def cmd_ca(_args: argparse.Namespace) -> int:
+    """Print the path of the local CA's certificate, which signs the HTTPS listeners'
+    certificates: `curl --cacert "$(ecslab ca)" ...` (created on first use)."""
+    from ecslab import settings
+    from ecslab.dataplane import tls
+
+    print(tls.ca_certificate(settings.home()))
     return 0
 
 
@@ -268,6 +279,7 @@ COMMANDS: list[Command] = [
     Command(
         "url", "the local URL of a load balancer (prints just the URL)", _url_arguments, cmd_url
     ),
+    Command("ca", "the local CA certificate HTTPS listeners use (path)", _no_arguments, cmd_ca),
     Command(
         "logs", "print a log group: ecslab logs /ecs/example [--follow]", _logs_arguments, cmd_logs
     ),

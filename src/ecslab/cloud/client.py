@@ -58,17 +58,20 @@ def load_balancers() -> list[dict[str, Any]]:
     return list(admin("loadbalancers"))
 
 
-def url(name: str | None = None) -> str:
-    """The local URL of a load balancer's listener (port 80's when it has several); the
-    only load balancer's when no name is given."""
+def url(name: str | None = None, port: int | None = None) -> str:
+    """The local URL of a load balancer's listener on `port` (port 80's when it has several
+    and no port is given); the only load balancer's when no name is given."""
     listeners = load_balancers()
     if name:
         listeners = [x for x in listeners if name in (x["load_balancer"], x["dns_name"])]
+    if port is not None:
+        listeners = [x for x in listeners if x["listener_port"] == port]
     names = sorted({x["load_balancer"] for x in listeners})
     if not listeners:
         which = f"named {name!r} " if name else ""
+        on = f" with a listener on port {port}" if port is not None else ""
         raise EcslabError(
-            f"no load balancer {which}in the local cloud",
+            f"no load balancer {which}in the local cloud{on}",
             hint="Apply the chapter's Terraform first (it creates the ALB and its listener).",
         )
     if len(names) > 1:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab import settings
-from ecslab.dataplane import health, hooks, network, runtime, validation, views
+from ecslab.dataplane import acm, health, hooks, network, runtime, validation, views
 from ecslab.dataplane.agent import FargateAgent
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.controller import Scheduler
@@ -47,6 +47,7 @@ class DataPlane:
         self.agent: FargateAgent | None = None
         self.scheduler: Scheduler | None = None
         self.loadbalancers: LoadBalancers | None = None
+        self.certificates: acm.Certificates | None = None
 
     def start(self, host: Any) -> None:
         """Reap a crashed run's processes, hook moto, serve admin routes, start ticking."""
@@ -66,8 +67,12 @@ class DataPlane:
             credential=host.credential,
         )
         self.scheduler = Scheduler(self.agent)
-        self.loadbalancers = LoadBalancers(home, self.agent.health, self.agent.endpoints)
+        self.certificates = acm.Certificates(home.parent, host.account_id)
+        self.loadbalancers = LoadBalancers(
+            home, self.agent.health, self.agent.endpoints, self.certificates
+        )
         network.install()
+        acm.install()
         validation.install()
         hooks.install(self)
         health.install(self.agent.health)
@@ -94,9 +99,10 @@ class DataPlane:
                 log.exception("data plane tick failed")
 
     def tick(self) -> None:
-        """Scheduler and task lifecycles, then target health, then listeners."""
-        assert self.scheduler and self.agent and self.loadbalancers
+        """Scheduler and task lifecycles, ACM validation, target health, then listeners."""
+        assert self.scheduler and self.agent and self.loadbalancers and self.certificates
         self.scheduler.tick()
+        self.certificates.validate()
         regions = list(self.agent.elbv2_backends())
         groups = set()
         for elbv2, ec2 in regions:
@@ -183,3 +189,4 @@ class DataPlane:
                 self.agent.close()
         hooks.uninstall()
         health.uninstall()
+        acm.uninstall()

@@ -1,26 +1,31 @@
 """The local Application Load Balancer: one loopback nginx per ALB listener.
 
-Each HTTP listener of each ALB in moto gets an nginx on 127.0.0.1:<free port> that
-forwards, round robin, to the healthy targets of its target group (all of them when all
-are unhealthy: ALB fails open), translated to their loopback ports, adds
-X-Forwarded-For/Proto/Port, answers ALB's 503 when no target can be routed to and ALB's
-502 when a target fails. nginx rather than Python: the proxy must keep
-up with nginx itself (the benchmark asks for at least half of direct throughput).
-The configuration is rewritten and reloaded (SIGHUP) when the healthy set changes.
+Each HTTP or HTTPS listener of each ALB in moto gets an nginx on 127.0.0.1:<free port>
+that applies the listener's rules and default action (ecslab.dataplane.rules): forward,
+round robin, to the healthy targets of a target group (all of them when all are
+unhealthy: ALB fails open), translated to their loopback ports, with
+X-Forwarded-For/Proto/Port; fixed-response; redirect. It answers ALB's 503 when no target
+can be routed to and ALB's 502 when a target fails. An HTTPS listener serves the
+certificate the local CA issued for its ACM certificate's names (ecslab.dataplane.acm).
+nginx rather than Python: the proxy must keep up with nginx itself (the benchmark asks
+for at least half of direct throughput). The configuration is rewritten and reloaded
+(SIGHUP) when the rules, the healthy set or the certificate change.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ecslab.dataplane import nginxconf
+from ecslab.dataplane.acm import Certificates
 from ecslab.dataplane.health import HealthChecker
 from ecslab.dataplane.network import Endpoints, lb_node_ips
 from ecslab.dataplane.process import Child, free_port, wait_for_port
+from ecslab.dataplane.rules import Forward, Rule, listener_rules
 from ecslab.dataplane.runtime import NGINX
 
 
@@ -34,18 +39,29 @@ class Listener:
     protocol: str
     aws_port: int
     port: int
-    target_group: str | None
     workdir: Path
-    fixed: nginxconf.Fixed | None = None
+    rules: tuple[Rule, ...] = ()
+    tls: tuple[Path, Path] | None = None
     child: Child | None = None
-    backends: list[tuple[str, int, str]] = field(default_factory=list)
-    #: (backends, fixed) last written to nginx.conf, and last loaded by nginx.
-    written: Any = None
-    applied: Any = None
+    #: The routing last written to nginx.conf, and last loaded by nginx.
+    written: nginxconf.Routing | None = None
+    applied: nginxconf.Routing | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.protocol == "HTTPS" else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    @property
+    def target_group(self) -> str | None:
+        """The target group the default action forwards to (None if it does not)."""
+        default = self.rules[-1].action if self.rules else None
+        return default.target_group if isinstance(default, Forward) else None
+
+    def target_groups(self) -> list[str]:
+        """Every target group the rules and the default action forward to, in rule order."""
+        arns = [r.action.target_group for r in self.rules if isinstance(r.action, Forward)]
+        return list(dict.fromkeys(arns))
 
     def view(self) -> dict[str, Any]:
         """What the admin API and `ecslab url` show."""
@@ -57,33 +73,14 @@ class Listener:
             "listener_port": self.aws_port,
             "target_group_arn": self.target_group,
             "url": self.url,
-            "healthy_targets": len(self.backends),
+            "healthy_targets": self.healthy_targets(),
+            "rules": len(self.rules) - 1,
         }
 
-
-def forward_target_group(listener: Any) -> str | None:
-    """The target group a listener's default action forwards to (None if it does not)."""
-    for action in listener.default_actions:
-        data = getattr(action, "data", {})
-        if data.get("Type") != "forward":
-            continue
-        if data.get("TargetGroupArn"):
-            return str(data["TargetGroupArn"])
-        groups = data.get("ForwardConfig", {}).get("TargetGroups", [])
-        if groups:
-            return str(groups[0]["TargetGroupArn"])
-    return None
-
-
-def fixed_response(listener: Any) -> nginxconf.Fixed | None:
-    """The fixed response of a listener's default action (None if it forwards)."""
-    for action in listener.default_actions:
-        data = getattr(action, "data", {})
-        if data.get("Type") == "fixed-response":
-            config = data.get("FixedResponseConfig", {})
-            code = int(config.get("StatusCode", 200))
-            return code, config.get("ContentType", "text/plain"), config.get("MessageBody", "")
-    return None
+    def healthy_targets(self) -> int:
+        """Targets the default action's group routes to (0 when it does not forward)."""
+        routing = self.written.backends if self.written else ()
+        return sum(len(b) for arn, b in routing if arn == self.target_group)
 
 
 def _subnet_ids(lb: Any) -> list[str]:
@@ -93,10 +90,17 @@ def _subnet_ids(lb: Any) -> list[str]:
 class LoadBalancers:
     """Keeps one local listener per ALB listener moto holds; routes to healthy targets."""
 
-    def __init__(self, home: Path, health: HealthChecker, endpoints: Endpoints) -> None:
+    def __init__(
+        self,
+        home: Path,
+        health: HealthChecker,
+        endpoints: Endpoints,
+        certificates: Certificates | None = None,
+    ) -> None:
         self.home = home
         self.health = health
         self.endpoints = endpoints
+        self.certificates = certificates
         self.listeners: dict[str, Listener] = {}
 
     def reconcile(self, regions: list[tuple[Any, Any]]) -> None:
@@ -112,8 +116,7 @@ class LoadBalancers:
                 for arn, aws_listener in list(lb.listeners.items()):
                     seen.add(arn)
                     listener = self.listeners.get(arn) or self._start(lb, aws_listener)
-                    listener.target_group = forward_target_group(aws_listener)
-                    listener.fixed = fixed_response(aws_listener)
+                    self._read(listener, aws_listener)
                     self._route(listener, nodes)
         for arn in set(self.listeners) - seen:
             self._stop(self.listeners.pop(arn))
@@ -126,11 +129,11 @@ class LoadBalancers:
             protocol=aws_listener.protocol,
             aws_port=int(aws_listener.port),
             port=free_port(),
-            target_group=forward_target_group(aws_listener),
-            fixed=fixed_response(aws_listener),
             # named from the listener's id (the ARN's last part), never from a name
             workdir=self.home / "loadbalancers" / aws_listener.arn.rsplit("/", 1)[-1],
         )
+        self._read(listener, aws_listener)
+        listener.written = self._routing(listener, [])
         self._write(listener)
         listener.child = Child(
             [NGINX, "-p", str(listener.workdir), "-c", "nginx.conf", "-g", "daemon off;"],
@@ -139,32 +142,43 @@ class LoadBalancers:
             ready_file=listener.workdir / "nginx.pid",
         )
         wait_for_port(listener.port, listener.child, timeout=5)
-        listener.written = listener.applied = (listener.backends, listener.fixed)
+        listener.applied = listener.written
         self.listeners[listener.arn] = listener
         return listener
 
-    def _route(self, listener: Listener, nodes: list[str]) -> None:
+    def _read(self, listener: Listener, aws_listener: Any) -> None:
+        """The listener's rules and, for HTTPS, its certificate, as moto holds them now."""
+        listener.rules = listener_rules(aws_listener)
+        certificate = getattr(aws_listener, "certificate", None)
+        if listener.protocol == "HTTPS" and certificate and self.certificates:
+            listener.tls = self.certificates.files_for(certificate)
+
+    def _routing(self, listener: Listener, nodes: list[str]) -> nginxconf.Routing:
+        groups = tuple((arn, tuple(self._backends(arn, nodes))) for arn in listener.target_groups())
+        return nginxconf.Routing(
+            listener.aws_port, listener.rules, groups, listener.protocol, listener.tls
+        )
+
+    def _backends(self, target_group: str, nodes: list[str]) -> list[nginxconf.Backend]:
         backends = []
-        if listener.target_group:
-            for index, (ip, port) in enumerate(self.health.routable(listener.target_group)):
-                local = self.endpoints.resolve(ip, port)
-                if local:
-                    backends.append(
-                        (local[0], local[1], nodes[index % len(nodes)] if nodes else ip)
-                    )
-        desired = (backends, listener.fixed)
+        for index, (ip, port) in enumerate(self.health.routable(target_group)):
+            local = self.endpoints.resolve(ip, port)
+            if local:
+                backends.append((local[0], local[1], nodes[index % len(nodes)] if nodes else ip))
+        return backends
+
+    def _route(self, listener: Listener, nodes: list[str]) -> None:
+        desired = self._routing(listener, nodes)
         if desired != listener.written:
-            listener.backends = backends
-            self._write(listener)
             listener.written = desired
+            self._write(listener)
         if listener.applied != listener.written and self._reload(listener):
             listener.applied = listener.written
 
     def _write(self, listener: Listener) -> None:
+        assert listener.written is not None
         listener.workdir.mkdir(parents=True, exist_ok=True)
-        conf = nginxconf.listener_conf(
-            listener.workdir, listener.port, listener.aws_port, listener.backends, listener.fixed
-        )
+        conf = nginxconf.listener_conf(listener.workdir, listener.port, listener.written)
         (listener.workdir / "nginx.conf").write_text(conf)
 
     @staticmethod
