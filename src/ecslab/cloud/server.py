@@ -121,9 +121,11 @@ class HostedService(Protocol):
 
 def hosted_services() -> list[HostedService]:
     """The services the host runs beside moto: started in this order, stopped in reverse."""
+    from ecslab.cloud.snapshot import Snapshots
     from ecslab.dataplane import DataPlane
 
-    return [DataPlane()]
+    plane = DataPlane()
+    return [plane, Snapshots(plane)]
 
 
 @dataclass
