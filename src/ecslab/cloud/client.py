@@ -46,7 +46,7 @@ def admin(path: str, timeout: float = 5, port: int | None = None, post: Any = No
 
 
 def _error_of(error: urllib.error.HTTPError) -> str:
-    """": " and the message of an admin route's JSON error, or nothing."""
+    """ ": " and the message of an admin route's JSON error, or nothing."""
     try:
         return f": {json.load(error)['error']}"
     except (ValueError, KeyError, TypeError, OSError):

@@ -84,7 +84,7 @@ def check(path: Path) -> Identity:
     if why is not None:
         raise SnapshotRefused(
             f"The snapshot {path.name} cannot be restored: {why}.",
-            hint="Record the section starts again (make snapshots); until then, setup applies.",
+            hint="Record the section starts again: make snapshots.",
         )
     return identity
 

@@ -134,19 +134,31 @@ def restore_start(stem: str, ws: Path) -> bool:
     pair = files(stem)
     if pair is None or prepare.satisfied(ws, stem) or cloud_vpcs():
         return False
+    unusable = not_restorable(stem)
+    if unusable:
+        print(f"{unusable}: applying instead")
+        return False
     cloud, state = pair
-    if not cloud.exists() or not state.exists():
-        print(f"no recorded start for {stem} in {cloud.parent} (make snapshots): applying")
-        return False
-    try:
-        snapshot.check(cloud)
-    except snapshot.SnapshotRefused as e:
-        print(f"{e} {e.hint}: applying")
-        return False
     client.admin("snapshot/restore", timeout=60, post={"path": str(cloud)})
     shutil.copyfile(state, ws / STATE_FILE)
     print(f"restored the recorded start of {stem} ({cloud.name})")
     return True
+
+
+def not_restorable(stem: str) -> str | None:
+    """Why section `stem`'s start cannot be restored here (no recording, or one of
+    another project or moto), or None when it can."""
+    pair = files(stem)
+    if pair is None:
+        return f"{stem} has nothing to apply"
+    cloud, state = pair
+    if not cloud.exists() or not state.exists():
+        return f"No recorded start of {stem} in {cloud.parent} (make snapshots)."
+    try:
+        snapshot.check(cloud)
+    except snapshot.SnapshotRefused as e:
+        return f"{e} {e.hint}"
+    return None
 
 
 # --- recording ----------------------------------------------------------------------
