@@ -223,7 +223,7 @@ def test_the_restore_gives_every_attribute_of_the_real_apply(world: World) -> No
 def test_a_plan_right_after_the_restore_shows_no_changes(world: World) -> None:
     """Does a plan of the section's files show nothing to do after the restore?"""
     summary = runner.plan(world.ws, "local")
-    assert (summary.add, summary.change, summary.remove) == (0, 0, 0), summary.changes
+    assert (summary.add, summary.change, summary.destroy) == (0, 0, 0), summary.changes
 
 
 def test_the_restored_service_runs_its_tasks_behind_the_load_balancer(world: World) -> None:

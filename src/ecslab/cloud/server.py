@@ -468,4 +468,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the module under its own name, not as __main__: a hosted service that imports
+    # ecslab.cloud.server (AdminError) must get the classes the running Host catches.
+    from ecslab.cloud.server import main as run_main
+
+    sys.exit(run_main())
