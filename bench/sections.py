@@ -78,7 +78,8 @@ def section_ready(stem: str, root: Path) -> tuple[float, float | None]:
 def reset_to(book: str, root: Path) -> float:
     """Seconds of `ecslab reset --to BOOK` from a workspace and cloud at 9.4's start."""
     os.environ["ECSLAB_WORKSPACE"] = str(root / "ws-reset")
-    ecslab("prepare", "--section", sections.SECTIONS[-2].stem)
+    ecslab("reset")
+    ecslab("prepare", "--section", next(s.stem for s in sections.SECTIONS if s.book == book))
     start = time.monotonic()
     ecslab("reset", "--to", book)
     return time.monotonic() - start

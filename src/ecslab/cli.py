@@ -163,8 +163,14 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def _snapshot_arguments(parser: argparse.ArgumentParser) -> None:
-    """`ecslab snapshot record`."""
-    parser.add_argument("action", choices=["record"], help="record: the section starts missing")
+    """`ecslab snapshot [record]`."""
+    parser.add_argument(
+        "action",
+        nargs="?",
+        default="record",
+        choices=["record"],
+        help="record (the default): the section starts this version lacks",
+    )
 
 
 def cmd_snapshot(_args: argparse.Namespace) -> int:
