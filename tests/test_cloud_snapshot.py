@@ -101,6 +101,35 @@ def test_a_missing_recording_names_the_make_target(
     )
 
 
+def reference_workspace(ws: Path) -> Path:
+    """A workspace holding exactly the files 9.4's recording applied."""
+    files = {**workspace.scaffolding(), **sections.files_before(SECTION)}
+    for name, text in files.items():
+        (ws / name).write_text(text)
+    return ws
+
+
+def test_files_that_mean_the_reference_may_be_restored(tmp_path: Path) -> None:
+    """Does a workspace whose files mean the recording's (other spacing, a comment) allow
+    the restore?"""
+    ws = reference_workspace(tmp_path)
+    cluster = ws / "cluster.tf"
+    cluster.write_text("# mine\n" + cluster.read_text().replace(" = ", "   =   "))
+    assert starts.differing_file(ws, SECTION) is None
+
+
+def test_a_task_size_of_the_learners_own_is_applied_not_restored(tmp_path: Path) -> None:
+    """Does a task size of the learner's own (valid, so setup keeps it) keep the recording
+    away, so that the learner's size is what gets applied?"""
+    ws = reference_workspace(tmp_path)
+    path = ws / "task_definition.tf"
+    path.write_text(path.read_text().replace('"512"', '"1024"').replace('"256"', '"512"'))
+    assert 'cpu                      = "512"' in path.read_text()
+    assert starts.differing_file(ws, SECTION) == (
+        f"Your task_definition.tf differs from the one {SECTION}'s recording applied."
+    )
+
+
 def test_sections_with_the_same_start_share_one_recording() -> None:
     """Do 9.1 to 9.3 (same files, same targets) share one recording, and 9.4 have its own?"""
     firsts = {starts.fingerprint(s.stem) for s in sections.SECTIONS[:3]}

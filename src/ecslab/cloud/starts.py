@@ -13,7 +13,9 @@ recording applies as before.
 
 `restore_start` is what the background prepare tries before applying: on a local cloud
 that holds nothing of anyone's and a workspace whose state is absent or stale, it
-restores the recording and writes its state. The learner's files are never touched here
+restores the recording and writes its state, when the workspace's files mean exactly
+what the recording applied (a task size of the learner's own is applied instead, so the
+cloud is always what their files say). The learner's files are never touched here
 (setup placed them, keeping theirs). A state that describes a cloud that is gone (after
 `ecslab reset`, a restart, a culled server) is `stale`: it is moved to the workspace's
 backups, never trusted.
@@ -38,7 +40,7 @@ from pathlib import Path
 from ecslab import sections, settings
 from ecslab.cloud import client, snapshot
 from ecslab.errors import EcslabError
-from ecslab.tf import overrides, prepare, workspace
+from ecslab.tf import hcl, overrides, prepare, workspace
 
 STATE_FILE = "terraform.tfstate"
 
@@ -134,7 +136,7 @@ def restore_start(stem: str, ws: Path) -> bool:
     pair = files(stem)
     if pair is None or prepare.satisfied(ws, stem) or cloud_vpcs():
         return False
-    unusable = not_restorable(stem)
+    unusable = not_restorable(stem) or differing_file(ws, stem)
     if unusable:
         print(f"{unusable}: applying instead")
         return False
@@ -143,6 +145,32 @@ def restore_start(stem: str, ws: Path) -> bool:
     shutil.copyfile(state, ws / STATE_FILE)
     print(f"restored the recorded start of {stem} ({cloud.name})")
     return True
+
+
+def differing_file(ws: Path, stem: str) -> str | None:
+    """Why the workspace's files would not give the recorded world (a file of the start
+    missing, or meaning something else: a task size of the learner's own is applied, not
+    replaced by the recording's), or None when they mean what the recording applied."""
+    for name, text in {**workspace.scaffolding(), **sections.files_before(stem)}.items():
+        path = ws / name
+        if not path.exists():
+            return f"Your workspace has no {name}."
+        mine = path.read_text(encoding="utf-8")
+        if mine != text and not _same_text_meaning(name, mine, text):
+            return f"Your {name} differs from the one {stem}'s recording applied."
+    return None
+
+
+def _same_text_meaning(name: str, mine: str, reference: str) -> bool:
+    """Whether two versions of a file mean the same to Terraform, every choice included."""
+    try:
+        if name.endswith(".tf"):
+            return hcl.parse(mine, name) == hcl.parse(reference, name)
+        if name.endswith(".json"):
+            return bool(json.loads(mine) == json.loads(reference))
+    except (hcl.Unreadable, ValueError):
+        return False
+    return False
 
 
 def not_restorable(stem: str) -> str | None:
