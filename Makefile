@@ -82,7 +82,7 @@ test: test-deps terraform lint ## Set up and run every test (unit, integration, 
 	$(BIN)/pytest
 
 .PHONY: bench
-bench: $(TESTING) ## Run the benchmarks (bench/*.py) and print their numbers
+bench: $(TESTING) snapshots ## Run the benchmarks (bench/*.py) and print their numbers
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 .PHONY: down
