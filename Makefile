@@ -68,9 +68,13 @@ labs: $(RUNTIME) ## Regenerate labs/ from solutions/
 	$(BIN)/python -m ecslab.authoring.release
 
 .PHONY: solutions
-solutions: $(TESTING) ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
+solutions: $(TESTING) snapshots ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
 	$(BIN)/python -m ecslab.authoring.run
 	$(BIN)/python -m ecslab.authoring.release
+
+.PHONY: snapshots
+snapshots: $(RUNTIME) terraform ## Record the section starts this version lacks (real applies, once; setups then restore them; pytest records its own)
+	$(BIN)/ecslab snapshot record
 
 .PHONY: test
 test: test-deps terraform lint ## Set up and run every test (unit, integration, notebooks, browser)
@@ -78,7 +82,7 @@ test: test-deps terraform lint ## Set up and run every test (unit, integration, 
 	$(BIN)/pytest
 
 .PHONY: bench
-bench: $(TESTING) ## Run the benchmarks (bench/*.py) and print their numbers
+bench: $(TESTING) snapshots ## Run the benchmarks (bench/*.py) and print their numbers
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 .PHONY: down

@@ -23,6 +23,9 @@ from ecslab.tf.runner import PlanSummary, Terraform
 
 #: The stack tests mark themselves with this when they destroy it: they run last.
 DESTROYS_STACK = "destroys_stack"
+#: Tests that record the section starts (real applies) mark themselves with this: they
+#: run first, so the rest of the session restores those starts instead of applying.
+RECORDS_STARTS = "records_starts"
 
 
 @dataclass
@@ -52,11 +55,18 @@ def copy_terraform(dest: Path) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{DESTROYS_STACK}: destroys the shared stack; runs last")
+    config.addinivalue_line("markers", f"{RECORDS_STARTS}: records the section starts; runs first")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Move the tests that destroy the shared stack after every other test."""
-    items.sort(key=lambda item: item.get_closest_marker(DESTROYS_STACK) is not None)
+    """The tests that record the section starts first; those that destroy the shared
+    stack after every other test."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker(DESTROYS_STACK) is not None,
+            item.get_closest_marker(RECORDS_STARTS) is None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

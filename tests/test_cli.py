@@ -174,3 +174,18 @@ def test_shell_stays_open_and_says_why_when_the_environment_fails(
     assert became and became[0][0] == "bash"
     err = capsys.readouterr().err
     assert "the local cloud is not running" in err and "hint: ecslab up" in err
+
+
+@pytest.mark.parametrize("section", ["9.4", "04_logging"])
+def test_reset_to_takes_a_book_section_or_a_stem(section: str) -> None:
+    """Does `ecslab reset --to` take a section as the book numbers it or by its stem?"""
+    assert cli.build_parser().parse_args(["reset", "--to", section]).to == section
+
+
+def test_reset_to_an_unknown_section_names_the_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    """Is `ecslab reset --to 9.9` refused with the sections it could have been?"""
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["reset", "--to", "9.9"])
+    said = capsys.readouterr().err
+    assert "argument --to: invalid choice: '9.9' (choose from" in said
+    assert "'04_logging'" in said and "'9.4'" in said

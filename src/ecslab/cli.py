@@ -128,12 +128,60 @@ def _duration(seconds: float) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
-def cmd_reset(_args: argparse.Namespace) -> int:
-    """Wipe the local cloud's resources (restart it empty); workspaces are kept."""
+def _reset_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecslab reset [--to SECTION]`."""
+    from ecslab import sections
+
+    parser.add_argument(
+        "--to",
+        metavar="SECTION",
+        choices=[s.stem for s in sections.SECTIONS] + [s.book for s in sections.SECTIONS],
+        help="then bring the cloud and the workspace to this section's start "
+        "(e.g. 9.4 or 04_logging); the section's and later files are backed up first",
+    )
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    """Wipe the local cloud's resources (restart it empty); workspaces are kept. With
+    --to, restore (or apply) the section's start, as the notebook's first cell would."""
     from ecslab.cloud import daemon
 
     status = daemon.reset()
     print(f"local cloud reset: empty and running at {status.endpoint}")
+    if not args.to:
+        return 0
+    from ecslab import sections
+    from ecslab.notebook import lab
+    from ecslab.tf import prepare
+
+    stem = next(s.stem for s in sections.SECTIONS if args.to in (s.stem, s.book))
+    report = lab.reset(stem)
+    for name, where in sorted(report.placed.backups.items()):
+        print(f"backed up {name} to {where}")
+    done = prepare.wait(report.folder)
+    print(done if report.prerequisites else f"{stem}: nothing to apply")
+    return 1 if done.state == "failed" else 0
+
+
+def _snapshot_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecslab snapshot [record]`."""
+    parser.add_argument(
+        "action",
+        nargs="?",
+        default="record",
+        choices=["record"],
+        help="record (the default): the section starts this version lacks",
+    )
+
+
+def cmd_snapshot(_args: argparse.Namespace) -> int:
+    """Record the section starts this project and moto lack, on a cloud of their own."""
+    from ecslab import settings
+    from ecslab.cloud import starts
+
+    made = starts.record_all()
+    where = settings.snapshots()
+    print(f"recorded {', '.join(made)} in {where}" if made else f"all recorded in {where}")
     return 0
 
 
@@ -262,7 +310,15 @@ COMMANDS: list[Command] = [
     Command("up", "start the local cloud in the background", _no_arguments, cmd_up),
     Command("down", "stop the local cloud", _no_arguments, cmd_down),
     Command("status", "is the local cloud running, and what it holds", _json_flag, cmd_status),
-    Command("reset", "wipe the local cloud (your workspace is kept)", _no_arguments, cmd_reset),
+    Command(
+        "reset",
+        "wipe the local cloud (your workspace is kept); --to 9.4",
+        _reset_arguments,
+        cmd_reset,
+    ),
+    Command(
+        "snapshot", "record the section starts (make snapshots)", _snapshot_arguments, cmd_snapshot
+    ),
     Command("env", 'shell exports for the target: eval "$(ecslab env)"', _env_arguments, cmd_env),
     Command(
         "terraform-check",

@@ -111,6 +111,16 @@ def workspace() -> Path:
     return Path(value).resolve() if value else desk() / "workspace"
 
 
+def snapshots() -> Path:
+    """ECSLAB_SNAPSHOTS: the recorded section starts (default: ./.ecslab/snapshots).
+
+    Not inside ECSLAB_HOME: every local cloud of the checkout (a learner's, the tests',
+    the notebook runs') restores the same recordings (see ecslab.cloud.starts).
+    """
+    value = os.environ.get("ECSLAB_SNAPSHOTS")
+    return Path(value).resolve() if value else _project_dir(".ecslab") / "snapshots"
+
+
 def name_prefix() -> str:
     """ECSLAB_NAME_PREFIX: a prefix for resource names in AWS mode (default: empty)."""
     return os.environ.get("ECSLAB_NAME_PREFIX", "")

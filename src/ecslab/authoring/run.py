@@ -25,8 +25,15 @@ from pathlib import Path
 #: A stock machine's PATH: no venv, no AWS CLI. A kernel starts from sys.executable anyway;
 #: `lab.setup` puts the venv's bin (`aws`, `ecslab`) first.
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
-#: What a learner's shell hands the kernel: where the lab's cloud and workspace are.
-LAB_SETTINGS = ("ECSLAB_HOME", "ECSLAB_PORT", "ECSLAB_WORKSPACE", "ECSLAB_TARGET")
+#: What a learner's shell hands the kernel: where the lab's cloud, workspace and recorded
+#: section starts are (the starts are restored, not applied: ecslab.cloud.starts).
+LAB_SETTINGS = (
+    "ECSLAB_HOME",
+    "ECSLAB_PORT",
+    "ECSLAB_WORKSPACE",
+    "ECSLAB_TARGET",
+    "ECSLAB_SNAPSHOTS",
+)
 
 
 def free_port() -> int:
@@ -51,9 +58,14 @@ def _ecslab(env: dict[str, str], *args: str) -> str:
 
 @contextmanager
 def notebook_cloud(root: Path) -> Iterator[dict[str, str]]:
-    """Start a local cloud under root/home with a workspace root/workspace; yield the env."""
+    """Start a local cloud under root/home with a workspace root/workspace; yield the env.
+    The section starts recorded for the checkout (settings.snapshots()) are restored."""
+    from ecslab import settings
+
+    snapshots = str(settings.snapshots())
     base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ECSLAB_"))}
     base.update(
+        ECSLAB_SNAPSHOTS=snapshots,
         ECSLAB_HOME=str(root / "home"),
         ECSLAB_PORT=str(free_port()),
         ECSLAB_WORKSPACE=str(root / "workspace"),

@@ -24,23 +24,33 @@ _NOT_RUNNING_HINT = "Start it with: ecslab up"
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def admin(path: str, timeout: float = 5, port: int | None = None) -> Any:
-    """GET /_ecslab/<path> on the local cloud (on `port`, default settings.port()), parsed.
+def admin(path: str, timeout: float = 5, port: int | None = None, post: Any = None) -> Any:
+    """GET /_ecslab/<path> on the local cloud (on `port`, default settings.port()), parsed;
+    POST when `post` is given (sent as JSON).
 
     Signed with the home's key: the admin API answers its learner only."""
     url = f"{settings.local_endpoint(port)}/_ecslab/{path}"
-    headers = auth.sign(credentials.ensure(settings.home()), "GET", url)
+    method, body = ("GET", b"") if post is None else ("POST", json.dumps(post).encode())
+    headers = auth.sign(credentials.ensure(settings.home()), method, url, body)
+    request = urllib.request.Request(url, data=body or None, headers=headers, method=method)
     try:
-        with _DIRECT.open(
-            urllib.request.Request(url, headers=headers), timeout=timeout
-        ) as response:
+        with _DIRECT.open(request, timeout=timeout) as response:
             return json.load(response)
     except urllib.error.HTTPError as e:
-        raise LocalCloudError(f"the local cloud answered {e.code} to {url}") from e
+        said = _error_of(e)
+        raise LocalCloudError(f"the local cloud answered {e.code} to {url}{said}") from e
     except OSError as e:
         raise LocalCloudError(
             f"the local cloud does not answer at {url}", hint=_NOT_RUNNING_HINT
         ) from e
+
+
+def _error_of(error: urllib.error.HTTPError) -> str:
+    """ ": " and the message of an admin route's JSON error, or nothing."""
+    try:
+        return f": {json.load(error)['error']}"
+    except (ValueError, KeyError, TypeError, OSError):
+        return ""
 
 
 def tasks(include_stopped: bool = False) -> list[dict[str, Any]]:

@@ -121,9 +121,11 @@ class HostedService(Protocol):
 
 def hosted_services() -> list[HostedService]:
     """The services the host runs beside moto: started in this order, stopped in reverse."""
+    from ecslab.cloud.snapshot import Snapshots
     from ecslab.dataplane import DataPlane
 
-    return [DataPlane()]
+    plane = DataPlane()
+    return [plane, Snapshots(plane)]
 
 
 @dataclass
@@ -466,4 +468,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the module under its own name, not as __main__: a hosted service that imports
+    # ecslab.cloud.server (AdminError) must get the classes the running Host catches.
+    from ecslab.cloud.server import main as run_main
+
+    sys.exit(run_main())

@@ -99,7 +99,7 @@ def setup(stem: str) -> SetupReport:
     placed = _place(ws, stem)
     _register_ipython()
     waiting = not cost.is_confirmed()  # AWS mode: nothing billable starts before the yes
-    if section.prerequisites and not waiting and not prepare.satisfied(ws, stem):
+    if section.prerequisites and not waiting and not _section_ready(ws, stem):
         prepare.start(stem, ws)
     return SetupReport(section, ws, list(files), placed, bool(section.prerequisites), waiting)
 
@@ -143,10 +143,21 @@ def prepare_workspace(
     """`ecslab prepare`: fill the workspace for `stem` and apply its prerequisites."""
     ws = workspace.root()
     _place(ws, stem)
-    if prepare.satisfied(ws, stem):
+    if _section_ready(ws, stem):
         return prepare.PrepareStatus("done", stem)
     cost.require_confirmation()  # AWS mode: nothing billable, even in the background, before
-    return prepare.start(stem, ws) if background else prepare.run(stem, ws)
+    if background:
+        return prepare.start(stem, ws)
+    from ecslab.cloud import starts
+
+    return prepare.run(stem, ws, restore=starts.restore_start)
+
+
+def _section_ready(ws: Path, stem: str) -> bool:
+    """The prerequisites are in the state, and the state is about the cloud that runs."""
+    from ecslab.cloud import starts
+
+    return starts.ready(ws, stem)
 
 
 def reset(stem: str) -> SetupReport:

@@ -10,7 +10,11 @@ The background apply is a child process that holds the workspace lock (handed ov
 its parent, so no plan can slip in between) and records its progress in
 `.ecslab/prepare.json` and `.ecslab/prepare.log` inside the workspace.
 
-Run: `python -m ecslab.tf.prepare SECTION [--lock-fd FD]` (what the background start runs).
+On the local cloud, a recorded start of the section is restored instead of applied
+(ecslab.cloud.starts, in seconds): `run` takes that step as its `restore` argument, since
+this layer cannot call the cloud, and the background child is that module's entry point.
+
+Run: `python -m ecslab.tf.prepare SECTION [--lock-fd FD]` (applies, never restores).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,11 @@ from ecslab.tf.events import ChangeSummary
 
 STATUS_FILE = "prepare.json"
 LOG_FILE = "prepare.log"
+#: The background child: restores a recorded start when it can, else applies (`run`).
+CHILD_MODULE = "ecslab.cloud.starts"
+
+#: restore(stem, ws) -> True when it brought the section's start without applying.
+Restore = Callable[[str, Path], bool]
 
 
 @dataclass(frozen=True)
@@ -89,8 +98,11 @@ def apply_targets(ws: Path, targets: Iterable[str]) -> ChangeSummary:
     return runner.apply(ws, targets=list(targets))
 
 
-def run(stem: str, ws: Path, lock_fd: int | None = None) -> PrepareStatus:
-    """Apply the section's prerequisites now, holding the workspace lock."""
+def run(
+    stem: str, ws: Path, lock_fd: int | None = None, restore: Restore | None = None
+) -> PrepareStatus:
+    """Apply the section's prerequisites now, holding the workspace lock (or restore
+    them with `restore`, when it can)."""
     targets = sections.section(stem).prerequisites
     started = time.time()
     _record(ws, PrepareStatus("running", stem, os.getpid(), started=started))
@@ -100,7 +112,8 @@ def run(stem: str, ws: Path, lock_fd: int | None = None) -> PrepareStatus:
         if targets:
             init_if_needed(ws)
             overrides.sync(ws)
-            apply_targets(ws, targets)
+            if not (restore and restore(stem, ws)):
+                apply_targets(ws, targets)
         done = PrepareStatus("done", stem, os.getpid(), started=started, finished=time.time())
     except EcslabError as e:
         print(f"{e}\n{e.hint}".rstrip(), file=sys.stderr)  # the whole story, in the log
@@ -153,7 +166,7 @@ _CHILDREN: list[subprocess.Popen[bytes]] = []
 
 def _spawn(stem: str, ws: Path, fd: int) -> int:
     log = open(workspace.state_dir(ws) / LOG_FILE, "w")  # noqa: SIM115 (child owns it)
-    argv = [sys.executable, "-m", "ecslab.tf.prepare", stem, "--lock-fd", str(fd)]
+    argv = [sys.executable, "-m", CHILD_MODULE, stem, "--lock-fd", str(fd)]
     with log:
         child = subprocess.Popen(
             argv,

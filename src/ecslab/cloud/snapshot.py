@@ -1,0 +1,213 @@
+"""Snapshots of the whole local cloud: moto's backends and the data plane's desired state.
+
+A full apply of the chapter is about 80 s of fixed waits inside the AWS provider, while
+moto's backends pickle to a few MB in well under a second. So the local cloud can save
+itself to one file and load it back (`POST /_ecslab/snapshot/save` and `.../restore`, SigV4
+as every admin route). A restored cloud starts its services' tasks, listeners, target
+health and log streams again by reconciling, as after a restart (ecslab.dataplane.state).
+
+The file is two pickles: a small header (`Identity`: the snapshot format, the project's
+version, the pinned moto's version), then the payload. The header is read first, and a
+snapshot of another format, project or moto is refused (`SnapshotRefused`) before its
+payload is unpickled: another moto's classes would give a different world, or none.
+
+Unpickling runs code named in the file: only files the learner's own cloud wrote are
+loaded, from paths sent in requests signed with the learner's own key.
+
+Every access to moto's internals is in the block marked "moto internals" below, so that
+it can move into the one seam module for moto when there is one.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from ecslab.errors import EcslabError
+
+#: Bump when the payload's shape changes (what is saved, not moto's classes: the moto
+#: version is checked on its own).
+FORMAT = 1
+
+#: The services a snapshot never holds: nothing the chapter creates lives there.
+SKIPPED_SERVICES: frozenset[str] = frozenset()
+
+
+class SnapshotRefused(EcslabError):
+    """A snapshot that must not be loaded here (another format, project or moto)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a snapshot must share with the cloud that loads it."""
+
+    format: int
+    ecslab: str
+    moto: str
+
+    @classmethod
+    def current(cls) -> Identity:
+        """This installation's identity."""
+        from ecslab import __version__
+
+        return cls(FORMAT, __version__, version("moto"))
+
+    def refusal(self) -> str | None:
+        """Why a snapshot of this identity cannot load here, or None when it can."""
+        here = Identity.current()
+        for name, theirs in asdict(self).items():
+            ours = getattr(here, name)
+            if theirs != ours:
+                return f"it was made with {name} {theirs}, this is {name} {ours}"
+        return None
+
+
+def read_identity(path: Path) -> Identity:
+    """The header of a snapshot file (SnapshotRefused when it has none we can read)."""
+    try:
+        with path.open("rb") as handle:
+            header = pickle.load(handle)
+        return Identity(**header)
+    except FileNotFoundError:
+        raise
+    except Exception as e:
+        raise SnapshotRefused(f"{path.name} is not a snapshot of the local cloud: {e}") from e
+
+
+def check(path: Path) -> Identity:
+    """The snapshot's identity, if it may load here; else SnapshotRefused saying why."""
+    identity = read_identity(path)
+    why = identity.refusal()
+    if why is not None:
+        raise SnapshotRefused(
+            f"The snapshot {path.name} cannot be restored: {why}.",
+            hint="Record the section starts again: make snapshots.",
+        )
+    return identity
+
+
+def save(path: Path, plane: Any) -> dict[str, Any]:
+    """Write the cloud (moto's backends, the data plane's desired state) to path."""
+    from ecslab.dataplane import state
+
+    with plane.lock:
+        payload = {"moto": pickle.dumps(_moto_dump()), "dataplane": state.export(plane)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(asdict(Identity.current()), handle)
+        pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return {"path": str(path), "bytes": path.stat().st_size}
+
+
+def restore(path: Path, plane: Any) -> dict[str, Any]:
+    """Replace the cloud by the snapshot at path; tasks start again by reconciling."""
+    from ecslab.dataplane import state
+
+    check(path)
+    with path.open("rb") as handle:
+        pickle.load(handle)  # the header, checked above
+        payload = pickle.load(handle)
+    backends = pickle.loads(payload["moto"])
+    with plane.lock:
+        state.forget_tasks(plane)
+        _moto_load(backends)
+        dropped = state.drop_task_records(plane)
+        state.load(plane, payload["dataplane"])
+    return {"path": str(path), "services": sorted(backends), "tasks_dropped": dropped}
+
+
+def install(host: Any, plane: Any) -> None:
+    """Serve the snapshot routes on `host`, for the data plane `plane`."""
+    from ecslab.cloud.server import AdminError
+
+    def target(request: Any) -> Path:
+        body = request.json() or {}
+        if request.method != "POST" or not body.get("path"):
+            raise AdminError(400, 'POST a JSON body {"path": "/absolute/file"}')
+        return Path(body["path"])
+
+    def on_restore(request: Any) -> dict[str, Any]:
+        try:
+            return restore(target(request), plane)
+        except (SnapshotRefused, FileNotFoundError) as e:
+            raise AdminError(409, str(e)) from e
+
+    host.register_admin_route("/_ecslab/snapshot/save", lambda r: save(target(r), plane))
+    host.register_admin_route("/_ecslab/snapshot/restore", on_restore)
+    host.register_admin_route("/_ecslab/snapshot/vpcs", lambda _r: sorted(_vpc_ids()))
+
+
+class Snapshots:
+    """Hosted service: the snapshot routes of the data plane it is given."""
+
+    def __init__(self, plane: Any) -> None:
+        self.plane = plane
+
+    def start(self, host: Any) -> None:
+        install(host, self.plane)
+
+    def stop(self) -> None:
+        """Nothing runs: the routes go with the host."""
+
+
+# --- moto internals (move to the moto seam module) ----------------------------------
+# moto keeps each service's state in a module-level `BackendDict` (account id ->
+# `AccountSpecificBackend`, region -> the service's backend object). The dicts are
+# imported by moto's own modules (and ours) by reference, so a restore refills them in
+# place and never replaces them.
+
+Dumped = dict[str, dict[str, dict[str, Any]]]
+
+
+def _backend_dicts() -> dict[str, Any]:
+    """The BackendDicts moto has created so far, by service name."""
+    from moto.core.base_backend import BackendDict
+
+    return {
+        bd.service_name: bd
+        for bd in list(BackendDict._instances)  # type: ignore[misc]
+        if bd.service_name not in SKIPPED_SERVICES
+    }
+
+
+def _moto_dump() -> Dumped:
+    """{service: {account: {region: backend}}} of every service in use (one object graph,
+    so that backends pointing at each other still do after loading)."""
+    return {
+        name: {account: dict(per_account.items()) for account, per_account in bd.items()}
+        for name, bd in _backend_dicts().items()
+    }
+
+
+def _moto_load(dumped: Dumped) -> None:
+    """Refill moto's BackendDicts with `dumped`; services not in it are emptied (their
+    backends are made afresh on first use, as in a new cloud)."""
+    from moto.backends import get_backend
+
+    for bd in _backend_dicts().values():
+        for per_account in bd.values():
+            dict.clear(per_account)
+    for name, accounts in dumped.items():
+        bd = get_backend(name)  # type: ignore[call-overload]
+        for account, regions in accounts.items():
+            per_account = bd[account]
+            for region, backend in regions.items():
+                dict.__setitem__(per_account, region, backend)
+
+
+def _vpc_ids() -> set[str]:
+    """The ids of the VPCs someone created (not the default ones), in every account and
+    region: what tells a cloud that holds a workspace's network from one that lost it."""
+    from moto.ec2.models import ec2_backends
+
+    return {
+        vpc_id
+        for _account, _region, ec2 in ec2_backends.iter_backends()
+        for vpc_id, vpc in list(ec2.vpcs.items())  # type: ignore[attr-defined]
+        if not vpc.is_default
+    }

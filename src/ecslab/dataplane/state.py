@@ -1,0 +1,97 @@
+"""The data plane's desired state, out of and back into a local cloud (for snapshots).
+
+What a snapshot keeps of the data plane is what it wants, never what runs: each service's
+deployments (their ids, task definitions, rollout state), as the scheduler remembers them.
+Tasks, listeners and target health are not kept: a restored cloud starts them again by
+reconciling, as a restarted one would. So a restore first forgets every task of the
+world it replaces (`forget_tasks`), then drops the task records of the world it brings
+(`drop_task_records`: their processes, IPs and targets died with the cloud that saved
+them), then hands the scheduler its deployments back (`load`).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ecslab.dataplane.controller import ServiceState
+from ecslab.dataplane.network import detach_eni
+
+#: The export's shape: service ARN -> {"primary": deployment, "old": [deployment, ...]}.
+Exported = dict[str, dict[str, Any]]
+
+
+def export(plane: Any) -> Exported:
+    """Each service's deployments as the scheduler holds them (copies, safe to pickle)."""
+    assert plane.scheduler is not None
+    with plane.lock:
+        return {
+            arn: {"primary": copy.deepcopy(s.primary), "old": copy.deepcopy(s.old)}
+            for (arn, _identity), s in plane.scheduler.states.items()
+        }
+
+
+def forget_tasks(plane: Any) -> None:
+    """Stop every task's processes and every listener; forget them, and the services'
+    states (the world they belonged to is about to be replaced). Call with plane.lock held."""
+    assert plane.scheduler is not None and plane.loadbalancers is not None
+    for task in list(plane.scheduler.tasks.values()):
+        task.kill()
+    plane.scheduler.tasks.clear()
+    plane.scheduler.states.clear()
+    plane.loadbalancers.close()
+    assert plane.agent is not None
+    plane.agent.health.forget_groups_but(set())
+
+
+def drop_task_records(plane: Any) -> int:
+    """Remove the tasks moto holds (no process runs them), their ENIs and their targets;
+    reset the services' counts. The scheduler then starts the desired count afresh.
+    Returns how many task records were dropped. Call with plane.lock held."""
+    assert plane.agent is not None
+    dropped = 0
+    for backend in plane.agent.ecs_backends():
+        ec2 = plane.agent.ec2_for(backend.region_name)
+        gone: set[str] = set()
+        for cluster_tasks in backend.tasks.values():
+            for task in list(cluster_tasks.values()):
+                gone |= _ips(task)
+                detach_eni(task, ec2)
+                dropped += 1
+            cluster_tasks.clear()
+        for service in backend.services.values():
+            service.running_count = service.pending_count = 0
+        _drop_targets(plane, backend.region_name, gone)
+    return dropped
+
+
+def _ips(task: Any) -> set[str]:
+    """The private IPs of a moto task's ENI attachments."""
+    return {
+        str(detail["value"])
+        for attachment in getattr(task, "attachments", [])
+        for detail in attachment.get("details", [])
+        if detail.get("name") == "privateIPv4Address"
+    }
+
+
+def _drop_targets(plane: Any, region: str, ips: set[str]) -> None:
+    """Deregister (in moto's model) the targets that were the dropped tasks' IPs."""
+    for elbv2, _ec2 in plane.agent.elbv2_backends():
+        if elbv2.region_name != region:
+            continue
+        for group in elbv2.target_groups.values():
+            for key in [k for k in group.targets if k in ips]:
+                del group.targets[key]
+
+
+def load(plane: Any, exported: Exported) -> None:
+    """Give the scheduler back the deployments of the services it finds under those ARNs;
+    not steady: their tasks are about to start again. Call with plane.lock held."""
+    assert plane.scheduler is not None
+    for backend in plane.agent.ecs_backends():
+        for service in backend.services.values():
+            saved = exported.get(service.arn)
+            if saved is not None:
+                state = ServiceState(copy.deepcopy(saved["primary"]), copy.deepcopy(saved["old"]))
+                plane.scheduler.states[(service.arn, id(service))] = state
