@@ -16,6 +16,7 @@ from dataplane_support import (
     lb_url,
     local_cloud,
     network_and_alb,
+    open_group,
     running_tasks,
     service,
     task_definition,
@@ -501,7 +502,10 @@ def test_listeners_of_all_regions_live_side_by_side(cloud: Cloud) -> None:
         ]["SubnetId"]
         for n, az in enumerate("ab")
     ]
-    lb = elbv2.create_load_balancer(Name="oregon", Subnets=subnets)["LoadBalancers"][0]
+    http = open_group(ec2, vpc, "oregon-http", 80, "0.0.0.0/0")
+    lb = elbv2.create_load_balancer(Name="oregon", Subnets=subnets, SecurityGroups=[http])[
+        "LoadBalancers"
+    ][0]
     config = {"StatusCode": "200", "ContentType": "text/plain", "MessageBody": "oregon"}
     elbv2.create_listener(
         LoadBalancerArn=lb["LoadBalancerArn"],

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab import settings
-from ecslab.dataplane import health, hooks, network, runtime, validation, views
+from ecslab.dataplane import health, hooks, network, reach, runtime, validation, views
 from ecslab.dataplane.agent import FargateAgent
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.controller import Scheduler
@@ -104,17 +104,25 @@ class DataPlane:
                 groups.add(group.arn)
                 delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
-                self.agent.health.due(group, self._nodes(elbv2, ec2, group))
+                self._check_due(elbv2, ec2, group)
         self.agent.health.forget_groups_but(groups)
         self.loadbalancers.reconcile(regions)
 
-    @staticmethod
-    def _nodes(elbv2: Any, ec2: Any, group: Any) -> list[str]:
-        for arn in group.load_balancer_arns:
-            lb = elbv2.load_balancers.get(arn)
-            if lb is not None:
-                return lb_node_ips(ec2, [getattr(s, "id", s) for s in lb.subnets])
-        return []
+    def _check_due(self, elbv2: Any, ec2: Any, group: Any) -> None:
+        """Health checks of `group` from its (first) ALB's nodes, through its security
+        groups as they are now."""
+        assert self.agent
+        found = [elbv2.load_balancers.get(arn) for arn in group.load_balancer_arns]
+        lb = next((x for x in found if x is not None), None)
+        if lb is None:
+            self.agent.health.due(group, [])
+            return
+        nodes = lb_node_ips(ec2, [getattr(s, "id", s) for s in lb.subnets])
+
+        def admits(ip: str, port: int) -> bool:
+            return reach.alb_reaches_target(ec2, lb, nodes, ip, port)
+
+        self.agent.health.due(group, nodes, admits)
 
     def adopt(self, backend: Any, task: Any) -> LocalTask:
         """A task moto's RunTask just filed becomes a real Fargate task."""
@@ -183,3 +191,5 @@ class DataPlane:
                 self.agent.close()
         hooks.uninstall()
         health.uninstall()
+        validation.uninstall()
+        network.uninstall()

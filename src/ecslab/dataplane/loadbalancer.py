@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecslab.dataplane import nginxconf
+from ecslab.dataplane import nginxconf, reach
 from ecslab.dataplane.health import HealthChecker
 from ecslab.dataplane.network import Endpoints, lb_node_ips
 from ecslab.dataplane.process import Child, free_port, wait_for_port
@@ -110,6 +110,8 @@ class LoadBalancers:
                     continue
                 nodes = lb_node_ips(ec2, _subnet_ids(lb))
                 for arn, aws_listener in list(lb.listeners.items()):
+                    if not reach.internet_reaches_listener(ec2, lb, int(aws_listener.port)):
+                        continue  # its security groups shut the internet out: not served
                     seen.add(arn)
                     listener = self.listeners.get(arn) or self._start(lb, aws_listener)
                     listener.target_group = forward_target_group(aws_listener)
