@@ -88,16 +88,36 @@ class DataPlane:
         """The one thread that spawns processes (see ecslab.dataplane.process)."""
         while not self._stopping.wait(TICK):
             try:
-                with self.lock:
-                    self.tick()
+                self.tick()
             except Exception:
                 log.exception("data plane tick failed")
 
     def tick(self) -> None:
-        """Scheduler and task lifecycles, then target health, then listeners."""
+        """Scheduler, task lifecycles, target health, listeners.
+
+        `lock` is held only while deciding and writing moto's state in memory (the
+        scheduler's plan and counts, health bookkeeping), which is what the API hooks
+        serialise with. Everything that blocks runs outside it: the task lifecycles
+        (starting and stopping processes, task files, RegisterTargets, CreateLogStream),
+        the listeners (nginx files, processes, reload signals), and the health checks
+        (HTTP, on their own pool). So an UpdateService or a StopTask never waits for an
+        nginx to come up (tests/test_dataplane_faults.py holds a start to show it).
+        """
         assert self.scheduler and self.agent and self.loadbalancers
-        self.scheduler.tick()
-        regions = list(self.agent.elbv2_backends())
+        with self.lock:
+            services = self.scheduler.plan()
+            tasks = list(self.scheduler.tasks.values())
+        for task in tasks:
+            self.scheduler.step(task)
+        with self.lock:
+            self.scheduler.settle(services)
+            regions = list(self.agent.elbv2_backends())
+            self._health(regions)
+        self.loadbalancers.reconcile(regions)
+
+    def _health(self, regions: list[tuple[Any, Any]]) -> None:
+        """Track every target group's targets; start the checks that are due."""
+        assert self.agent
         groups = set()
         for elbv2, ec2 in regions:
             for group in list(elbv2.target_groups.values()):
@@ -106,7 +126,6 @@ class DataPlane:
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
                 self._check_due(elbv2, ec2, group)
         self.agent.health.forget_groups_but(groups)
-        self.loadbalancers.reconcile(regions)
 
     def _check_due(self, elbv2: Any, ec2: Any, group: Any) -> None:
         """Health checks of `group` from its (first) ALB's nodes, through its security
@@ -174,8 +193,7 @@ class DataPlane:
 
     def loadbalancers_view(self, _request: Any) -> list[dict[str, Any]]:
         assert self.loadbalancers
-        with self.lock:
-            return self.loadbalancers.views()
+        return self.loadbalancers.views()
 
     def stop(self) -> None:
         """Stop ticking, every task's processes, the listeners; unhook moto."""
@@ -183,12 +201,13 @@ class DataPlane:
         if self._thread is not None:
             self._thread.join(timeout=10)
         with self.lock:
-            for task in list(self.scheduler.tasks.values()) if self.scheduler else []:
-                task.kill()
-            if self.loadbalancers:
-                self.loadbalancers.close()
-            if self.agent:
-                self.agent.close()
+            tasks = list(self.scheduler.tasks.values()) if self.scheduler else []
+        for task in tasks:
+            task.kill()
+        if self.loadbalancers:
+            self.loadbalancers.close()
+        if self.agent:
+            self.agent.close()
         hooks.uninstall()
         health.uninstall()
         validation.uninstall()

@@ -191,4 +191,4 @@ class LoadBalancers:
             self._stop(self.listeners.popitem()[1])
 
     def views(self) -> list[dict[str, Any]]:
-        return [listener.view() for listener in self.listeners.values()]
+        return [listener.view() for listener in list(self.listeners.values())]
