@@ -131,30 +131,13 @@ def test_a_listener_its_group_does_not_open_is_not_served(cloud: Cloud) -> None:
     internet, and does one appear, answering, once 0.0.0.0/0 is authorized?"""
     stack = _stack(cloud, "shut")
     ec2 = cloud.client("ec2")
-    ec2.revoke_security_group_ingress(
-        GroupId=stack.lb_security_group,
-        IpProtocol="tcp",
-        FromPort=80,
-        ToPort=80,
-        CidrIp="0.0.0.0/0",
-    )
-    ec2.authorize_security_group_ingress(
-        GroupId=stack.lb_security_group,
-        IpProtocol="tcp",
-        FromPort=80,
-        ToPort=80,
-        CidrIp="10.0.0.0/16",
-    )
+    http = {"GroupId": stack.lb_security_group, "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80}
+    ec2.revoke_security_group_ingress(**http, CidrIp="0.0.0.0/0")
+    ec2.authorize_security_group_ingress(**http, CidrIp="10.0.0.0/16")
     service(cloud, stack, task_definition(cloud, stack), count=1, name="shut")
     wait_for("a healthy target", lambda: _healthy(cloud, stack))
     assert _listener_url(cloud, "shut") is None
-    ec2.authorize_security_group_ingress(
-        GroupId=stack.lb_security_group,
-        IpProtocol="tcp",
-        FromPort=80,
-        ToPort=80,
-        CidrIp="0.0.0.0/0",
-    )
+    ec2.authorize_security_group_ingress(**http, CidrIp="0.0.0.0/0")
     url = wait_for("the listener", lambda: _listener_url(cloud, "shut"))
     assert wait_for("nginx's page", lambda: http_get(url)[0] == 200)
 
