@@ -173,6 +173,7 @@ Adapter = Callable[[Call], Any]
 
 _originals: dict[str, Any] = {}  # key -> moto's own attribute (as found on the class)
 _layers: dict[str, list[tuple[str, Adapter]]] = {}  # key -> (owner, adapter), outermost last
+_replaced: dict[str, str] = {}  # REPLACED key -> its owner
 
 
 def original(key: str) -> Any:
@@ -194,14 +195,18 @@ def wrap(key: str, adapter: Adapter, *, by: str) -> None:
 
 
 def unwrap(*, by: str) -> None:
-    """Remove every layer `by` added; moto's own callable returns where none is left."""
+    """Remove every layer `by` added, and what it replaced; moto's own returns where
+    nothing of ecslab is left."""
     for key in list(_layers):
         _layers[key] = [(owner, a) for owner, a in _layers[key] if owner != by]
-        if _layers[key] and key in WRAPPED:
+        if _layers[key]:
             _install(key)
-        elif not _layers[key]:
+        else:
             _restore(key)
             del _layers[key]
+    for key in [k for k, owner in _replaced.items() if owner == by]:
+        _restore(key)
+        del _replaced[key]
 
 
 def _install(key: str) -> None:
@@ -246,7 +251,7 @@ def replace(key: str, value: Any, *, by: str) -> None:
     cls = getattr(importlib.import_module(module), owner)
     if key not in _originals:
         _originals[key] = cls.__dict__.get(name, _ABSENT)
-    _layers[key] = [(by, lambda call: value)]
+    _replaced[key] = by
     setattr(cls, name, value)
 
 
@@ -264,8 +269,9 @@ def _restore(key: str) -> None:
 
 
 def installed() -> dict[str, list[str]]:
-    """Which owners have layers where (for tests and the admin view)."""
-    return {key: [owner for owner, _ in layers] for key, layers in _layers.items()}
+    """Which owners have layers (or replacements) where: for tests."""
+    found = {key: [owner for owner, _ in layers] for key, layers in _layers.items()}
+    return found | {key: [owner] for key, owner in _replaced.items()}
 
 
 # --- readers: moto's state as plain values --------------------------------------------

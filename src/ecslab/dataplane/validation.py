@@ -237,8 +237,8 @@ def _on_create_service(call: moto_seam.Call) -> None:
             call["network_configuration"],
             call["platform_version"],
         )
-    grace = call.arguments.get("health_check_grace_period_seconds")
-    check_load_balancers(call["load_balancers"], grace, definition, _elbv2(call.self))
+    # the grace period never reaches moto's backend: `_on_create_service_request` checks it
+    check_load_balancers(call["load_balancers"], None, definition, _elbv2(call.self))
 
 
 def _on_update_service(call: moto_seam.Call) -> None:
