@@ -112,7 +112,10 @@ def _first_page_terraform(endpoint: str) -> float:
 def _first_page_boto3(endpoint: str) -> float:
     from dataplane_support import Cloud, network_and_alb, service, task_definition
 
-    cloud = Cloud(host=type("H", (), {"endpoint": endpoint})(), plane=None)  # type: ignore[arg-type]
+    from ecslab import credentials, settings
+
+    host = type("H", (), {"endpoint": endpoint, "credential": credentials.ensure(settings.home())})
+    cloud = Cloud(host=host(), plane=None)  # type: ignore[arg-type]
     stack = network_and_alb(cloud)
     cloud.client("logs").create_log_group(logGroupName="/ecs/example")
     td = task_definition(cloud, stack)

@@ -126,6 +126,7 @@ class Stack:
     load_balancer: str
     listener: str
     role: str
+    lb_security_group: str = ""
 
 
 def network_and_alb(
@@ -142,10 +143,10 @@ def network_and_alb(
 
     public = [subnet("10.0.1.0/24", f"{REGION}a"), subnet("10.0.2.0/24", f"{REGION}c")]
     private = [subnet("10.0.65.0/24", f"{REGION}a"), subnet("10.0.66.0/24", f"{REGION}c")]
-    sg = ec2.create_security_group(GroupName=f"{name}-sg", Description="nginx", VpcId=vpc)[
-        "GroupId"
-    ]
-    lb = elbv2.create_load_balancer(Name=name, Subnets=public, SecurityGroups=[sg])[
+    routes_out(ec2, vpc, public, private)
+    sg = open_group(ec2, vpc, f"{name}-sg", 80, "10.0.0.0/16")  # module nginx_sg
+    http_sg = open_group(ec2, vpc, f"{name}-http-sg", 80, "0.0.0.0/0")  # module http_sg
+    lb = elbv2.create_load_balancer(Name=name, Subnets=public, SecurityGroups=[http_sg])[
         "LoadBalancers"
     ][0]
     tg = elbv2.create_target_group(
@@ -170,7 +171,39 @@ def network_and_alb(
     role = iam.create_role(RoleName=f"{name}-execution", AssumeRolePolicyDocument="{}")["Role"][
         "Arn"
     ]
-    return Stack(vpc, public, private, sg, tg, lb["LoadBalancerArn"], listener, role)
+    return Stack(vpc, public, private, sg, tg, lb["LoadBalancerArn"], listener, role, http_sg)
+
+
+def open_group(ec2: Any, vpc: str, name: str, port: int, cidr: str) -> str:
+    """A security group as the book's security_group module makes it: `port` in from
+    `cidr`, everything out; its id."""
+    group = str(ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"])
+    ec2.authorize_security_group_ingress(
+        GroupId=group, IpProtocol="tcp", FromPort=port, ToPort=port, CidrIp=cidr
+    )
+    return group
+
+
+def routes_out(ec2: Any, vpc: str, public: list[str], private: list[str]) -> str:
+    """Chapter 7's routes: the public subnets to an internet gateway, the private ones to a
+    NAT gateway in the first public subnet; the private route table's id."""
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    for subnet in public:
+        ec2.associate_route_table(RouteTableId=public_table, SubnetId=subnet)
+    eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(AllocationId=eip, SubnetId=public[0])["NatGateway"]
+    private_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(
+        RouteTableId=private_table,
+        DestinationCidrBlock="0.0.0.0/0",
+        NatGatewayId=nat["NatGatewayId"],
+    )
+    for subnet in private:
+        ec2.associate_route_table(RouteTableId=private_table, SubnetId=subnet)
+    return str(private_table)
 
 
 def task_definition(cloud: Cloud, stack: Stack, family: str = "example", **container: Any) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from ecslab import moto_seam
 from ecslab.cloud import moto_patches
 
 Client = Callable[[str], Any]
@@ -163,13 +164,12 @@ def test_parameters_not_sent_are_not_invented(aws_client: Client, network: dict[
 
 
 def test_apply_twice_wraps_once() -> None:
-    """Is applying the patches twice the same as once (no double wrapping)?"""
-    from moto.ecs.responses import EC2ContainerServiceResponse
-
+    """Is applying the patches twice the same as once (one layer per wrapped method)?"""
     moto_patches.apply()
-    first = EC2ContainerServiceResponse.create_service
     moto_patches.apply()
-    assert EC2ContainerServiceResponse.create_service is first
+    layers = moto_seam.installed()
+    for key in ("ecs.responses.create_service", "ecs.responses.update_service", "logs.event_init"):
+        assert layers[key].count("ecslab.cloud.moto_patches") == 1
 
 
 def test_instance_offerings_of_other_regions_still_answer(local_cloud: Any) -> None:

@@ -16,6 +16,7 @@ from dataplane_support import (
     lb_url,
     local_cloud,
     network_and_alb,
+    open_group,
     running_tasks,
     service,
     task_definition,
@@ -501,7 +502,10 @@ def test_listeners_of_all_regions_live_side_by_side(cloud: Cloud) -> None:
         ]["SubnetId"]
         for n, az in enumerate("ab")
     ]
-    lb = elbv2.create_load_balancer(Name="oregon", Subnets=subnets)["LoadBalancers"][0]
+    http = open_group(ec2, vpc, "oregon-http", 80, "0.0.0.0/0")
+    lb = elbv2.create_load_balancer(Name="oregon", Subnets=subnets, SecurityGroups=[http])[
+        "LoadBalancers"
+    ][0]
     config = {"StatusCode": "200", "ContentType": "text/plain", "MessageBody": "oregon"}
     elbv2.create_listener(
         LoadBalancerArn=lb["LoadBalancerArn"],
@@ -518,6 +522,13 @@ def test_a_container_port_the_image_does_not_listen_on_is_unhealthy(cloud: Cloud
     """With containerPort 8080 (nginx listens on 80, as in the image), does the task still
     run while its target fails its health checks, as on AWS?"""
     stack = _stack(cloud, "port8080")
+    cloud.client("ec2").authorize_security_group_ingress(  # open: nothing listens is the point
+        GroupId=stack.security_group,
+        IpProtocol="tcp",
+        FromPort=8080,
+        ToPort=8080,
+        CidrIp="10.0.0.0/16",
+    )
     mappings = [{"protocol": "tcp", "containerPort": 8080}]
     td = _td(cloud, stack, "port8080", portMappings=mappings)
     service(cloud, stack, td, count=1, grace=3000, name="port8080", port=8080)

@@ -1,9 +1,10 @@
 """Fixes to moto, applied inside the local cloud's process before it serves.
 
 Each patch says what moto does wrong and what AWS does. They are small on purpose: keep
-what the client sent, at the model level, so every later read returns it. Each one is
-guarded so `apply()` can run twice, and each names the moto version it was written for
-(moto is pinned exactly in requirements.txt); re-check them when the pin moves.
+what the client sent, at the model level, so every later read returns it. Each is a
+layer added through ecslab.moto_seam (whose table pins the signature of what it wraps),
+so `apply()` can run twice and `remove()` undoes it; each names the moto version it was
+written for (moto is pinned exactly in requirements.txt).
 
 How they were found: apply `terraform/chapter9`, then `terraform plan -detailed-exitcode`
 must exit 0; every attribute in the diff is something moto did not keep
@@ -17,6 +18,8 @@ import random
 from typing import Any
 
 from botocore import xform_name
+
+from ecslab import moto_seam
 
 #: CreateService parameters moto 5.2.5 accepts but drops: its responses layer passes only
 #: a fixed list of arguments to the model, so DescribeServices never returns these, and
@@ -34,7 +37,7 @@ KEPT_CREATE_SERVICE_PARAMETERS = (
     "capacityProviderStrategy",
 )
 
-_PATCHED = "_ecslab_patched"
+_BY = "ecslab.cloud.moto_patches"
 
 
 def apply(region: str | None = None) -> None:
@@ -53,23 +56,17 @@ def keep_create_service_parameters() -> None:
     reads (botocore's `xform_name`, e.g. `health_check_grace_period_seconds`), which is
     also the name moto's own UpdateService sets; so UpdateService keeps working unchanged.
     """
-    from moto.ecs.responses import EC2ContainerServiceResponse
 
-    original = EC2ContainerServiceResponse.create_service
-    if getattr(original, _PATCHED, False):
-        return
-
-    def create_service(self: EC2ContainerServiceResponse) -> Any:
-        result = original(self)
-        service = result.result["service"]  # type: ignore[index]
+    def create_service(call: moto_seam.Call) -> Any:
+        result = call.proceed()
+        service = result.result["service"]
         for name in KEPT_CREATE_SERVICE_PARAMETERS:
-            value = self._get_param(name)
+            value = call.self._get_param(name)
             if value is not None and getattr(service, xform_name(name), None) is None:
                 setattr(service, xform_name(name), value)
         return result
 
-    setattr(create_service, _PATCHED, True)
-    EC2ContainerServiceResponse.create_service = create_service  # type: ignore[method-assign]
+    moto_seam.wrap("ecs.responses.create_service", create_service, by=_BY)
 
 
 def resolve_update_service_task_definition() -> None:
@@ -81,23 +78,17 @@ def resolve_update_service_task_definition() -> None:
     Fargate services the data plane resolves it too, with their deployments; this covers
     every service.)
     """
-    from moto.ecs.responses import EC2ContainerServiceResponse
 
-    original = EC2ContainerServiceResponse.update_service
-    if getattr(original, _PATCHED, False):
-        return
-
-    def update_service(self: EC2ContainerServiceResponse) -> Any:
-        result = original(self)
-        service = result.result["service"]  # type: ignore[index]
-        if self._get_param("taskDefinition"):
-            service.task_definition = self.ecs_backend.describe_task_definition(
+    def update_service(call: moto_seam.Call) -> Any:
+        result = call.proceed()
+        service = result.result["service"]
+        if call.self._get_param("taskDefinition"):
+            service.task_definition = call.self.ecs_backend.describe_task_definition(
                 service.task_definition
             ).arn
         return result
 
-    setattr(update_service, _PATCHED, True)
-    EC2ContainerServiceResponse.update_service = update_service  # type: ignore[method-assign]
+    moto_seam.wrap("ecs.responses.update_service", update_service, by=_BY)
 
 
 def event_id(timestamp: int, ingestion_time: int, shard: int, sequence: int) -> int:
@@ -119,20 +110,20 @@ def aws_event_ids() -> None:
     The id is the model's `event_id` (an int that moto turns into a string where it
     serves it), so FilterLogEvents, its pagination and subscriptions read it unchanged.
     """
-    from moto.logs.models import LogEvent
-
-    original = LogEvent.__init__
-    if getattr(original, _PATCHED, False):
-        return
     shard = random.getrandbits(64)
     counter = itertools.count()
 
-    def __init__(self: Any, ingestion_time: int, log_event: dict[str, Any]) -> None:
-        original(self, ingestion_time, log_event)
-        self.event_id = event_id(int(self.timestamp), ingestion_time, shard, next(counter))
+    def init(call: moto_seam.Call) -> None:
+        call.proceed()
+        event, ingestion_time = call.self, call["ingestion_time"]
+        event.event_id = event_id(int(event.timestamp), ingestion_time, shard, next(counter))
 
-    setattr(__init__, _PATCHED, True)
-    LogEvent.__init__ = __init__  # type: ignore[method-assign]
+    moto_seam.wrap("logs.event_init", init, by=_BY)
+
+
+def remove() -> None:
+    """Give moto back the methods `apply` wrapped."""
+    moto_seam.unwrap(by=_BY)
 
 
 class _LazyOfferings(dict[str, Any]):

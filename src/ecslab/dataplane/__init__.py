@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab import settings
-from ecslab.dataplane import acm, health, hooks, network, runtime, validation, views
+from ecslab.dataplane import acm, health, hooks, network, reach, runtime, validation, views
 from ecslab.dataplane.agent import FargateAgent
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.controller import Scheduler
@@ -93,34 +93,61 @@ class DataPlane:
         """The one thread that spawns processes (see ecslab.dataplane.process)."""
         while not self._stopping.wait(TICK):
             try:
-                with self.lock:
-                    self.tick()
+                self.tick()
             except Exception:
                 log.exception("data plane tick failed")
 
     def tick(self) -> None:
-        """Scheduler and task lifecycles, ACM validation, target health, then listeners."""
+        """Scheduler, task lifecycles, ACM validation, target health, listeners.
+
+        `lock` is held only while deciding and writing moto's state in memory (the
+        scheduler's plan and counts, health bookkeeping), which is what the API hooks
+        serialise with. Everything that blocks runs outside it: the task lifecycles
+        (starting and stopping processes, task files, RegisterTargets, CreateLogStream),
+        the listeners (nginx files, processes, reload signals), and the health checks
+        (HTTP, on their own pool). So an UpdateService or a StopTask never waits for an
+        nginx to come up (tests/test_dataplane_faults.py holds a start to show it).
+        """
         assert self.scheduler and self.agent and self.loadbalancers and self.certificates
-        self.scheduler.tick()
-        self.certificates.validate()
-        regions = list(self.agent.elbv2_backends())
+        with self.lock:
+            services = self.scheduler.plan()
+            tasks = list(self.scheduler.tasks.values())
+        for task in tasks:
+            self.scheduler.step(task)
+        with self.lock:
+            self.scheduler.settle(services)
+            self.certificates.validate()
+            regions = list(self.agent.elbv2_backends())
+            self._health(regions)
+        self.loadbalancers.reconcile(regions)
+
+    def _health(self, regions: list[tuple[Any, Any]]) -> None:
+        """Track every target group's targets; start the checks that are due."""
+        assert self.agent
         groups = set()
         for elbv2, ec2 in regions:
             for group in list(elbv2.target_groups.values()):
                 groups.add(group.arn)
                 delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
-                self.agent.health.due(group, self._nodes(elbv2, ec2, group))
+                self._check_due(elbv2, ec2, group)
         self.agent.health.forget_groups_but(groups)
-        self.loadbalancers.reconcile(regions)
 
-    @staticmethod
-    def _nodes(elbv2: Any, ec2: Any, group: Any) -> list[str]:
-        for arn in group.load_balancer_arns:
-            lb = elbv2.load_balancers.get(arn)
-            if lb is not None:
-                return lb_node_ips(ec2, [getattr(s, "id", s) for s in lb.subnets])
-        return []
+    def _check_due(self, elbv2: Any, ec2: Any, group: Any) -> None:
+        """Health checks of `group` from its (first) ALB's nodes, through its security
+        groups as they are now."""
+        assert self.agent
+        found = [elbv2.load_balancers.get(arn) for arn in group.load_balancer_arns]
+        lb = next((x for x in found if x is not None), None)
+        if lb is None:
+            self.agent.health.due(group, [])
+            return
+        nodes = lb_node_ips(ec2, [getattr(s, "id", s) for s in lb.subnets])
+
+        def admits(ip: str, port: int) -> bool:
+            return reach.alb_reaches_target(ec2, lb, nodes, ip, port)
+
+        self.agent.health.due(group, nodes, admits)
 
     def adopt(self, backend: Any, task: Any) -> LocalTask:
         """A task moto's RunTask just filed becomes a real Fargate task."""
@@ -172,8 +199,7 @@ class DataPlane:
 
     def loadbalancers_view(self, _request: Any) -> list[dict[str, Any]]:
         assert self.loadbalancers
-        with self.lock:
-            return self.loadbalancers.views()
+        return self.loadbalancers.views()
 
     def stop(self) -> None:
         """Stop ticking, every task's processes, the listeners; unhook moto."""
@@ -181,12 +207,15 @@ class DataPlane:
         if self._thread is not None:
             self._thread.join(timeout=10)
         with self.lock:
-            for task in list(self.scheduler.tasks.values()) if self.scheduler else []:
-                task.kill()
-            if self.loadbalancers:
-                self.loadbalancers.close()
-            if self.agent:
-                self.agent.close()
+            tasks = list(self.scheduler.tasks.values()) if self.scheduler else []
+        for task in tasks:
+            task.kill()
+        if self.loadbalancers:
+            self.loadbalancers.close()
+        if self.agent:
+            self.agent.close()
         hooks.uninstall()
         health.uninstall()
         acm.uninstall()
+        validation.uninstall()
+        network.uninstall()

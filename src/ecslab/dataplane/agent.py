@@ -17,7 +17,9 @@ from typing import Any
 
 import boto3
 
+from ecslab import moto_seam
 from ecslab.credentials import Credential
+from ecslab.dataplane import reach
 from ecslab.dataplane.awslogs import AwsLogs
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.health import HealthChecker
@@ -86,30 +88,25 @@ class FargateAgent:
 
     def ecs_backends(self) -> Iterator[Any]:
         """moto's ECS backends of this account that exist (one per region used)."""
-        from moto.ecs.models import ecs_backends
-
-        yield from list(ecs_backends[self.account_id].values())
+        yield from moto_seam.ecs_backends(self.account_id)
 
     def elbv2_backends(self) -> Iterator[tuple[Any, Any]]:
         """(elbv2, ec2) moto backends of this account, per region used."""
-        from moto.ec2.models import ec2_backends
-        from moto.elbv2.models import elbv2_backends
-
-        for region, elbv2 in list(elbv2_backends[self.account_id].items()):
-            yield elbv2, ec2_backends[self.account_id][region]
+        yield from moto_seam.elbv2_backends(self.account_id)
 
     def ec2_for(self, region: str) -> Any:
-        from moto.ec2.models import ec2_backends
-
-        return ec2_backends[self.account_id][region]
+        return moto_seam.ec2_backend(self.account_id, region)
 
     def ec2(self, task: Any) -> Any:
         return self.ec2_for(task.region_name)
 
-    def _service(self, task: LocalTask) -> Any:
-        from moto.ecs.models import ecs_backends
+    def route_out(self, task: LocalTask) -> bool:
+        """Can the task reach its registry and CloudWatch Logs (see ecslab.dataplane.reach)?"""
+        ec2 = self.ec2(task.record)
+        return reach.route_out(ec2, task.subnet_id(), public_ip=task.public_ip())
 
-        backend = ecs_backends[self.account_id][task.record.region_name]
+    def _service(self, task: LocalTask) -> Any:
+        backend = moto_seam.ecs_backend(self.account_id, task.record.region_name)
         cluster, name = task.service or ("", "")
         return backend.services.get(f"{cluster}:{name}")
 
@@ -147,9 +144,7 @@ class FargateAgent:
         return delay
 
     def deregistration_delay(self, region: str, arn: str) -> float:
-        from moto.elbv2.models import elbv2_backends
-
-        group = elbv2_backends[self.account_id][region].target_groups.get(arn)
+        group = moto_seam.elbv2_backend(self.account_id, region).target_groups.get(arn)
         if group is None:
             return 0.0
         value = group.attributes.get(

@@ -85,9 +85,11 @@ class Scheduler:
     def add(self, task: LocalTask) -> None:
         self.tasks[task.id] = task
 
-    def tick(self) -> None:
-        """One pass: services, then every task's lifecycle, then the counts. One broken
-        service or task is logged and skipped, never allowed to stall the others."""
+    def plan(self) -> list[tuple[Any, Any]]:
+        """Decide, from moto's state only (no I/O), which tasks each Fargate service starts
+        and stops; a tick is `plan`, `step` for every task, then `settle`. One broken
+        service is logged and skipped, never allowed to stall the others. Returns the
+        services, for `settle`."""
         services = [
             (backend, service)
             for backend in self.agent.ecs_backends()
@@ -96,8 +98,10 @@ class Scheduler:
         ]
         for backend, service in services:
             self._guard(f"service {service.name}", self._reconcile, backend, service)
-        for task in list(self.tasks.values()):
-            self._step(task)
+        return services
+
+    def settle(self, services: list[tuple[Any, Any]]) -> None:
+        """Write the counts and deployments the lifecycles led to; drop what expired."""
         for _, service in services:
             self._count(service)
         self._forget(services)
@@ -114,8 +118,9 @@ class Scheduler:
         else:
             self._said.pop(what, None)
 
-    def _step(self, task: LocalTask) -> None:
-        """One task's lifecycle step; an error stops that task with a reason, logged once."""
+    def step(self, task: LocalTask) -> None:
+        """One task's lifecycle step (where the I/O is: processes, files, API calls); an
+        error stops that task with a reason, logged once."""
         try:
             task.step(self.agent)
         except Exception as e:

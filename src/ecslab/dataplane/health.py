@@ -14,10 +14,12 @@ from __future__ import annotations
 import http.client
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.network import Endpoints
 from ecslab.dataplane.nginxconf import PEER_HEADER
@@ -36,6 +38,7 @@ DISABLED = ("unavailable", "Target.HealthCheckDisabled", "Health checks are disa
 HEALTHY = ("healthy", None, None)
 
 Key = tuple[str, str, int]  # target group arn, target id, port
+Admits = Callable[[str, int], bool]  # (target ip, port) -> may the ALB open it?
 
 
 @dataclass
@@ -48,6 +51,8 @@ class TargetState:
     next_check: float = 0.0
     checking: bool = False
     drain_until: float | None = None
+    #: May the load balancer open the target's traffic port (its security groups)?
+    reachable: bool = True
 
 
 def matches(code: int, matcher: str) -> bool:
@@ -72,6 +77,10 @@ def settings_of(group: Any) -> dict[str, Any]:
         "matcher": str(matcher),
         "enabled": group.health_check_enabled is not False,
     }
+
+
+def _check_port(config: dict[str, Any], traffic_port: int) -> int:
+    return traffic_port if config["port"] == "traffic-port" else int(config["port"])
 
 
 def probe(address: tuple[str, int] | None, host: str, path: str, timeout: float, peer: str) -> int:
@@ -149,8 +158,10 @@ class HealthChecker:
             for key in [k for k in self.targets if k[0] not in groups]:
                 del self.targets[key]
 
-    def due(self, group: Any, nodes: list[str]) -> None:
-        """Start the checks of `group` whose interval has come."""
+    def due(self, group: Any, nodes: list[str], admits: Admits = lambda ip, port: True) -> None:
+        """Start the checks of `group` whose interval has come. `admits(ip, port)` says
+        whether the ALB may open that port of the target (ecslab.dataplane.reach); it is
+        asked here, on the caller's thread, so that checks never read moto's state."""
         config = settings_of(group)
         now = self.clock.now()
         with self.lock:
@@ -165,12 +176,18 @@ class HealthChecker:
                 if now >= target.next_check:
                     target.checking = True
                     target.next_check = now + self.clock.real(config["interval"])
-                    self._pool.submit(self._check, key, config, nodes)
+                    _, ip, traffic_port = key
+                    target.reachable = admits(ip, traffic_port)
+                    port = _check_port(config, traffic_port)
+                    open_ = target.reachable if port == traffic_port else admits(ip, port)
+                    self._pool.submit(self._check, key, config, nodes, open_)
 
-    def _check(self, key: Key, config: dict[str, Any], nodes: list[str]) -> None:
+    def _check(self, key: Key, config: dict[str, Any], nodes: list[str], open_: bool) -> None:
+        """One round of checks, from every ALB node; a port the target's security groups
+        close times out, as the ALB's SYN gets no answer on AWS."""
         _, ip, traffic_port = key
-        port = traffic_port if config["port"] == "traffic-port" else int(config["port"])
-        address = self.endpoints.resolve(ip, port)
+        port = _check_port(config, traffic_port)
+        address = self.endpoints.resolve(ip, port) if open_ else None
         timeout = max(self.clock.real(config["timeout"]), 0.2)
         codes = [
             probe(address, f"{ip}:{port}", config["path"], timeout, peer) for peer in nodes or [ip]
@@ -212,13 +229,17 @@ class HealthChecker:
         """The (id, port) of the healthy targets of a group, in registration order."""
         with self.lock:
             return [
-                (k[1], k[2]) for k, t in self.targets.items() if k[0] == arn and t.state == HEALTHY
+                (k[1], k[2])
+                for k, t in self.targets.items()
+                if k[0] == arn and t.state == HEALTHY and t.reachable
             ]
 
     def routable(self, arn: str) -> list[tuple[str, int]]:
         """Where the load balancer sends requests for group `arn`, as an ALB does: to the
         healthy targets; when every registered target is unhealthy, to all of them (it
-        fails open); else (none registered, or still `initial`) nowhere: a 503."""
+        fails open); else (none registered, or still `initial`) nowhere: a 503. A target
+        whose security groups shut the ALB out gets nothing: on AWS the request would time
+        out (504 after the ALB's connect timeout); locally it is left out at once."""
         healthy = self.healthy(arn)
         if healthy:
             return healthy
@@ -227,42 +248,34 @@ class HealthChecker:
                 (k, t) for k, t in self.targets.items() if k[0] == arn and t.drain_until is None
             ]
             if serving and all(t.state[0] == "unhealthy" for _, t in serving):
-                return [(k[1], k[2]) for k, _ in serving]
+                return [(k[1], k[2]) for k, t in serving if t.reachable]
         return []
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+_BY = "ecslab.dataplane.health"
+
+
 def install(checker: HealthChecker) -> None:
     """Make moto's DescribeTargetHealth report the checker's states (never moto's own)."""
-    from moto.elbv2 import models
 
-    original = getattr(
-        models.FakeTargetGroup.health_for, "__wrapped__", models.FakeTargetGroup.health_for
-    )
-
-    def health_for(self: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
+    def health_for(call: moto_seam.Call) -> Any:
+        group, target = call.self, call["target"]
         port = int(
-            target.get("Port") or self.targets.get(target["Id"], {}).get("Port") or self.port
+            target.get("Port") or group.targets.get(target["Id"], {}).get("Port") or group.port
         )
         # A target the checker has not picked up yet is being registered, as on AWS (moto's
         # own answer would be an instant `healthy`).
-        found = checker.state(self.arn, target["Id"], port) or REGISTERING
-        state, reason, description = found
-        health_port = self.health_check_port
-        return models.FakeHealthStatus(
-            target["Id"], str(port), health_port, state, reason, description
+        state, reason, description = checker.state(group.arn, target["Id"], port) or REGISTERING
+        return moto_seam.health_status(
+            target["Id"], str(port), group.health_check_port, state, reason, description
         )
 
-    health_for.__wrapped__ = original  # type: ignore[attr-defined]
-    models.FakeTargetGroup.health_for = health_for  # type: ignore[method-assign]
+    moto_seam.wrap("elbv2.health_for", health_for, by=_BY)
 
 
 def uninstall() -> None:
     """Give moto back its own DescribeTargetHealth."""
-    from moto.elbv2 import models
-
-    original = getattr(models.FakeTargetGroup.health_for, "__wrapped__", None)
-    if original is not None:
-        models.FakeTargetGroup.health_for = original  # type: ignore[method-assign]
+    moto_seam.unwrap(by=_BY)

@@ -13,11 +13,10 @@
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable
 from typing import Any, Protocol
 
+from ecslab import moto_seam
 from ecslab.dataplane import launch
 from ecslab.dataplane.tasks import USER_INITIATED, LocalTask
 
@@ -36,90 +35,67 @@ class Adopter(Protocol):
     def follow(self, backend: Any, service: Any) -> None: ...
 
 
-def _replace(cls: Any, name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
-    current = getattr(cls, name)
-    original = getattr(current, "_ecslab_hook_original", current)
-    wrapper = functools.update_wrapper(make(original), original, updated=())
-    wrapper._ecslab_hook_original = original  # type: ignore[attr-defined]
-    setattr(cls, name, wrapper)
+_BY = "ecslab.dataplane.hooks"
 
 
 def install(plane: Adopter) -> None:
-    """Route RunTask, StopTask and ListTasks of moto's ECS backend through `plane`."""
-    from moto.ecs.models import EC2ContainerServiceBackend as Backend
+    """Route RunTask, StopTask, ListTasks, UpdateService and DeleteService of moto's ECS
+    backend through `plane` (through the seam: ecslab.moto_seam)."""
 
-    def run_task(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            tasks = original(self, *args, **kwargs)
-            return [plane.adopt(self, t).record if t.attachments else t for t in tasks]
+    def run_task(call: moto_seam.Call) -> Any:
+        config = call["networking_configuration"]
+        tasks = call.proceed(networking_configuration=_with_groups(call.self, config))
+        return [plane.adopt(call.self, t).record if t.attachments else t for t in tasks]
 
-        return wrapper
+    def stop_task(call: moto_seam.Call) -> Any:
+        with plane.lock:
+            local = plane.find(call["task_str"])
+            if local is None:
+                return call.proceed()
+            call.self._get_cluster(call["cluster_str"])
+            local.request_stop(USER_INITIATED, call["reason"] or "Task stopped by user")
+            return local.record
 
-    def stop_task(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, cluster_str: str, task_str: str, reason: str | None) -> Any:
-            with plane.lock:
-                local = plane.find(task_str)
-                if local is None:
-                    return original(self, cluster_str, task_str, reason)
-                self._get_cluster(cluster_str)
-                local.request_stop(USER_INITIATED, reason or "Task stopped by user")
-                return local.record
+    def list_tasks(call: moto_seam.Call) -> Any:
+        service_name = call["service_name"]
+        tasks = call.proceed(service_name=None, desiredStatus=call["desiredStatus"] or "RUNNING")
+        if service_name:
+            tasks = [t for t in tasks if t.group == f"service:{service_name.split('/')[-1]}"]
+        return tasks
 
-        return wrapper
+    def serialized(call: moto_seam.Call) -> Any:
+        with plane.lock:  # never between the scheduler reading and writing a service
+            return call.proceed()
 
-    def list_tasks(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(
-            self: Any,
-            cluster_str: str | None = None,
-            container_instance: str | None = None,
-            family: str | None = None,
-            started_by: str | None = None,
-            service_name: str | None = None,
-            desiredStatus: str | None = None,
-        ) -> Any:
-            tasks = original(
-                self,
-                cluster_str,
-                container_instance,
-                family,
-                started_by,
-                None,
-                desiredStatus or "RUNNING",
-            )
-            if service_name:
-                tasks = [t for t in tasks if t.group == f"service:{service_name.split('/')[-1]}"]
-            return tasks
+    def update_service(call: moto_seam.Call) -> Any:
+        properties = call["service_properties"]
+        with plane.lock:  # never between the scheduler reading and writing a service
+            cluster = str(properties.get("cluster") or "default").split("/")[-1]
+            name = str(properties.get("service") or "").split("/")[-1]
+            before = call.self.services.get(f"{cluster}:{name}")
+            if before is not None:
+                plane.watch(call.self, before)  # the deployment the update replaces
+            service = call.proceed()
+            plane.follow(call.self, service)
+            return service
 
-        return wrapper
+    moto_seam.wrap("ecs.task_resources", lambda call: _resources(call["task_definition"]), by=_BY)
+    moto_seam.wrap("ecs.update_service", update_service, by=_BY)
+    moto_seam.wrap("ecs.delete_service", serialized, by=_BY)
+    moto_seam.wrap("ecs.run_task", run_task, by=_BY)
+    moto_seam.wrap("ecs.stop_task", stop_task, by=_BY)
+    moto_seam.wrap("ecs.list_tasks", list_tasks, by=_BY)
 
-    Backend._calculate_task_resource_requirements = staticmethod(_resources)  # type: ignore[method-assign]
 
-    def serialized(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            with plane.lock:  # never between the scheduler reading and writing a service
-                return original(self, *args, **kwargs)
-
-        return wrapper
-
-    def update_service(original: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, service_properties: dict[str, Any]) -> Any:
-            with plane.lock:  # never between the scheduler reading and writing a service
-                cluster = str(service_properties.get("cluster") or "default").split("/")[-1]
-                name = str(service_properties.get("service") or "").split("/")[-1]
-                before = self.services.get(f"{cluster}:{name}")
-                if before is not None:
-                    plane.watch(self, before)  # the deployment the update replaces
-                service = original(self, service_properties)
-                plane.follow(self, service)
-                return service
-
-        return wrapper
-
-    _replace(Backend, "update_service", update_service)
-    _replace(Backend, "delete_service", serialized)
-    _replace(Backend, "run_task", run_task)
-    _replace(Backend, "stop_task", stop_task)
-    _replace(Backend, "list_tasks", list_tasks)
+def _with_groups(backend: Any, config: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A network configuration without securityGroups gets its VPC's default group, as on
+    AWS (moto's RunTask fails on the missing key, a KeyError)."""
+    vpc = (config or {}).get("awsvpcConfiguration")
+    if not vpc or vpc.get("securityGroups") or not vpc.get("subnets"):
+        return config
+    ec2 = moto_seam.ec2_backend(backend.account_id, backend.region_name)
+    groups = moto_seam.security_group_ids(ec2, [], moto_seam.subnet_vpc(ec2, vpc["subnets"][0]))
+    return {**config, "awsvpcConfiguration": {**vpc, "securityGroups": groups}}  # type: ignore[dict-item]
 
 
 def _resources(task_definition: Any) -> dict[str, Any]:
@@ -136,13 +112,8 @@ def _resources(task_definition: Any) -> dict[str, Any]:
 
 
 def uninstall() -> None:
-    """Give moto back its own methods."""
-    from moto.ecs.models import EC2ContainerServiceBackend as Backend
-
-    for name in ("run_task", "stop_task", "list_tasks", "update_service", "delete_service"):
-        original = getattr(getattr(Backend, name), "_ecslab_hook_original", None)
-        if original is not None:
-            setattr(Backend, name, original)
+    """Give moto back its own methods (the layers of `install`, and only those)."""
+    moto_seam.unwrap(by=_BY)
 
 
 def adopt_fargate(backend: Any, ec2: Any, task: Any) -> LocalTask:

@@ -8,9 +8,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from moto.ecs.models import Container, Task
-
-from ecslab import fargate
+from ecslab import fargate, moto_seam
 from ecslab.dataplane.network import attach_eni
 from ecslab.dataplane.tasks import ContainerRun, LocalTask, utcnow
 
@@ -29,7 +27,7 @@ def _containers(task: Any, definition: Any) -> list[ContainerRun]:
     runs = []
     prefix = f"arn:aws:ecs:{task.region_name}:{task._account_id}:container/{task.cluster_name}"
     for container_def in definition.container_definitions:
-        record: Any = Container(definition)  # type: ignore[abstract]
+        record: Any = moto_seam.container_class()(definition)
         record.container_arn = f"{prefix}/{task.id}/{uuid.uuid4()}"
         record.task_arn = task.task_arn
         record.name = container_def.get("name")
@@ -97,7 +95,7 @@ def create(
     cluster = backend._get_cluster(service.cluster_name)
     definition = backend.describe_task_definition(task_definition_arn)
     network = service.network_configuration
-    task = Task(
+    task = moto_seam.task_class()(
         cluster=cluster,
         task_definition=definition,
         container_instance_arn=None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ecslab.dataplane import nginxconf
+from ecslab.dataplane import nginxconf, reach
 from ecslab.dataplane.acm import Certificates
 from ecslab.dataplane.health import HealthChecker
 from ecslab.dataplane.network import Endpoints, lb_node_ips
@@ -114,6 +114,8 @@ class LoadBalancers:
                     continue
                 nodes = lb_node_ips(ec2, _subnet_ids(lb))
                 for arn, aws_listener in list(lb.listeners.items()):
+                    if not reach.internet_reaches_listener(ec2, lb, int(aws_listener.port)):
+                        continue  # its security groups shut the internet out: not served
                     seen.add(arn)
                     listener = self.listeners.get(arn) or self._start(lb, aws_listener)
                     self._read(listener, aws_listener)
@@ -203,4 +205,4 @@ class LoadBalancers:
             self._stop(self.listeners.popitem()[1])
 
     def views(self) -> list[dict[str, Any]]:
-        return [listener.view() for listener in self.listeners.values()]
+        return [listener.view() for listener in list(self.listeners.values())]

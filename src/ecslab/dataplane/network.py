@@ -14,6 +14,8 @@ import threading
 import uuid
 from typing import Any
 
+from ecslab import moto_seam
+
 #: Addresses AWS reserves at the start of every subnet (network, router, DNS, future).
 _RESERVED_HEAD = 4
 
@@ -118,13 +120,12 @@ def lb_node_ips(ec2: Any, subnet_ids: list[str]) -> list[str]:
     return ips
 
 
+_BY = "ecslab.dataplane.network"
+
+
 def install() -> None:
     """moto's ENI has `private_dns_name` only when some code path sets it (NAT gateways do);
     its own ECS RunTask reads it on every ENI and fails. Default it from the IP."""
-    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
-
-    if isinstance(getattr(NetworkInterface, "private_dns_name", None), property):
-        return
 
     def get(self: Any) -> str:
         set_name = self.__dict__.get("_private_dns_name")
@@ -134,4 +135,9 @@ def install() -> None:
     def put(self: Any, value: str) -> None:
         self.__dict__["_private_dns_name"] = value
 
-    setattr(NetworkInterface, "private_dns_name", property(get, put))  # noqa: B010
+    moto_seam.replace("ec2.eni.private_dns_name", property(get, put), by=_BY)
+
+
+def uninstall() -> None:
+    """Give moto's ENI back its own `private_dns_name` (none)."""
+    moto_seam.unwrap(by=_BY)

@@ -88,7 +88,7 @@ class Runtime(Protocol):
     def start(self, spec: ContainerSpec, workdir: Path, sink: LineSink) -> Child: ...
 
 
-def _docker_ref(image: str) -> str:
+def docker_ref(image: str) -> str:
     """The reference a Fargate agent resolves: docker.io/library/<repo>:<tag>."""
     name, _, tag = image.partition(":")
     first = name.split("/")[0]
@@ -103,7 +103,7 @@ def pull_error(image: str, why: str) -> TaskFailedToStart:
     """A stoppedReason shaped like AWS's, with the local reason appended."""
     return TaskFailedToStart(
         "CannotPullContainerError: pull image manifest has been retried 5 time(s): "
-        f"failed to resolve ref {_docker_ref(image)}: {why}"
+        f"failed to resolve ref {docker_ref(image)}: {why}"
     )
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ecslab.dataplane import clock as timing
+from ecslab.dataplane import reach
 from ecslab.dataplane.awslogs import AwsLogs, LogStream
 from ecslab.dataplane.clock import Clock
 from ecslab.dataplane.network import Endpoints, detach_eni, set_attachment_status
 from ecslab.dataplane.process import Child, free_port, wait_for_port
-from ecslab.dataplane.runtime import ContainerSpec, Runtime
+from ecslab.dataplane.runtime import ContainerSpec, Runtime, docker_ref, pull_error
 from ecslab.errors import TaskFailedToStart
 
 TASK_FAILED_TO_START = "TaskFailedToStart"
@@ -46,6 +47,8 @@ class Agent(Protocol):
     home: Path
 
     def ec2(self, task: Any) -> Any: ...
+
+    def route_out(self, task: LocalTask) -> bool: ...
 
     def register(self, task: LocalTask) -> list[str]: ...
 
@@ -166,6 +169,9 @@ class LocalTask:
         set_attachment_status(self.record, "ATTACHED")
         self._set("PENDING", pull_started_at=utcnow())
         self._set_containers("PENDING")
+        if not agent.route_out(self):
+            self.request_stop(TASK_FAILED_TO_START, self._unreachable_reason())
+            return
         try:
             for container in self.containers:
                 agent.runtime.check_image(container.definition["image"])
@@ -174,6 +180,27 @@ class LocalTask:
             self.request_stop(TASK_FAILED_TO_START, str(e))
             return
         self.next_at = agent.clock.deadline(timing.PENDING_SECONDS)
+
+    def _unreachable_reason(self) -> str:
+        """AWS's stoppedReason for a task with no route out: the awslogs driver is set up
+        (and times out) before the image is pulled; without it, the pull times out."""
+        for container in self.containers:
+            config = container.definition.get("logConfiguration") or {}
+            if config.get("logDriver") == "awslogs":
+                region = (config.get("options") or {}).get("awslogs-region")
+                return reach.logs_timeout(region or self.record.region_name)
+        image = str(self.containers[0].definition["image"]) if self.containers else ""
+        return str(pull_error(image, reach.pull_timeout(docker_ref(image))))
+
+    def subnet_id(self) -> str:
+        """The subnet of the task's ENI."""
+        details = self.record.attachments[0]["details"]
+        return str(next(d["value"] for d in details if d["name"] == "subnetId"))
+
+    def public_ip(self) -> bool:
+        """Was the task asked for a public IP (`assignPublicIp` ENABLED)?"""
+        config = (self.record.network_configuration or {}).get("awsvpcConfiguration") or {}
+        return str(config.get("assignPublicIp", "DISABLED")).upper() == "ENABLED"
 
     def _after_pending(self, agent: Agent) -> None:
         if not all(agent.runtime.ready(c.definition["image"]) for c in self.containers):

@@ -6,14 +6,13 @@ text); `install()` wraps moto's backend methods to run them first.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import Any
 
 from moto.ecs.exceptions import EcsClientException, InvalidParameterException
 
-from ecslab import fargate
+from ecslab import fargate, moto_seam
 from ecslab.errors import FargateSizeError
 
 #: Platform versions a new Fargate (Linux) service or task may ask for.
@@ -188,88 +187,67 @@ def _check_container_port(task_definition: Any, name: str | None, port: int | No
 
 
 def _elbv2(backend: Any) -> Any:
-    from moto.elbv2.models import elbv2_backends
-
-    return elbv2_backends[backend.account_id][backend.region_name]
+    return moto_seam.elbv2_backend(backend.account_id, backend.region_name)
 
 
-def _wrap(cls: Any, name: str, check: Callable[..., None]) -> None:
-    """Run `check` before moto's method; re-installing replaces our previous wrapper only."""
-    current = getattr(cls, name)
-    original = getattr(current, "_ecslab_original", current)
-
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        check(self, *args, **kwargs)
-        return original(self, *args, **kwargs)
-
-    functools.update_wrapper(wrapper, original, updated=())
-
-    wrapper._ecslab_original = original  # type: ignore[attr-defined]
-    setattr(cls, name, wrapper)
+_BY = "ecslab.dataplane.validation"
 
 
-def _on_register(
-    self: Any, family: str, container_definitions: list[dict[str, Any]], *args: Any, **kw: Any
-) -> None:
-    check_names(family, container_definitions)
-    check_port_mappings(kw.get("network_mode"), container_definitions)
+def _checked(check: Callable[[moto_seam.Call], None]) -> moto_seam.Adapter:
+    """An adapter that runs `check` on the call's named arguments, then moto's method."""
+
+    def adapter(call: moto_seam.Call) -> Any:
+        check(call)
+        return call.proceed()
+
+    return adapter
+
+
+def _on_register(call: moto_seam.Call) -> None:
+    containers = call["container_definitions"]
+    check_names(call["family"], containers)
+    check_port_mappings(call["network_mode"], containers)
     check_task_definition(
-        kw.get("requires_compatibilities"),
-        kw.get("network_mode"),
-        kw.get("cpu"),
-        kw.get("memory"),
-        kw.get("execution_role_arn"),
-        container_definitions,
+        call["requires_compatibilities"],
+        call["network_mode"],
+        call["cpu"],
+        call["memory"],
+        call["execution_role_arn"],
+        containers,
     )
 
 
-def _on_run_task(self: Any, cluster: str, task_definition: str, *args: Any, **kw: Any) -> None:
-    names = (
-        "count",
-        "overrides",
-        "started_by",
-        "tags",
-        "launch_type",
-        "networking_configuration",
-        "group",
-        "platform_version",
-    )
-    params = dict(zip(names, args, strict=False)) | kw
-    definition = self.describe_task_definition(task_definition)
+def _on_run_task(call: moto_seam.Call) -> None:
+    definition = call.self.describe_task_definition(call["task_definition_str"])
     check_launch(
         definition,
-        params.get("launch_type"),
-        params.get("networking_configuration"),
-        params.get("platform_version"),
+        call["launch_type"],
+        call["networking_configuration"],
+        call["platform_version"],
     )
 
 
-def _on_create_service(
-    self: Any,
-    cluster: str,
-    name: str,
-    desired: int,
-    task_definition: str | None = None,
-    load_balancers: Any = None,
-    *args: Any,
-    **kw: Any,
-) -> None:
-    definition = self.describe_task_definition(task_definition) if task_definition else None
-    launch_type = args[3] if len(args) > 3 else kw.get("launch_type")
+def _on_create_service(call: moto_seam.Call) -> None:
+    td = call["task_definition_str"]
+    definition = call.self.describe_task_definition(td) if td else None
     if definition is not None:
         check_launch(
-            definition, launch_type, kw.get("network_configuration"), kw.get("platform_version")
+            definition,
+            call["launch_type"],
+            call["network_configuration"],
+            call["platform_version"],
         )
-    grace = kw.get("health_check_grace_period_seconds")
-    check_load_balancers(load_balancers, grace, definition, _elbv2(self))
+    # the grace period never reaches moto's backend: `_on_create_service_request` checks it
+    check_load_balancers(call["load_balancers"], None, definition, _elbv2(call.self))
 
 
-def _on_update_service(self: Any, properties: dict[str, Any]) -> None:
-    service = self._get_service(
+def _on_update_service(call: moto_seam.Call) -> None:
+    properties = call["service_properties"]
+    service = call.self._get_service(
         properties.get("cluster", "default"), properties["service"].split("/")[-1]
     )
     td = properties.get("task_definition")
-    definition = self.describe_task_definition(td) if td else None
+    definition = call.self.describe_task_definition(td) if td else None
     if definition is not None:
         check_launch(
             definition,
@@ -279,31 +257,32 @@ def _on_update_service(self: Any, properties: dict[str, Any]) -> None:
         )
     grace = properties.get("health_check_grace_period_seconds")
     check_load_balancers(
-        properties.get("load_balancers") or service.load_balancers, grace, None, _elbv2(self)
+        properties.get("load_balancers") or service.load_balancers, grace, None, _elbv2(call.self)
     )
 
 
-def _on_create_service_request(self: Any) -> None:
+def _on_create_service_request(call: moto_seam.Call) -> None:
     """The grace period never reaches moto's backend: check it on the request."""
-    grace = self._get_param("healthCheckGracePeriodSeconds")
-    if grace and not self._get_param("loadBalancers"):
+    grace = call.self._get_param("healthCheckGracePeriodSeconds")
+    if grace and not call.self._get_param("loadBalancers"):
         raise InvalidParameterException(GRACE_WITHOUT_LB)
 
 
-def _on_create_load_balancer(self: Any, name: str, *args: Any, **kw: Any) -> None:
-    check_load_balancer_name(name)
+def _on_create_load_balancer(call: moto_seam.Call) -> None:
+    check_load_balancer_name(call["name"])
 
 
 def install() -> None:
-    """Wrap moto's ECS and ELBv2 backends so each request is checked first (idempotent)."""
-    from moto.ecs.models import EC2ContainerServiceBackend as Backend
-    from moto.ecs.responses import EC2ContainerServiceResponse as Responses
-    from moto.elbv2.models import ELBv2Backend
+    """Wrap moto's ECS and ELBv2 backends (through ecslab.moto_seam) so each request is
+    checked first; installing again replaces these layers."""
+    moto_seam.wrap("elbv2.create_load_balancer", _checked(_on_create_load_balancer), by=_BY)
+    moto_seam.wrap("ecs.responses.create_service", _checked(_on_create_service_request), by=_BY)
+    moto_seam.wrap("ecs.register_task_definition", _checked(_on_register), by=_BY)
+    moto_seam.wrap("ecs.run_task", _checked(_on_run_task), by=_BY)
+    moto_seam.wrap("ecs.create_service", _checked(_on_create_service), by=_BY)
+    moto_seam.wrap("ecs.update_service", _checked(_on_update_service), by=_BY)
 
-    _wrap(ELBv2Backend, "create_load_balancer", _on_create_load_balancer)
-    _wrap(Responses, "create_service", _on_create_service_request)
 
-    _wrap(Backend, "register_task_definition", _on_register)
-    _wrap(Backend, "run_task", _on_run_task)
-    _wrap(Backend, "create_service", _on_create_service)
-    _wrap(Backend, "update_service", _on_update_service)
+def uninstall() -> None:
+    """Give moto back the methods `install` wrapped."""
+    moto_seam.unwrap(by=_BY)

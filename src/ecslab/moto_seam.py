@@ -1,0 +1,414 @@
+"""The one seam between ecslab and moto's internals (moto is pinned in requirements.txt).
+
+moto is a server with a public API, but the local cloud also lives inside its process:
+the data plane drives moto's models (tasks, services, target health) and fixes a few of
+its answers. Every such touch goes through this module, so that a moto upgrade breaks
+in one place, loudly:
+
+- `WRAPPED` is the table of every moto callable ecslab replaces, with the signature the
+  pinned moto has (tests/test_moto_seam.py checks each one against the installed moto).
+- `wrap(key, adapter, by=...)` adds one layer around a wrapped callable and
+  `unwrap(by=...)` removes that owner's layers; with no layer left, moto's own callable
+  is back (install and uninstall are symmetric, and installing twice replaces a layer).
+  An adapter gets a `Call`: moto's arguments by name (bound against the pinned
+  signature, defaults filled in), never by position; `call.proceed(**changes)` runs the
+  next layer, then moto's own.
+- Readers (`ecs_backends`, `ingress`, `default_route`, ...) give the data plane moto's
+  state as plain values, so deciding code (ecslab.dataplane.reach) never reads a model.
+
+It sits beneath every layer of the package (it imports nothing of ecslab), since both
+the local cloud (ecslab.cloud) and its data plane (ecslab.dataplane) use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Wrapped:
+    """One moto callable ecslab replaces: where it lives and its pinned signature."""
+
+    module: str
+    owner: str
+    name: str
+    signature: str
+    static: bool = False
+
+    def owner_class(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.owner)
+
+
+_ECS = "moto.ecs.models"
+_ECS_RESPONSES = "moto.ecs.responses"
+_BACKEND = "EC2ContainerServiceBackend"
+_ANY = "dict[str, typing.Any]"
+
+#: Every moto callable ecslab wraps (key -> what and where), with moto 5.2.5's signature.
+WRAPPED: dict[str, Wrapped] = {
+    "ecs.run_task": Wrapped(
+        _ECS,
+        _BACKEND,
+        "run_task",
+        f"(self, cluster_str: str, task_definition_str: str, count: int, overrides: {_ANY} | "
+        "None, started_by: str, tags: list[dict[str, str]] | None, launch_type: str | None, "
+        f"networking_configuration: {_ANY} | None = None, group: str | None = None, "
+        "platform_version: str | None = None, capacity_provider_strategy: "
+        f"list[{_ANY}] | None = None) -> list[moto.ecs.models.Task]",
+    ),
+    "ecs.stop_task": Wrapped(
+        _ECS,
+        _BACKEND,
+        "stop_task",
+        "(self, cluster_str: str, task_str: str, reason: str) -> moto.ecs.models.Task",
+    ),
+    "ecs.list_tasks": Wrapped(
+        _ECS,
+        _BACKEND,
+        "list_tasks",
+        "(self, cluster_str: str | None = None, container_instance: str | None = None, "
+        "family: str | None = None, started_by: str | None = None, service_name: str | None = "
+        "None, desiredStatus: str | None = None) -> list[moto.ecs.models.Task]",
+    ),
+    "ecs.update_service": Wrapped(
+        _ECS,
+        _BACKEND,
+        "update_service",
+        f"(self, service_properties: {_ANY}) -> moto.ecs.models.Service",
+    ),
+    "ecs.delete_service": Wrapped(
+        _ECS,
+        _BACKEND,
+        "delete_service",
+        "(self, cluster_name: str, service_name: str, force: bool) -> moto.ecs.models.Service",
+    ),
+    "ecs.register_task_definition": Wrapped(
+        _ECS,
+        _BACKEND,
+        "register_task_definition",
+        f"(self, family: str, container_definitions: list[{_ANY}], volumes: list[{_ANY}] | "
+        f"None = None, network_mode: str | None = None, tags: list[dict[str, str]] | None = "
+        f"None, placement_constraints: list[dict[str, str]] | None = None, "
+        f"requires_compatibilities: list[str] | None = None, cpu: str | None = None, memory: "
+        f"str | None = None, task_role_arn: str | None = None, execution_role_arn: str | None "
+        f"= None, proxy_configuration: {_ANY} | None = None, inference_accelerators: "
+        f"list[dict[str, str]] | None = None, runtime_platform: dict[str, str] | None = None, "
+        f"ipc_mode: str | None = None, pid_mode: str | None = None, ephemeral_storage: "
+        f"dict[str, int] | None = None) -> moto.ecs.models.TaskDefinition",
+    ),
+    "ecs.create_service": Wrapped(
+        _ECS,
+        _BACKEND,
+        "create_service",
+        "(self, cluster_str: str, service_name: str, desired_count: int, task_definition_str: "
+        f"str | None = None, load_balancers: list[{_ANY}] | None = None, scheduling_strategy: "
+        f"list[{_ANY}] | None = None, tags: list[dict[str, str]] | None = None, "
+        "deployment_controller: dict[str, str] | None = None, launch_type: str | None = None, "
+        f"service_registries: list[{_ANY}] | None = None, platform_version: str | None = None, "
+        "propagate_tags: str = 'NONE', network_configuration: dict[str, dict[str, list[str]]] "
+        "| None = None, role_arn: str | None = None) -> moto.ecs.models.Service",
+    ),
+    "ecs.task_resources": Wrapped(
+        _ECS,
+        _BACKEND,
+        "_calculate_task_resource_requirements",
+        f"(task_definition: moto.ecs.models.TaskDefinition) -> {_ANY}",
+        static=True,
+    ),
+    "ecs.responses.create_service": Wrapped(
+        _ECS_RESPONSES, "EC2ContainerServiceResponse", "create_service", "(self) -> 'ActionResult'"
+    ),
+    "ecs.responses.update_service": Wrapped(
+        _ECS_RESPONSES, "EC2ContainerServiceResponse", "update_service", "(self) -> 'ActionResult'"
+    ),
+    "elbv2.create_load_balancer": Wrapped(
+        "moto.elbv2.models",
+        "ELBv2Backend",
+        "create_load_balancer",
+        "(self, name: str, security_groups: list[str], subnet_ids: list[str], subnet_mappings: "
+        "list[dict[str, str]] | None = None, scheme: str = 'internet-facing', loadbalancer_type: "
+        "str | None = None, ip_address_type: str = 'ipv4', tags: list[dict[str, str]] | None = "
+        "None) -> moto.elbv2.models.FakeLoadBalancer",
+    ),
+    "elbv2.health_for": Wrapped(
+        "moto.elbv2.models",
+        "FakeTargetGroup",
+        "health_for",
+        f"(self, target: {_ANY}, ec2_backend: moto.ec2.models.EC2Backend) -> "
+        "moto.elbv2.models.FakeHealthStatus",
+    ),
+    "logs.event_init": Wrapped(
+        "moto.logs.models",
+        "LogEvent",
+        "__init__",
+        f"(self, ingestion_time: int, log_event: {_ANY})",
+    ),
+}
+
+
+@dataclass
+class Call:
+    """One call of a wrapped moto callable, its arguments by name (defaults filled in)."""
+
+    arguments: dict[str, Any]
+    _next: Callable[[dict[str, Any]], Any] = field(repr=False)
+
+    @property
+    def self(self) -> Any:
+        return self.arguments.get("self")
+
+    def __getitem__(self, name: str) -> Any:
+        return self.arguments[name]
+
+    def proceed(self, **changes: Any) -> Any:
+        """Run the next layer (moto's own last) with these arguments, some changed."""
+        return self._next(self.arguments | changes)
+
+
+Adapter = Callable[[Call], Any]
+
+_originals: dict[str, Any] = {}  # key -> moto's own attribute (as found on the class)
+_layers: dict[str, list[tuple[str, Adapter]]] = {}  # key -> (owner, adapter), outermost last
+_replaced: dict[str, str] = {}  # REPLACED key -> its owner
+
+
+def original(key: str) -> Any:
+    """moto's own callable behind `key` (the function, never a layer of ours)."""
+    wrapped = WRAPPED[key]
+    raw = _originals.get(key) or inspect.getattr_static(wrapped.owner_class(), wrapped.name)
+    return raw.__func__ if isinstance(raw, staticmethod) else raw
+
+
+def wrap(key: str, adapter: Adapter, *, by: str) -> None:
+    """Add `by`'s layer around WRAPPED[key] (replacing `by`'s previous layer there)."""
+    wrapped = WRAPPED[key]
+    cls = wrapped.owner_class()
+    if key not in _originals:
+        _originals[key] = inspect.getattr_static(cls, wrapped.name)
+    layers = [(owner, a) for owner, a in _layers.get(key, []) if owner != by]
+    _layers[key] = [*layers, (by, adapter)]
+    _install(key)
+
+
+def unwrap(*, by: str) -> None:
+    """Remove every layer `by` added, and what it replaced; moto's own returns where
+    nothing of ecslab is left."""
+    for key in list(_layers):
+        _layers[key] = [(owner, a) for owner, a in _layers[key] if owner != by]
+        if _layers[key]:
+            _install(key)
+        else:
+            _restore(key)
+            del _layers[key]
+    for key in [k for k, owner in _replaced.items() if owner == by]:
+        _restore(key)
+        del _replaced[key]
+
+
+def _install(key: str) -> None:
+    wrapped = WRAPPED[key]
+    moto_own = original(key)
+    signature = inspect.signature(moto_own)
+    layers = [a for _, a in _layers[key]]
+
+    def run(depth: int, arguments: dict[str, Any]) -> Any:
+        if depth < 0:
+            return moto_own(**arguments)
+        return layers[depth](Call(arguments, lambda args: run(depth - 1, args)))
+
+    def replacement(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return run(len(layers) - 1, dict(bound.arguments))
+
+    replacement.__name__ = replacement.__qualname__ = wrapped.name
+    replacement.__doc__ = moto_own.__doc__
+    value: Any = staticmethod(replacement) if wrapped.static else replacement
+    setattr(wrapped.owner_class(), wrapped.name, value)
+
+
+#: Class attributes ecslab sets on moto's models that are not methods (key -> where).
+REPLACED: dict[str, tuple[str, str, str]] = {
+    # moto's ENI has `private_dns_name` only when some code path sets it (NAT gateways
+    # do); its own ECS RunTask reads it on every ENI and fails. A property defaults it.
+    "ec2.eni.private_dns_name": (
+        "moto.ec2.models.elastic_network_interfaces",
+        "NetworkInterface",
+        "private_dns_name",
+    ),
+}
+
+_ABSENT = object()
+
+
+def replace(key: str, value: Any, *, by: str) -> None:
+    """Set REPLACED[key] to `value` for `by`; `unwrap(by=...)` puts moto's back."""
+    module, owner, name = REPLACED[key]
+    cls = getattr(importlib.import_module(module), owner)
+    if key not in _originals:
+        _originals[key] = cls.__dict__.get(name, _ABSENT)
+    _replaced[key] = by
+    setattr(cls, name, value)
+
+
+def _restore(key: str) -> None:
+    if key in REPLACED:
+        module, owner, name = REPLACED[key]
+    else:
+        module, owner, name = WRAPPED[key].module, WRAPPED[key].owner, WRAPPED[key].name
+    cls = getattr(importlib.import_module(module), owner)
+    value = _originals.pop(key)
+    if value is _ABSENT:
+        delattr(cls, name)
+    else:
+        setattr(cls, name, value)
+
+
+def installed() -> dict[str, list[str]]:
+    """Which owners have layers (or replacements) where: for tests."""
+    found = {key: [owner for owner, _ in layers] for key, layers in _layers.items()}
+    return found | {key: [owner] for key, owner in _replaced.items()}
+
+
+# --- readers: moto's state as plain values --------------------------------------------
+
+
+def ecs_backends(account_id: str) -> Iterator[Any]:
+    """moto's ECS backends of an account that exist (one per region used)."""
+    from moto.ecs.models import ecs_backends as backends
+
+    yield from list(backends[account_id].values())
+
+
+def ecs_backend(account_id: str, region: str) -> Any:
+    from moto.ecs.models import ecs_backends as backends
+
+    return backends[account_id][region]
+
+
+def ec2_backend(account_id: str, region: str) -> Any:
+    from moto.ec2.models import ec2_backends
+
+    return ec2_backends[account_id][region]
+
+
+def elbv2_backends(account_id: str) -> Iterator[tuple[Any, Any]]:
+    """(elbv2, ec2) moto backends of an account, per region used."""
+    from moto.elbv2.models import elbv2_backends as backends
+
+    for region, elbv2 in list(backends[account_id].items()):
+        yield elbv2, ec2_backend(account_id, region)
+
+
+def elbv2_backend(account_id: str, region: str) -> Any:
+    from moto.elbv2.models import elbv2_backends as backends
+
+    return backends[account_id][region]
+
+
+def task_class() -> Any:
+    """moto's ECS Task model (the data plane files its service tasks as moto's RunTask)."""
+    from moto.ecs.models import Task
+
+    return Task
+
+
+def container_class() -> Any:
+    from moto.ecs.models import Container
+
+    return Container
+
+
+def health_status(*args: Any) -> Any:
+    """moto's FakeHealthStatus (what DescribeTargetHealth serialises)."""
+    from moto.elbv2.models import FakeHealthStatus
+
+    return FakeHealthStatus(*args)
+
+
+@dataclass(frozen=True)
+class Ingress:
+    """One inbound rule of a security group: a port range from a CIDR or from a group."""
+
+    protocol: str  # "tcp", "udp", "icmp" or "-1" (all)
+    from_port: int | None
+    to_port: int | None
+    cidr: str | None = None
+    source_group: str | None = None
+
+
+def security_group_ids(ec2: Any, group_ids: list[str], vpc_id: str | None) -> list[str]:
+    """The groups as given, or the VPC's default group when none is (as AWS assigns it)."""
+    if group_ids:
+        return list(group_ids)
+    default = ec2.get_default_security_group(vpc_id) if vpc_id else None
+    return [default.id] if default is not None else []
+
+
+def ingress(ec2: Any, group_id: str) -> list[Ingress]:
+    """The inbound rules of a security group ([] when the group is gone)."""
+    group = ec2.get_security_group_from_id(group_id)
+    if group is None:
+        return []
+    return [
+        Ingress(
+            protocol=str(rule.ip_protocol or "-1"),
+            from_port=rule.from_port,
+            to_port=rule.to_port,
+            cidr=rule.ip_range.get("CidrIp"),
+            source_group=rule.source_group.get("GroupId"),
+        )
+        for rule in list(group.ingress_rules)
+    ]
+
+
+def eni_with_ip(ec2: Any, ip: str, vpc_id: str) -> tuple[str | None, list[str]] | None:
+    """(VPC id, security group ids) of the ENI holding private IP `ip` in VPC `vpc_id`
+    (VPCs may share a CIDR), if any."""
+    for eni in list(ec2.enis.values()):
+        if eni.private_ip_address == ip and getattr(eni.subnet, "vpc_id", None) == vpc_id:
+            return vpc_id, [g.id for g in eni.group_set]
+    return None
+
+
+def subnet_vpc(ec2: Any, subnet_id: str) -> str | None:
+    return str(ec2.get_subnet(subnet_id).vpc_id)
+
+
+def default_route(ec2: Any, subnet_id: str) -> str | None:
+    """The target id (nat-..., igw-...) of the 0.0.0.0/0 route of the subnet's route
+    table: its explicitly associated table, else its VPC's main table."""
+    vpc_id = subnet_vpc(ec2, subnet_id)
+    tables = [t for t in list(ec2.route_tables.values()) if t.vpc_id == vpc_id]
+    explicit = [t for t in tables if subnet_id in t._associations.values()]
+    main = [t for t in tables if t.main_association_id is not None]
+    for table in explicit or main:
+        for route in table.routes:
+            if route.destination_cidr_block != "0.0.0.0/0":
+                continue
+            if route.nat_gateway is not None:
+                return str(route.nat_gateway.id)
+            if route.gateway is not None:
+                return str(route.gateway.id)
+    return None
+
+
+def nat_gateway_subnet(ec2: Any, nat_id: str) -> str | None:
+    """The subnet of an available NAT gateway (None when it is gone or not available)."""
+    nat = ec2.nat_gateways.get(nat_id)
+    if nat is None or nat.state != "available":
+        return None
+    return str(nat.subnet_id)
+
+
+def load_balancer_groups(ec2: Any, lb: Any) -> list[str]:
+    """An ALB's security groups (its VPC's default group when it was given none)."""
+    return security_group_ids(ec2, list(lb.security_groups or []), lb.vpc_id)
+
+
+def load_balancer_vpc(lb: Any) -> str:
+    return str(lb.vpc_id)

@@ -1,0 +1,126 @@
+"""Is every touch of moto's internals in one seam, pinned to the installed moto's shape?"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecslab import moto_seam
+
+PACKAGE = Path(moto_seam.__file__).parent
+
+#: Modules that still import moto themselves, and why (each is moto's public face, or a
+#: fix not yet moved onto the seam). A new one fails `test_moto_is_imported_only_...`.
+IMPORTS_MOTO = {
+    "moto_seam.py": "the seam",
+    "cloud/server.py": "moto's server application and its default account (public API)",
+    "cloud/inventory.py": "moto's get_backend, read-only",
+    "cloud/moto_patches.py": "EC2 instance offerings loaded lazily (module data, no method)",
+    "dataplane/validation.py": "moto's exception classes, which carry AWS's error codes",
+}
+
+
+@pytest.mark.parametrize("key", sorted(moto_seam.WRAPPED))
+def test_the_pinned_moto_has_the_signature_each_adapter_was_written_for(key: str) -> None:
+    """Does each wrapped moto callable still take the arguments the seam binds by name?
+    (A moto upgrade that moves one fails here, naming it.)"""
+    wrapped = moto_seam.WRAPPED[key]
+    assert str(inspect.signature(moto_seam.original(key))) == wrapped.signature, (
+        f"moto changed {wrapped.module}.{wrapped.owner}.{wrapped.name}: re-check its adapters"
+    )
+
+
+@pytest.mark.parametrize("key", sorted(moto_seam.REPLACED))
+def test_the_pinned_moto_has_each_replaced_attribute_where_expected(key: str) -> None:
+    """Does the class the seam sets an attribute on still exist, without a property of its own?"""
+    module, owner, name = moto_seam.REPLACED[key]
+    cls = getattr(__import__(module, fromlist=[owner]), owner)
+    assert not isinstance(moto_seam._originals.get(key, cls.__dict__.get(name)), property)
+
+
+def test_an_adapter_gets_arguments_by_name_and_can_change_them() -> None:
+    """Does a layer see moto's arguments by name (defaults filled in), and does the layer
+    inside it get the arguments it changed?"""
+    from moto.ecs.models import EC2ContainerServiceBackend as Backend
+
+    seen: dict[str, dict[str, Any]] = {}
+
+    def outer(call: moto_seam.Call) -> Any:
+        seen["outer"] = dict(call.arguments)
+        return call.proceed(cluster_str="changed")
+
+    def inner(call: moto_seam.Call) -> Any:
+        seen["inner"] = dict(call.arguments)
+        return ["listed"]  # moto's own is never reached
+
+    before = inspect.getattr_static(Backend, "list_tasks")
+    moto_seam.wrap("ecs.list_tasks", inner, by="test-inner")
+    moto_seam.wrap("ecs.list_tasks", outer, by="test-outer")
+    try:
+        assert Backend.list_tasks(object(), "mine", family="f") == ["listed"]  # type: ignore[arg-type]
+    finally:
+        moto_seam.unwrap(by="test-outer")
+        moto_seam.unwrap(by="test-inner")
+    assert (seen["outer"]["cluster_str"], seen["outer"]["family"]) == ("mine", "f")
+    assert seen["outer"]["desiredStatus"] is None
+    assert seen["inner"]["cluster_str"] == "changed"
+    assert inspect.getattr_static(Backend, "list_tasks") is before
+
+
+def test_install_twice_keeps_one_layer_and_uninstall_restores_moto() -> None:
+    """Does wrapping twice by one owner replace its layer, and unwrapping give moto's own back?"""
+    from moto.logs.models import LogEvent
+
+    before = moto_seam.installed().get("logs.event_init")
+    calls: list[str] = []
+
+    def layer(name: str) -> moto_seam.Adapter:
+        def adapter(call: moto_seam.Call) -> Any:
+            calls.append(name)
+            return call.proceed()
+
+        return adapter
+
+    moto_seam.wrap("logs.event_init", layer("first"), by="test")
+    moto_seam.wrap("logs.event_init", layer("second"), by="test")
+    try:
+        assert moto_seam.installed()["logs.event_init"].count("test") == 1
+        LogEvent(1, {"timestamp": 1, "message": "x"})
+        assert calls == ["second"]
+    finally:
+        moto_seam.unwrap(by="test")
+    assert moto_seam.installed().get("logs.event_init") == before
+    if before is None:  # no other layer (no local cloud in this process): moto's own is back
+        assert inspect.getattr_static(LogEvent, "__init__") is moto_seam.original("logs.event_init")
+
+
+def test_a_replaced_attribute_goes_away_on_uninstall() -> None:
+    """Does `replace` then `unwrap` leave moto's ENI class as it was (no property)?"""
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+
+    before = NetworkInterface.__dict__.get("private_dns_name")
+    moto_seam.replace("ec2.eni.private_dns_name", property(lambda self: "x"), by="test")
+    assert isinstance(NetworkInterface.__dict__["private_dns_name"], property)
+    moto_seam.unwrap(by="test")
+    assert NetworkInterface.__dict__.get("private_dns_name") is before
+
+
+def _imports_moto(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "moto":
+            return True
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "moto" for a in node.names):
+            return True
+    return False
+
+
+def test_moto_is_imported_only_by_the_seam_and_the_listed_modules() -> None:
+    """Does any module outside IMPORTS_MOTO import moto (which it should do via the seam)?"""
+    found = {
+        str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if _imports_moto(path)
+    }
+    assert found == set(IMPORTS_MOTO)
