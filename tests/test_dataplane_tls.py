@@ -124,6 +124,13 @@ def test_https_listener_serves_the_local_ca_certificate(cloud: Cloud) -> None:
     """Does an HTTPS listener (listing 8.10) answer over TLS with a certificate for the ACM
     certificate's name that a client trusting the local CA verifies?"""
     stack = network_and_alb(cloud, name="tls")
+    cloud.client("ec2").authorize_security_group_ingress(  # listing 8.x's https_sg: 443 in
+        GroupId=stack.lb_security_group,
+        IpProtocol="tcp",
+        FromPort=443,
+        ToPort=443,
+        CidrIp="0.0.0.0/0",
+    )
     arn = _request_certificate(cloud, DOMAIN)
     _validate_in_route53(cloud, arn, DOMAIN)
     body = "これは『HTTPS』です"

@@ -231,8 +231,12 @@ def _install(key: str) -> None:
     setattr(wrapped.owner_class(), wrapped.name, value)
 
 
-#: Class attributes ecslab sets on moto's models that are not methods (key -> where).
+#: Attributes ecslab sets on moto's classes (or its settings module) that are not
+#: methods (key -> module, owner in it, name).
 REPLACED: dict[str, tuple[str, str, str]] = {
+    # moto issues an ACM certificate on a timer; a local one is issued only when its DNS
+    # validation record exists in the local Route 53 (ecslab.dataplane.acm).
+    "acm.validation_wait": ("moto", "settings", "ACM_VALIDATION_WAIT"),
     # moto's ENI has `private_dns_name` only when some code path sets it (NAT gateways
     # do); its own ECS RunTask reads it on every ENI and fails. A property defaults it.
     "ec2.eni.private_dns_name": (
@@ -288,6 +292,20 @@ def ecs_backend(account_id: str, region: str) -> Any:
     from moto.ecs.models import ecs_backends as backends
 
     return backends[account_id][region]
+
+
+def acm_backends(account_id: str) -> Iterator[Any]:
+    """moto's ACM backends of an account that exist (one per region used)."""
+    from moto.acm.models import acm_backends as backends
+
+    yield from list(backends[account_id].values())
+
+
+def route53_backends(account_id: str) -> Iterator[Any]:
+    """moto's Route 53 backend of an account (a global service: one, "global")."""
+    from moto.route53.models import route53_backends as backends
+
+    yield from list(backends[account_id].values())
 
 
 def ec2_backend(account_id: str, region: str) -> Any:
@@ -412,3 +430,61 @@ def load_balancer_groups(ec2: Any, lb: Any) -> list[str]:
 
 def load_balancer_vpc(lb: Any) -> str:
     return str(lb.vpc_id)
+
+
+# --- whole backends: snapshots of the local cloud (ecslab.cloud.snapshot) -------------
+# moto keeps each service's state in a module-level `BackendDict` (account id ->
+# `AccountSpecificBackend`, region -> the service's backend object). The dicts are
+# imported by moto's own modules (and ours) by reference, so a restore refills them in
+# place and never replaces them.
+
+Dumped = dict[str, dict[str, dict[str, Any]]]
+
+
+def _backend_dicts(skipped: frozenset[str]) -> dict[str, Any]:
+    """The BackendDicts moto has created so far, by service name."""
+    from moto.core.base_backend import BackendDict
+
+    return {
+        bd.service_name: bd
+        for bd in list(BackendDict._instances)  # type: ignore[misc]
+        if bd.service_name not in skipped
+    }
+
+
+def dump_backends(skipped: frozenset[str] = frozenset()) -> Dumped:
+    """{service: {account: {region: backend}}} of every service in use (one object graph,
+    so that backends pointing at each other still do after loading)."""
+    return {
+        name: {account: dict(per_account.items()) for account, per_account in bd.items()}
+        for name, bd in _backend_dicts(skipped).items()
+    }
+
+
+def load_backends(dumped: Dumped, skipped: frozenset[str] = frozenset()) -> None:
+    """Refill moto's BackendDicts with `dumped`; services not in it are emptied (their
+    backends are made afresh on first use, as in a new cloud)."""
+    from moto.backends import get_backend
+
+    for bd in _backend_dicts(skipped).values():
+        for per_account in bd.values():
+            dict.clear(per_account)
+    for name, accounts in dumped.items():
+        bd = get_backend(name)  # type: ignore[call-overload]
+        for account, regions in accounts.items():
+            per_account = bd[account]
+            for region, backend in regions.items():
+                dict.__setitem__(per_account, region, backend)
+
+
+def created_vpc_ids() -> set[str]:
+    """The ids of the VPCs someone created (not the default ones), in every account and
+    region: what tells a cloud that holds a workspace's network from one that lost it."""
+    from moto.ec2.models import ec2_backends
+
+    return {
+        vpc_id
+        for _account, _region, ec2 in ec2_backends.iter_backends()
+        for vpc_id, vpc in list(ec2.vpcs.items())  # type: ignore[attr-defined]
+        if not vpc.is_default
+    }

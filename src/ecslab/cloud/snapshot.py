@@ -26,6 +26,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.errors import EcslabError
 
 #: Bump when the payload's shape changes (what is saved, not moto's classes: the moto
@@ -94,7 +95,8 @@ def save(path: Path, plane: Any) -> dict[str, Any]:
     from ecslab.dataplane import state
 
     with plane.lock:
-        payload = {"moto": pickle.dumps(_moto_dump()), "dataplane": state.export(plane)}
+        backends = moto_seam.dump_backends(SKIPPED_SERVICES)
+        payload = {"moto": pickle.dumps(backends), "dataplane": state.export(plane)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as handle:
@@ -115,7 +117,7 @@ def restore(path: Path, plane: Any) -> dict[str, Any]:
     backends = pickle.loads(payload["moto"])
     with plane.lock:
         state.forget_tasks(plane)
-        _moto_load(backends)
+        moto_seam.load_backends(backends, SKIPPED_SERVICES)
         dropped = state.drop_task_records(plane)
         state.load(plane, payload["dataplane"])
     return {"path": str(path), "services": sorted(backends), "tasks_dropped": dropped}
@@ -139,7 +141,8 @@ def install(host: Any, plane: Any) -> None:
 
     host.register_admin_route("/_ecslab/snapshot/save", lambda r: save(target(r), plane))
     host.register_admin_route("/_ecslab/snapshot/restore", on_restore)
-    host.register_admin_route("/_ecslab/snapshot/vpcs", lambda _r: sorted(_vpc_ids()))
+    vpcs = "/_ecslab/snapshot/vpcs"
+    host.register_admin_route(vpcs, lambda _r: sorted(moto_seam.created_vpc_ids()))
 
 
 class Snapshots:
@@ -153,61 +156,3 @@ class Snapshots:
 
     def stop(self) -> None:
         """Nothing runs: the routes go with the host."""
-
-
-# --- moto internals (move to the moto seam module) ----------------------------------
-# moto keeps each service's state in a module-level `BackendDict` (account id ->
-# `AccountSpecificBackend`, region -> the service's backend object). The dicts are
-# imported by moto's own modules (and ours) by reference, so a restore refills them in
-# place and never replaces them.
-
-Dumped = dict[str, dict[str, dict[str, Any]]]
-
-
-def _backend_dicts() -> dict[str, Any]:
-    """The BackendDicts moto has created so far, by service name."""
-    from moto.core.base_backend import BackendDict
-
-    return {
-        bd.service_name: bd
-        for bd in list(BackendDict._instances)  # type: ignore[misc]
-        if bd.service_name not in SKIPPED_SERVICES
-    }
-
-
-def _moto_dump() -> Dumped:
-    """{service: {account: {region: backend}}} of every service in use (one object graph,
-    so that backends pointing at each other still do after loading)."""
-    return {
-        name: {account: dict(per_account.items()) for account, per_account in bd.items()}
-        for name, bd in _backend_dicts().items()
-    }
-
-
-def _moto_load(dumped: Dumped) -> None:
-    """Refill moto's BackendDicts with `dumped`; services not in it are emptied (their
-    backends are made afresh on first use, as in a new cloud)."""
-    from moto.backends import get_backend
-
-    for bd in _backend_dicts().values():
-        for per_account in bd.values():
-            dict.clear(per_account)
-    for name, accounts in dumped.items():
-        bd = get_backend(name)  # type: ignore[call-overload]
-        for account, regions in accounts.items():
-            per_account = bd[account]
-            for region, backend in regions.items():
-                dict.__setitem__(per_account, region, backend)
-
-
-def _vpc_ids() -> set[str]:
-    """The ids of the VPCs someone created (not the default ones), in every account and
-    region: what tells a cloud that holds a workspace's network from one that lost it."""
-    from moto.ec2.models import ec2_backends
-
-    return {
-        vpc_id
-        for _account, _region, ec2 in ec2_backends.iter_backends()
-        for vpc_id, vpc in list(ec2.vpcs.items())  # type: ignore[attr-defined]
-        if not vpc.is_default
-    }

@@ -15,29 +15,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.dataplane import tls
-
-#: moto's own wait, restored by `uninstall()`.
-_saved_wait: list[int] = []
 
 #: Never issue on a timer: only a validation record issues a certificate.
 _NEVER = 10**12
 
 
 def install() -> None:
-    """Turn moto's issue-after-a-wait off."""
-    from moto import settings as moto_settings
-
-    if not _saved_wait:
-        _saved_wait.append(moto_settings.ACM_VALIDATION_WAIT)
-    moto_settings.ACM_VALIDATION_WAIT = _NEVER
+    """Turn moto's issue-after-a-wait off (`uninstall()` puts moto's wait back)."""
+    moto_seam.replace("acm.validation_wait", _NEVER, by="acm")
 
 
 def uninstall() -> None:
-    from moto import settings as moto_settings
-
-    if _saved_wait:
-        moto_settings.ACM_VALIDATION_WAIT = _saved_wait.pop()
+    moto_seam.unwrap(by="acm")
 
 
 def _name(value: str) -> str:
@@ -81,14 +72,10 @@ class Certificates:
         self._files: dict[tuple[str, ...], tuple[Path, Path]] = {}
 
     def _acm_backends(self) -> list[Any]:
-        from moto.acm.models import acm_backends
-
-        return list(acm_backends[self.account_id].values())
+        return list(moto_seam.acm_backends(self.account_id))
 
     def _route53_backends(self) -> list[Any]:
-        from moto.route53.models import route53_backends
-
-        return list(route53_backends[self.account_id].values())
+        return list(moto_seam.route53_backends(self.account_id))
 
     def validate(self) -> list[str]:
         """Issue every pending certificate whose validation records exist; their ARNs."""
