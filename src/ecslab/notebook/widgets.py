@@ -29,8 +29,8 @@ from typing import Any
 import ipywidgets as w
 from IPython.display import display
 
-from ecslab import fargate, settings
-from ecslab.account import clients
+from ecslab import fargate, prices, settings
+from ecslab.account import clients, cost
 from ecslab.errors import EcslabError
 from ecslab.notebook import diagram, lab, quiz
 from ecslab.notebook.progress import ProgressPanel
@@ -63,12 +63,16 @@ def memory_label(memory: int) -> str:
 
 
 def cost_text(cpu: int, memory: int, count: int) -> str:
-    """The monthly cost line the picker shows, with the date of the prices."""
+    """The monthly cost line the picker shows, with the date of the prices, and the whole
+    chapter's bill with this size (the same price table: ecslab.prices)."""
     size = fargate.validate(cpu, memory)
+    bill = cost.estimate(cpu, memory)
     return (
         f"{count} tasks × {size.vcpu:g} vCPU / {memory / 1024:g} GB: about USD "
-        f"{size.monthly_cost(count):.2f} a month in ap-northeast-1 "
-        f"(Fargate on-demand, Linux/x86, prices as of {fargate.PRICES_AS_OF.isoformat()})"
+        f"{size.monthly_cost(count):.2f} a month in {prices.REGION} "
+        f"(Fargate on-demand, Linux/x86, prices as of {prices.AS_OF.isoformat()}); "
+        f"the whole chapter's stack with them: about USD {bill.per_month:.0f} a month "
+        "(cost.estimate())"
     )
 
 
