@@ -122,13 +122,7 @@ def test_aws_mode_checks_look_for_the_prefixed_names(monkeypatch: pytest.MonkeyP
     import boto3
     from moto import mock_aws
 
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0000")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake")
-    monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
-    monkeypatch.setenv("ECSLAB_TARGET", "aws")
-    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+    _aws_mode_with_prefix(monkeypatch)
     with mock_aws():
         boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="ana-example")
         assert checks.cluster_active().passed

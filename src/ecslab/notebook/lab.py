@@ -442,11 +442,12 @@ class TerminalCommands:
 
     def __repr__(self) -> str:
         lines = [
-            "In a terminal (JupyterLab: File → New → Terminal, which opens in your workspace "
-            "pointed at the cloud; elsewhere: `ecslab shell`):",
-            f"  cd {self.folder}",
+            f"Workspace: {self.folder}",
+            "In a terminal (JupyterLab: File → New → Terminal opens in the workspace, "
+            "pointed at the cloud; elsewhere: `ecslab shell`), the book's commands:",
         ]
-        lines += [f"  {command:<60} # {what}" for what, command in self.commands]
+        width = max(len(command) for _, command in self.commands)
+        lines += [f"  {command:<{width}}  # {what}" for what, command in self.commands]
         return "\n".join(lines)
 
 
@@ -456,7 +457,7 @@ def terminal_commands() -> TerminalCommands:
     from ecslab.book import CLUSTER, LOG_GROUP, SERVICE, lab_name
 
     commands = (
-        ("download the provider, read the modules", "terraform init"),
+        ("install the AWS provider, read the modules", "terraform init"),
         ("what would change (the book's plan)", "terraform plan"),
         ("make the changes (type yes)", "terraform apply"),
         (
