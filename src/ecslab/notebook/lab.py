@@ -435,6 +435,8 @@ class TerminalCommands:
     folder: Path
     #: (what it does, the command), in the order of the chapter.
     commands: tuple[tuple[str, str], ...]
+    #: A caveat of the target, said under the commands ("" when none).
+    note: str = ""
 
     def line(self, command: str) -> str:
         """`cd <workspace> && terraform plan`: one command, runnable from anywhere."""
@@ -448,7 +450,7 @@ class TerminalCommands:
         ]
         width = max(len(command) for _, command in self.commands)
         lines += [f"  {command:<{width}}  # {what}" for what, command in self.commands]
-        return "\n".join(lines)
+        return "\n".join([*lines, self.note] if self.note else lines)
 
 
 def terminal_commands() -> TerminalCommands:
@@ -471,4 +473,10 @@ def terminal_commands() -> TerminalCommands:
         ),
         ("remove everything (type yes)", "terraform destroy"),
     )
-    return TerminalCommands(workspace.root(), commands)
+    note = (
+        "AWS mode: after writing a new file, run lab.plan() once before `terraform plan` in "
+        "a terminal: it regenerates ecslab_override.tf, which gives the new names your prefix."
+        if settings.target() == "aws"
+        else ""
+    )
+    return TerminalCommands(workspace.root(), commands, note)
