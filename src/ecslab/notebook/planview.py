@@ -99,7 +99,7 @@ class PlanView:
         summary = escape("\n".join(self.lines()))
         own = escape(self.terraform_text)
         return (
-            f"<div class='ecslab-plan'><pre>{summary}</pre>"
+            f"<div class='ecslab-plan-view'><pre>{summary}</pre>"
             "<details><summary>Terraform's own plan (what <code>terraform plan</code> prints "
             "in a terminal)</summary>"
             f"<pre style='font-size:12px;max-height:480px;overflow:auto'>{own}</pre>"
