@@ -259,14 +259,13 @@ class ServiceState:
     def steady(self, count: int) -> bool:
         """`count` tasks desired and running, one deployment, every task healthy."""
         svc = self.service
-        ips = [t.ip for t in self.tasks if t.status == "RUNNING"]
         return (
             svc is not None
             and svc["desiredCount"] == count
             and svc["runningCount"] == count
             and len(svc.get("deployments", [])) == 1
-            and len(ips) == count
-            and all(t.health == "healthy" for t in self.tasks if t.status == "RUNNING")
+            and len(self.tasks) == count  # a task still stopping is one too many
+            and all(t.health == "healthy" for t in self.tasks)
         )
 
     def facts(self) -> dict[str, Any]:
