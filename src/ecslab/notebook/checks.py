@@ -697,8 +697,9 @@ def nothing_left() -> Result:
 
 #: What of the local cloud's inventory (ecslab.cloud.inventory) the chapter creates and
 #: destroy must remove, with its name for people: (service, kind) -> label.
+#: ECS clusters are asked through the API instead: moto keeps a deleted cluster (INACTIVE, as
+#: AWS shows it for a while) and the inventory counts it.
 LOCAL_KINDS = {
-    ("ecs", "clusters"): "ECS cluster",
     ("ecs", "services"): "ECS service",
     ("elbv2", "load_balancers"): "load balancer",
     ("elbv2", "target_groups"): "target group",
@@ -720,11 +721,21 @@ def leftovers() -> list[str]:
     from ecslab.cloud import client
 
     counts: dict[str, dict[str, int]] = client.admin("status")["counts"]
-    return [
+    clusters = _active_clusters()
+    found = [f"ECS cluster: {clusters}"] if clusters else []
+    return found + [
         f"{label}: {counts[service][kind]}"
         for (service, kind), label in LOCAL_KINDS.items()
         if counts.get(service, {}).get(kind)
     ]
+
+
+def _active_clusters() -> int:
+    """How many ECS clusters are ACTIVE (a deleted one stays listed, INACTIVE)."""
+    ecs = clients.client("ecs")
+    arns = ecs.list_clusters().get("clusterArns", [])
+    described = ecs.describe_clusters(clusters=arns).get("clusters", []) if arns else []
+    return sum(c.get("status") == "ACTIVE" for c in described)
 
 
 #: The checks `ecslab check NAME` runs, in the order of the chapter.
