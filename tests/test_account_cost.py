@@ -196,3 +196,30 @@ def test_make_lab_opens_jupyterlab_without_spending(
     err = capsys.readouterr().err
     assert "wait for your consent" in err and "ecslab cost --confirm" in err
     assert _spent() == []
+
+
+def test_the_bill_prices_the_whole_chapter_monthly() -> None:
+    """Does the bill name NAT gateways, ALB, public IPv4, tasks and logs, with a monthly
+    total of about USD 150 (mostly the NAT gateways) from the one price table?"""
+    from ecslab import prices
+
+    bill = cost.estimate()
+    nat = next(line for line in bill.lines if line.item.startswith("NAT gateway"))
+    assert nat.per_month == pytest.approx(2 * prices.NAT_GATEWAY_HOUR * 730)
+    assert 140 < bill.per_month < 160 and nat.per_month > bill.per_month / 2
+    html = bill._repr_html_()
+    assert (
+        "<caption>The chapter's stack on AWS, ap-northeast-1 (Tokyo), on-demand prices of " in html
+    )
+    assert (
+        f"<td>Total</td><td></td><td></td><td style='text-align:right'>{bill.per_hour:.4f}" in html
+    )
+
+
+def test_fargate_and_the_bill_read_the_same_prices() -> None:
+    """Do the Fargate table and the bill share one dated price table (no second copy)?"""
+    from ecslab import prices
+
+    assert fargate.PRICES_AS_OF is prices.AS_OF is cost.PRICES_AS_OF
+    task = next(line for line in cost.estimate().lines if line.item.startswith("Fargate"))
+    assert task.per_month == pytest.approx(fargate.validate(256, 512).monthly_cost(2), abs=0.01)

@@ -53,7 +53,9 @@ def test_expected_size_reads_the_learners_file(
     """Does the task-definition check expect the size the learner's file asks for?"""
     monkeypatch.setenv("ECSLAB_WORKSPACE", str(tmp_path))
     assert checks.expected_size() == (256, 512)
-    (tmp_path / "task_definition.tf").write_text('  cpu    = "1024"\n  memory = "3072"\n')
+    (tmp_path / "task_definition.tf").write_text(
+        'resource "aws_ecs_task_definition" "example" {\n  memory = 3072\n  cpu = "1024"\n}\n'
+    )
     assert checks.expected_size() == (1024, 3072)
 
 
@@ -120,6 +122,17 @@ def test_aws_mode_checks_look_for_the_prefixed_names(monkeypatch: pytest.MonkeyP
     import boto3
     from moto import mock_aws
 
+    _aws_mode_with_prefix(monkeypatch)
+    with mock_aws():
+        boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="ana-example")
+        assert checks.cluster_active().passed
+        role = checks.execution_role()
+        assert not role.passed and "ana-ecs-task-execution" in role.summary
+        assert role.facts == {"exists": False, "role": "ana-ecs-task-execution"}
+        assert role.reason == "NoSuchEntity"
+
+
+def _aws_mode_with_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0000")
@@ -127,8 +140,93 @@ def test_aws_mode_checks_look_for_the_prefixed_names(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("AWS_REGION", "ap-northeast-1")
     monkeypatch.setenv("ECSLAB_TARGET", "aws")
     monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+
+
+def test_aws_mode_service_check_finds_the_prefixed_service(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a prefix, does service_steady ask for ana-example's service and tasks only?"""
+    import boto3
+    from moto import mock_aws
+
+    _aws_mode_with_prefix(monkeypatch)
     with mock_aws():
-        boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="ana-example")
-        assert checks.cluster_active().passed
-        role = checks.execution_role()
-        assert not role.passed and "ana-ecs-task-execution" in role.summary
+        ecs = boto3.client("ecs", region_name="ap-northeast-1")
+        ecs.create_cluster(clusterName="ana-example")  # no `example`: asking it would fail
+        ecs.register_task_definition(
+            family="ana-example",
+            containerDefinitions=[{"name": "example", "image": "nginx", "memory": 512}],
+        )
+        ecs.create_service(
+            cluster="ana-example",
+            serviceName="ana-example",
+            taskDefinition="ana-example",
+            desiredCount=0,
+        )
+        result = checks.service_steady(count=0, wait=0)
+        assert result.passed, repr(result)
+        assert result.facts["revision"] == "ana-example:1"
+
+
+def test_aws_mode_log_check_reads_the_prefixed_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a prefix, does the logs check read /ecs/ana-example, and say so in its facts?"""
+    import boto3
+    from moto import mock_aws
+
+    _aws_mode_with_prefix(monkeypatch)
+    monkeypatch.setattr(checks.polling, "SLACK", 0.0)
+    with mock_aws():
+        boto3.client("logs", region_name="ap-northeast-1").create_log_group(
+            logGroupName="/ecs/ana-example"
+        )
+        result = checks._logs_once()
+        assert result.facts["log_group_exists"] is True
+        assert result.summary == "No logs from the running tasks in /ecs/ana-example yet"
+        assert checks.log_group().passed is False  # retention unset: found, not as listed
+        assert checks.log_group().facts["exists"] is True
+
+
+def test_stopped_reason_code_is_the_head_of_awss_text() -> None:
+    """Is AWS's code taken from the head of a stoppedReason, and nothing from plain prose?"""
+    text = "CannotPullContainerError: pull image manifest has been retried 5 time(s)"
+    assert checks.reason_code(text) == "CannotPullContainerError"
+    assert checks.reason_code("Task failed ELB health checks in (target-group x)") == ""
+    assert checks.reason_code("Essential container in task exited") == ""
+
+
+def test_role_facts_come_from_the_policy_documents() -> None:
+    """Are a role's trusted services and allowed actions read from the documents, with
+    wildcards and Deny understood (never by searching their text)?"""
+    from ecslab.account import policies
+
+    trust = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}},
+            {"Effect": "Deny", "Principal": {"Service": "ec2.amazonaws.com"}},
+        ]
+    }
+    assert policies.trusted_services(trust) == {"ecs-tasks.amazonaws.com"}
+    assert policies.allows({"logs:*"}, "logs:PutLogEvents")
+    assert not policies.allows({"logs:CreateLogStream"}, "logs:PutLogEvents")
+
+
+def test_a_failure_shows_awss_reason_code() -> None:
+    """Does a failure with AWS's reason code show it in text and as a data attribute?"""
+    result = checks.Result("service", False, "Not steady", reason="CannotPullContainerError")
+    assert "AWS's reason: CannotPullContainerError" in repr(result)
+    assert "data-reason='CannotPullContainerError'" in result._repr_html_()
+
+
+@pytest.mark.integration
+@pytest.mark.destroys_stack
+def test_nothing_left_reads_the_local_clouds_inventory(applied_chapter: Any) -> None:
+    """Locally, does the clean-up check list what the applied chapter holds, by kind, and
+    pass once it is destroyed?"""
+    if applied_chapter.destroyed is None:  # another test may have destroyed it first
+        before = checks.nothing_left()
+        assert not before.passed
+        assert {"ECS cluster: 1", "NAT gateway: 2", "log group: 1"} <= set(before.details)
+    applied_chapter.destroy()
+    after = checks.nothing_left()
+    assert after.passed, repr(after)
+    assert after.facts == {"left": []}

@@ -508,3 +508,32 @@ def test_failed_plan_closes_without_a_headline(ws: Path) -> None:
         lab.plan(progress=recorder)
     assert recorder.said[-1] == "close"
     assert not any(line.startswith("finish") for line in recorder.said)
+
+
+def test_terminal_commands_are_the_books_for_this_workspace(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Are the terminal's commands the book's, for this workspace, with AWS mode's names?"""
+    commands = lab.terminal_commands()
+    assert repr(commands).splitlines()[0] == f"Workspace: {ws}"
+    assert commands.line("terraform plan") == f"cd {ws} && terraform plan"
+    monkeypatch.setenv("ECSLAB_TARGET", "aws")
+    monkeypatch.setenv("ECSLAB_NAME_PREFIX", "ana")
+    assert "aws logs filter-log-events --log-group-name /ecs/ana-example" in repr(
+        lab.terminal_commands()
+    )
+
+
+def test_a_cell_still_holding_a_todo_offers_its_solution(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Does `%%workspace_file service.tf` with a TODO left offer the (folded) solution,
+    then stop with the exercise's hint?"""
+    import IPython.display
+
+    shown: list[object] = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    with pytest.raises(lab.ExerciseIncomplete, match=r"service\.tf is yours to write"):
+        lab._workspace_file_magic("service.tf", "### TODO: listing 9.4\n")
+    (offered,) = shown
+    assert isinstance(offered, lab.solution.Solution) and offered.name == "service.tf"

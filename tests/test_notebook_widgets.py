@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecslab import fargate, sections
-from ecslab.notebook import lab, progress, widgets
+from ecslab.notebook import lab, progress, quiz, widgets
 from ecslab.tf.events import ApplyComplete, ApplyStart, PlannedChange
 from ecslab.tf.workspace import Placed
 
@@ -141,8 +141,9 @@ def test_quiz_wrong_choice_explains_why_it_is_wrong() -> None:
     quiz = widgets.Quiz(["9.2/memory-for-256"])
     item = quiz.children[0]
     item.children[1].value = "1024"
-    assert "Not this one" in item.children[2].value and "256 cpu units" in item.children[2].value
+    assert "✗ Not “1024”:" in item.children[2].value and "256 cpu units" in item.children[2].value
     assert "4096" not in item.children[2].value
+    assert "right at the first try: 0" in quiz.tally.value
     assert repr(quiz) == "Quiz(1 questions: click an answer to check it)"
 
 
@@ -161,7 +162,54 @@ def test_predict_commits_then_reveals() -> None:
     p.commit.click()
     assert p.buttons.disabled and p.choice == 2
     shown = p.reveal().value
-    assert "You predicted: nothing" in shown and "immutable" in shown
+    assert "You predicted: nothing. ✗ Not what happened:" in shown
+    assert "What happened: a new revision is registered (example:2)." in shown
+    assert "immutable" in shown
+
+
+def test_predict_without_a_commit_says_so() -> None:
+    """Revealed without a committed pick, does the answer come with "No prediction"?"""
+    p = widgets.Predict("9.1/task-definition-change")
+    assert p.outcome().lines()[0] == "No prediction committed."
+    assert not p.outcome().correct
+
+
+def test_choices_are_labelled_for_assistive_technology() -> None:
+    """Do a quiz's radio buttons carry a label and the question as their tooltip?"""
+    quiz = widgets.Quiz(["9.2/memory-for-256"])
+    buttons = quiz.children[0].children[1]
+    assert buttons.description == "Answer 1:"
+    assert buttons.tooltip == "cpu = 256: which memory value is NOT allowed?"
+
+
+def test_no_lab_holds_a_quiz_answer() -> None:
+    """Does no generated notebook in labs/ hold an answer: no `why=`, `correct=` or
+    `answer=`, and no choice's explanation, anywhere in its source?"""
+    import json
+    import re
+
+    from ecslab.settings import PROJECT_ROOT
+
+    explanations = [
+        c.why
+        for section in quiz.SECTION_MODULES
+        for q in _all_questions(section)
+        for c in q.choices
+    ]
+    labs = sorted((PROJECT_ROOT / "labs").glob("*.ipynb"))
+    assert labs
+    for path in labs:
+        source = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
+        assert not re.search(r"\b(why|correct|answer)\s*=", source), path.name
+        assert not [why for why in explanations if why in source], path.name
+
+
+def _all_questions(section: str) -> list[quiz.Question]:
+    """Every question of a section (quizzes and predictions); none if not written yet."""
+    try:
+        return quiz.questions(section) + quiz.questions(section, "predict")
+    except ModuleNotFoundError:
+        return []
 
 
 def test_progress_panel_counts_resources() -> None:

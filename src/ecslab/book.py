@@ -25,3 +25,16 @@ OWNED: tuple[tuple[str, str], ...] = (
     ("aws_cloudwatch_log_group", LOG_GROUP),
     ("aws_iam_role", ROLE),
 )
+
+
+def lab_name(book_name: str) -> str:
+    """The name a resource of the book has in this lab: with the learner's prefix in AWS
+    mode (ECSLAB_NAME_PREFIX, applied by the generated override), the book's otherwise.
+
+    The one place the prefix is applied to a name the lab looks for: checks, the live
+    diagram, the drill and the log viewer all ask here.
+    """
+    from ecslab import settings
+    from ecslab.tf import overrides
+
+    return overrides.prefixed(book_name) if settings.target() == "aws" else book_name

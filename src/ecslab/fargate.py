@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
+from ecslab import prices
 from ecslab.errors import FargateSizeError
 
 _GIB = 1024
@@ -31,11 +31,12 @@ SIZES: dict[int, tuple[int, ...]] = {
     16384: _steps(32, 120, 8),
 }
 
-#: Fargate on-demand prices, Linux/x86, ap-northeast-1 (Tokyo), USD.
-PRICES_AS_OF = date(2026, 11, 1)
-PRICE_PER_VCPU_HOUR = 0.05056
-PRICE_PER_GB_HOUR = 0.00553
-HOURS_PER_MONTH = 730
+#: Fargate on-demand prices, Linux/x86, ap-northeast-1 (Tokyo), USD: from the one price
+#: table, ecslab.prices (named here for the callers of the Fargate table).
+PRICES_AS_OF = prices.AS_OF
+PRICE_PER_VCPU_HOUR = prices.FARGATE_VCPU_HOUR
+PRICE_PER_GB_HOUR = prices.FARGATE_GB_HOUR
+HOURS_PER_MONTH = prices.HOURS_PER_MONTH
 
 _INVALID = (
     "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. "
@@ -54,10 +55,13 @@ class TaskSize:
     def vcpu(self) -> float:
         return self.cpu / 1024
 
+    def hourly_cost(self, count: int = 1) -> float:
+        """USD per hour for `count` tasks of this size running in Tokyo (unrounded)."""
+        return (self.vcpu * PRICE_PER_VCPU_HOUR + self.memory / _GIB * PRICE_PER_GB_HOUR) * count
+
     def monthly_cost(self, count: int = 1) -> float:
         """USD per month for `count` tasks of this size running all month in Tokyo."""
-        hourly = self.vcpu * PRICE_PER_VCPU_HOUR + self.memory / _GIB * PRICE_PER_GB_HOUR
-        return round(hourly * HOURS_PER_MONTH * count, 2)
+        return round(self.hourly_cost(count) * HOURS_PER_MONTH, 2)
 
 
 def cpu_choices() -> list[int]:

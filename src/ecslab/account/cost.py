@@ -8,8 +8,8 @@ for one account never lets an apply bill another. Every path that applies asks i
 (`lab.apply`, the background apply of `lab.setup`/`ecslab prepare`, which refuses to start
 without it). Binder keeps nothing after a session, so the state that destroys the stack
 would be lost: AWS mode refuses to be confirmed there.
-Prices are on-demand, ap-northeast-1 (Tokyo), USD, dated below; Fargate's come from the
-one Fargate table, `ecslab.fargate`.
+Prices are on-demand, ap-northeast-1 (Tokyo), USD, dated: all from the one price table,
+`ecslab.prices` (Fargate's through the Fargate size table, `ecslab.fargate`).
 """
 
 from __future__ import annotations
@@ -20,50 +20,57 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ecslab import fargate, settings
+from ecslab import fargate, prices, settings
 from ecslab.errors import CostNotConfirmed
 
-#: Tokyo on-demand prices (USD), as of this date; Fargate's are in ecslab.fargate.
-PRICES_AS_OF = date(2026, 11, 1)
-NAT_GATEWAY_HOUR = 0.062
-NAT_GATEWAY_GB = 0.062
-PUBLIC_IPV4_HOUR = 0.005
-ALB_HOUR = 0.0243
-ALB_LCU_HOUR = 0.008
-LOGS_INGEST_GB = 0.76
-LOGS_STORAGE_GB_MONTH = 0.033
+#: Tokyo on-demand prices (USD), from the one price table (ecslab.prices).
+PRICES_AS_OF = prices.AS_OF
 
 #: What the learner types to confirm (deliberately not "y").
 CONFIRMATION = "yes, bill my AWS account"
 
 #: The chapter's stack: 2 NAT gateways (one per AZ), each with an EIP; an internet-facing
-#: ALB in two AZs (one public IPv4 per AZ), at least one LCU; 2 tasks of the chosen size.
+#: ALB in two AZs (one public IPv4 per AZ), at least one LCU; 2 tasks of the chosen size,
+#: in private subnets without a public IPv4 (assign_public_ip = false, listing 9.4).
 NAT_GATEWAYS = 2
 ALB_ADDRESSES = 2
 TASKS = 2
+TASK_PUBLIC_ADDRESSES = 0
 #: Log volume of a lab: health checks every 30 s from 2 AZs to 2 tasks, ~150 bytes a line.
 LOG_GB_PER_HOUR = 2 * 2 * 120 * 150 / 1e9
 
 
 @dataclass(frozen=True)
 class Line:
-    """One item of the estimate: what, how many, USD per hour."""
+    """One item of the bill: what, how many, the unit price and its unit, USD per hour."""
 
     item: str
     quantity: int
     per_hour: float
+    unit_price: float = 0.0
+    unit: str = "hour"
+
+    @property
+    def per_month(self) -> float:
+        return self.per_hour * prices.HOURS_PER_MONTH
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """The chapter's hourly cost, itemised, with the date of the prices."""
+    """The chapter's cost, itemised like a bill, with the date and region of the prices."""
 
     lines: tuple[Line, ...]
     prices_as_of: date
+    region: str = prices.REGION
 
     @property
     def per_hour(self) -> float:
         return round(sum(line.per_hour for line in self.lines), 4)
+
+    @property
+    def per_month(self) -> float:
+        """USD for a stack kept all month (730 hours)."""
+        return round(sum(line.per_month for line in self.lines), 2)
 
     def for_hours(self, hours: float) -> float:
         """USD for a stack kept `hours` hours (a workshop is about 3)."""
@@ -72,45 +79,110 @@ class Estimate:
     def text(self) -> str:
         """A table for the notebook and the CLI."""
         rows = [
-            f"  {line.item:<46} x{line.quantity}  ${line.per_hour:.4f}/h" for line in self.lines
+            f"  {line.item:<52} x{line.quantity}  ${line.per_hour:.4f}/h  "
+            f"${line.per_month:>6.2f}/month"
+            for line in self.lines
         ]
         return "\n".join(
             [
-                f"Estimated cost in ap-northeast-1 (on-demand prices of {self.prices_as_of}):",
+                f"Estimated cost in {self.region} (on-demand prices of {self.prices_as_of}):",
                 *rows,
                 f"  Total ${self.per_hour:.3f}/hour: ${self.for_hours(3):.2f} for a 3-hour "
-                f"lab, ${self.for_hours(24):.2f} a day, ${self.for_hours(730):.0f} a month if "
+                f"lab, ${self.for_hours(24):.2f} a day, ${self.per_month:.0f} a month if "
                 "you forget to destroy.",
+                f"  {NOT_INCLUDED}",
             ]
         )
 
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        """A bill: item, quantity, unit price, per hour, per month; the total; the date."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(line.item)}</td><td style='text-align:right'>{line.quantity}</td>"
+            f"<td style='text-align:right'>{_unit(line)}</td>"
+            f"<td style='text-align:right'>{line.per_hour:.4f}</td>"
+            f"<td style='text-align:right'>{line.per_month:.2f}</td></tr>"
+            for line in self.lines
+        )
+        total = (
+            f"<tr style='font-weight:bold;border-top:2px solid #5f6368'><td>Total</td><td></td>"
+            f"<td></td><td style='text-align:right'>{self.per_hour:.4f}</td>"
+            f"<td style='text-align:right'>{self.per_month:.2f}</td></tr>"
+        )
+        return (
+            "<table class='ecslab-bill'><caption>The chapter's stack on AWS, "
+            f"{escape(self.region)} (Tokyo), on-demand prices of {self.prices_as_of}, USD"
+            "</caption><tr><th scope='col'>Item</th><th scope='col'>Qty</th>"
+            "<th scope='col'>Unit price</th><th scope='col'>Per hour</th>"
+            f"<th scope='col'>Per month (730 h)</th></tr>{rows}{total}</table>"
+            f"<p>{escape(NOT_INCLUDED)}</p>"
+        )
+
+
+#: What the bill leaves out, said with it.
+NOT_INCLUDED = (
+    f"Not included: data processed by the NAT gateways (${prices.NAT_GATEWAY_GB}/GB: "
+    "image pulls, log shipping) and data out to the internet; a lab moves well under 1 GB."
+)
+
+
+def _unit(line: Line) -> str:
+    return f"{line.unit_price:g}/{line.unit}" if line.unit_price else "-"
+
 
 def estimate(cpu: int | str = 256, memory: int | str = 512) -> Estimate:
-    """The hourly cost of the chapter's stack with tasks of this size (the book's 256/512)."""
+    """The cost of the chapter's stack with tasks of this size (the book's 256/512)."""
     size = fargate.validate(cpu, memory)
-    task_hour = size.monthly_cost(TASKS) / fargate.HOURS_PER_MONTH
+    ipv4 = prices.PUBLIC_IPV4_HOUR
     lines = (
-        Line("NAT gateway (one per AZ)", NAT_GATEWAYS, NAT_GATEWAYS * NAT_GATEWAY_HOUR),
         Line(
-            "Public IPv4 address of each NAT gateway (EIP)",
+            "NAT gateway (one per AZ)",
             NAT_GATEWAYS,
-            NAT_GATEWAYS * PUBLIC_IPV4_HOUR,
+            NAT_GATEWAYS * prices.NAT_GATEWAY_HOUR,
+            prices.NAT_GATEWAY_HOUR,
         ),
-        Line("Application Load Balancer (1 LCU)", 1, ALB_HOUR + ALB_LCU_HOUR),
         Line(
-            "Public IPv4 address of the ALB (one per AZ)",
-            ALB_ADDRESSES,
-            ALB_ADDRESSES * PUBLIC_IPV4_HOUR,
+            "Public IPv4 address of each NAT gateway (EIP)", NAT_GATEWAYS, NAT_GATEWAYS * ipv4, ipv4
         ),
-        Line(f"Fargate task {size.cpu} CPU / {size.memory} MiB", TASKS, round(task_hour, 5)),
-        Line("CloudWatch Logs ingestion + storage", 1, _logs_per_hour()),
+        Line(
+            "Application Load Balancer (under 1 LCU)",
+            1,
+            prices.ALB_HOUR + prices.ALB_LCU_HOUR,
+            prices.ALB_HOUR + prices.ALB_LCU_HOUR,
+        ),
+        Line(
+            "Public IPv4 address of the ALB (one per AZ)", ALB_ADDRESSES, ALB_ADDRESSES * ipv4, ipv4
+        ),
+        Line(
+            f"Fargate task {size.cpu} CPU / {size.memory} MiB",
+            TASKS,
+            round(size.hourly_cost(TASKS), 5),
+            round(size.hourly_cost(), 5),
+        ),
+        Line(
+            "Public IPv4 of the tasks (private subnets: none)",
+            TASK_PUBLIC_ADDRESSES,
+            TASK_PUBLIC_ADDRESSES * ipv4,
+            ipv4,
+        ),
+        Line(
+            f"CloudWatch Logs, {LOG_GB_PER_HOUR * 24 * 1000:.0f} MB/day ingested + stored",
+            1,
+            _logs_per_hour(),
+            prices.LOGS_INGEST_GB,
+            "GB",
+        ),
     )
-    return Estimate(lines, PRICES_AS_OF)
+    return Estimate(lines, prices.AS_OF)
 
 
 def _logs_per_hour() -> float:
-    storage = LOG_GB_PER_HOUR * LOGS_STORAGE_GB_MONTH  # kept a month at most in a lab
-    return round(LOG_GB_PER_HOUR * LOGS_INGEST_GB + storage, 6)
+    storage = LOG_GB_PER_HOUR * prices.LOGS_STORAGE_GB_MONTH  # kept a month at most in a lab
+    return round(LOG_GB_PER_HOUR * prices.LOGS_INGEST_GB + storage, 6)
 
 
 def _record() -> Path:

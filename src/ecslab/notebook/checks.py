@@ -12,36 +12,41 @@ deadline is in AWS seconds, divided by the local cloud's time scale.
 
 from __future__ import annotations
 
-import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ecslab import settings
-from ecslab.account import clients
-from ecslab.book import CLUSTER, FAMILY, LOAD_BALANCER, LOG_GROUP, ROLE, SERVICE
+from ecslab.account import clients, policies
+from ecslab.book import (
+    CLUSTER,
+    CONTAINER,
+    FAMILY,
+    LOAD_BALANCER,
+    LOG_GROUP,
+    ROLE,
+    SERVICE,
+    lab_name,
+)
 from ecslab.errors import CheckFailed, EcslabError
-from ecslab.notebook import diagram
-from ecslab.tf import overrides, workspace
+from ecslab.notebook import diagram, polling, report, task_size
+from ecslab.tf import workspace
 
-
-def lab_name(book_name: str) -> str:
-    """The name a resource of the book has in this lab: with the learner's prefix in AWS
-    mode (ECSLAB_NAME_PREFIX, applied by the generated override), the book's otherwise."""
-    return overrides.prefixed(book_name) if settings.target() == "aws" else book_name
-
+__all__ = ["CHECKS", "Result", "lab_name", "run"]
 
 WELCOME = "Welcome to nginx!"
 
 
 @dataclass
 class Result:
-    """The outcome of one check: a clear pass or a failure with what to look at next."""
+    """The outcome of one check: a clear pass or a failure with what to look at next.
+
+    Decide on `passed`, `facts` and `reason`; `summary`, `details` and `hint` are for
+    people (ecslab.notebook.report renders them) and are never parsed.
+    """
 
     name: str
     passed: bool
@@ -55,26 +60,19 @@ class Result:
     #: "Target.ResponseCodeMismatch"), else "".
     reason: str = ""
 
+    @property
+    def found(self) -> bool:
+        """Whether the thing checked exists at all (facts["exists"], default: passed)."""
+        return bool(self.facts.get("exists", self.passed))
+
     def __bool__(self) -> bool:
         return self.passed
 
     def __repr__(self) -> str:
-        lines = [f"{'✓' if self.passed else '✗'} {self.summary}"]
-        lines += [f"    {d}" for d in self.details]
-        if self.hint and not self.passed:
-            lines.append(f"  → {self.hint}")
-        return "\n".join(lines)
+        return report.text(self)
 
     def _repr_html_(self) -> str:
-        color, mark = ("#188038", "✓") if self.passed else ("#d93025", "✗")
-        details = "".join(f"<li>{escape(d)}</li>" for d in self.details)
-        hint = f"<p>→ {escape(self.hint)}</p>" if self.hint and not self.passed else ""
-        return (
-            f"<div class='ecslab-check' data-check='{self.name}' data-passed='{self.passed}' "
-            f"style='border-left:6px solid {color};padding:4px 12px;margin:4px 0'>"
-            f"<b style='color:{color}'>{mark} {escape(self.summary)}</b>"
-            f"{f'<ul>{details}</ul>' if details else ''}{hint}{self.html_extra}</div>"
-        )
+        return report.html(self)
 
     def require(self) -> Result:
         """Raise CheckFailed when the check did not pass (for scripts and tests)."""
@@ -91,18 +89,6 @@ def _call(what: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
         raise EcslabError(
             f"Could not {what}: {e}", hint="Is the local cloud running? `ecslab status`"
         ) from e
-
-
-#: Real seconds added to a long wait: a busy machine (a classroom server, CI) must not turn
-#: a slow rollout into a failed check.
-SLACK = 30.0
-
-
-def _deadline(aws_seconds: float) -> float:
-    """A monotonic deadline `aws_seconds` of AWS time from now (scaled locally), plus slack."""
-    scale = settings.time_scale() if settings.target() == "local" else 1.0
-    slack = SLACK if aws_seconds >= 60 else 2.0
-    return time.monotonic() + aws_seconds / max(scale, 1.0) + slack
 
 
 # --- environment ------------------------------------------------------------------------
@@ -134,23 +120,28 @@ def cluster_active(name: str | None = None) -> Result:
     name = name or lab_name(CLUSTER)
     found = _call("describe clusters", clients.client("ecs").describe_clusters, clusters=[name])
     clusters = [c for c in found.get("clusters", []) if c.get("status") == "ACTIVE"]
+    failures = found.get("failures", [])
+    facts = {"cluster": name, "exists": bool(clusters)}
     if not clusters:
         return Result(
             "cluster",
             False,
             f"No ACTIVE ECS cluster named {name!r}",
             hint="Write cluster.tf (listing 9.1), then plan and apply.",
+            facts=facts,
+            reason=failures[0].get("reason", "") if failures else "",
         )
-    return Result("cluster", True, f"ECS cluster {name!r} is ACTIVE")
+    return Result("cluster", True, f"ECS cluster {name!r} is ACTIVE", facts=facts)
 
 
-def expected_size(name: str = "task_definition.tf") -> tuple[int, int]:
-    """The cpu and memory the learner's task definition asks for (default: the book's)."""
-    path = workspace.root() / name
-    text = path.read_text() if path.exists() else ""
-    cpu = re.search(r'^\s*cpu\s*=\s*"?(\d+)"?', text, flags=re.MULTILINE)
-    memory = re.search(r'^\s*memory\s*=\s*"?(\d+)"?', text, flags=re.MULTILINE)
-    return (int(cpu.group(1)) if cpu else 256, int(memory.group(1)) if memory else 512)
+def expected_size(name: str = task_size.FILE) -> tuple[int, int]:
+    """The cpu and memory the learner's task definition asks for (default: the book's),
+    read as Terraform reads the file (ecslab.notebook.task_size)."""
+    try:
+        size = task_size.read(workspace.root(), name)
+    except EcslabError:  # a half-written file: the book's size until it reads again
+        size = None
+    return (size.cpu, size.memory) if size else (256, 512)
 
 
 def latest_task_definition(family: str | None = None) -> dict[str, Any] | None:
@@ -190,8 +181,10 @@ def task_definition(
             False,
             f"No task definition of family {lab_name(FAMILY)!r}",
             hint="Write task_definition.tf (listing 9.2), then plan and apply.",
+            facts={"exists": False},
         )
     name = f"{td['family']}:{td['revision']}"
+    facts = _task_definition_facts(td)
     problems = _task_definition_problems(td, want_cpu, want_memory, execution_role)
     details = [
         f"size: {td.get('cpu')} CPU units, {td.get('memory')} MiB",
@@ -199,7 +192,7 @@ def task_definition(
         f"{', '.join(td.get('requiresCompatibilities', []))}",
     ]
     if execution_role:
-        details.append(f"execution role: {_role_name(td.get('executionRoleArn'))}")
+        details.append(f"execution role: {facts['execution_role']}")
     if problems:
         return Result(
             "task-definition",
@@ -207,8 +200,23 @@ def task_definition(
             f"Task definition {name}: {problems[0]}",
             details,
             hint="Compare your task_definition.tf with listing 9.2/9.9, then plan and apply.",
+            facts=facts | {"problems": problems},
         )
-    return Result("task-definition", True, f"Task definition {name} is as expected", details)
+    return Result(
+        "task-definition", True, f"Task definition {name} is as expected", details, facts=facts
+    )
+
+
+def _task_definition_facts(td: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "exists": True,
+        "revision": f"{td['family']}:{td['revision']}",
+        "cpu": int(td.get("cpu") or 0),
+        "memory": int(td.get("memory") or 0),
+        "network_mode": td.get("networkMode", ""),
+        "requires_compatibilities": list(td.get("requiresCompatibilities", [])),
+        "execution_role": _role_name(td.get("executionRoleArn")),
+    }
 
 
 def _task_definition_problems(
@@ -241,75 +249,132 @@ def _describe_service() -> dict[str, Any] | None:
     return services[0] if services else None
 
 
-def _steady(svc: dict[str, Any], count: int) -> bool:
-    deployments = svc.get("deployments", [])
-    healthy = diagram.target_health()
-    ips = [t.ip for t in diagram.tasks()]
-    return (
-        svc["desiredCount"] == count
-        and svc["runningCount"] == count
-        and len(deployments) == 1
-        and len(ips) == count
-        and all(healthy.get(ip) == "healthy" for ip in ips)
-    )
+@dataclass(frozen=True)
+class ServiceState:
+    """The service and its tasks at one moment, as the checks decide on them."""
+
+    service: dict[str, Any] | None
+    tasks: list[diagram.TaskView]
+
+    def steady(self, count: int) -> bool:
+        """`count` tasks desired and running, one deployment, every task healthy."""
+        svc = self.service
+        return (
+            svc is not None
+            and svc["desiredCount"] == count
+            and svc["runningCount"] == count
+            and len(svc.get("deployments", [])) == 1
+            and len(self.tasks) == count  # a task still stopping is one too many
+            and all(t.health == "healthy" for t in self.tasks)
+        )
+
+    def facts(self) -> dict[str, Any]:
+        svc = self.service or {}
+        return {
+            "exists": self.service is not None,
+            "desired": svc.get("desiredCount", 0),
+            "running": svc.get("runningCount", 0),
+            "pending": svc.get("pendingCount", 0),
+            "deployments": len(svc.get("deployments", [])),
+            "revision": diagram.revision_of(svc["taskDefinition"]) if svc else "",
+            "tasks": [t.task_id for t in self.tasks],
+            "healthy": sum(t.health == "healthy" for t in self.tasks),
+        }
+
+
+def service_state() -> ServiceState:
+    """The chapter's service (prefixed in AWS mode) and its tasks, now."""
+    svc = _describe_service()
+    return ServiceState(svc, diagram.tasks() if svc else [])
 
 
 def service_steady(count: int = 2, wait: float = 120.0) -> Result:
     """The service runs `count` tasks of one deployment, all healthy behind the ALB."""
-    deadline = _deadline(wait)
-    svc = _describe_service()
-    while svc is not None and not _steady(svc, count) and time.monotonic() < deadline:
-        time.sleep(0.5)
-        svc = _describe_service()
+    state = polling.until(service_state, lambda s: s.service is None or s.steady(count), wait)
+    svc = state.service
     if svc is None:
         return Result(
             "service",
             False,
             f"No ACTIVE service {lab_name(SERVICE)!r} in cluster {lab_name(CLUSTER)!r}",
             hint="Write service.tf (listing 9.4), then plan and apply.",
+            facts=state.facts(),
         )
     details = [
         f"desired {svc['desiredCount']}, running {svc['runningCount']}, "
         f"pending {svc['pendingCount']}, deployments {len(svc.get('deployments', []))}"
     ]
-    if not _steady(svc, count):
+    if not state.steady(count):
+        why = why_not_steady(svc)
         return Result(
             "service",
             False,
             f"Service {lab_name(SERVICE)!r} is not steady with {count} tasks",
             details,
-            hint=_service_hint(svc),
+            hint=why.hint,
+            facts=state.facts() | why.facts,
+            reason=why.reason,
         )
     return Result(
         "service",
         True,
         f"Service {lab_name(SERVICE)!r} is steady: {count} tasks running, all healthy",
         details,
+        facts=state.facts(),
     )
 
 
-def _service_hint(svc: dict[str, Any]) -> str:
-    """What to look at: the latest service event, or a stopped task's reason."""
-    stopped = stopped_reason()
+@dataclass(frozen=True)
+class Why:
+    """Why the service is not steady: AWS's code, its words, and the facts behind them."""
+
+    reason: str
+    hint: str
+    facts: dict[str, Any]
+
+
+def why_not_steady(svc: dict[str, Any]) -> Why:
+    """What to look at: a stopped task's reason, an unhealthy target's, the latest event."""
+    stopped = stopped_task()
     if stopped:
-        return f"A task stopped: {stopped}"
+        text = stopped.get("stoppedReason", "")
+        facts = {"stopped_reason": text, "stop_code": stopped.get("stopCode", "")}
+        return Why(reason_code(text) or facts["stop_code"], f"A task stopped: {text}", facts)
+    unhealthy = diagram.target_reasons()
+    if unhealthy:
+        ip, (code, description) = sorted(unhealthy.items())[0]
+        facts = {"target_reason": code, "target_description": description}
+        return Why(code, f"Target {ip} is unhealthy: {code}: {description}", facts)
     events = svc.get("events", [])
     if events:
-        return f"Latest service event: {events[0].get('message', '')}"
-    return "Look at `ecslab ps` and the service's events."
+        message = events[0].get("message", "")
+        return Why("", f"Latest service event: {message}", {"latest_event": message})
+    return Why("", "Look at `ecslab ps` and the service's events.", {})
 
 
-def stopped_reason() -> str:
-    """The stoppedReason of the service's most recently stopped task, if any."""
+def reason_code(stopped_reason: str) -> str:
+    """AWS's code at the head of a stoppedReason ("CannotPullContainerError: ..."), or ""."""
+    head = stopped_reason.split(":", 1)[0].strip()
+    return head if head.isidentifier() and head[:1].isupper() else ""
+
+
+def stopped_task() -> dict[str, Any] | None:
+    """The service's most recently stopped task (as ECS describes it), if any."""
     ecs = clients.client("ecs")
     arns = ecs.list_tasks(
         cluster=lab_name(CLUSTER), serviceName=lab_name(SERVICE), desiredStatus="STOPPED"
     ).get("taskArns", [])
     if not arns:
-        return ""
+        return None
     found = ecs.describe_tasks(cluster=lab_name(CLUSTER), tasks=arns[:10]).get("tasks", [])
-    reasons = [t.get("stoppedReason", "") for t in found if t.get("stoppedReason")]
-    return reasons[-1] if reasons else ""
+    with_reason = [t for t in found if t.get("stoppedReason")]
+    return with_reason[-1] if with_reason else None
+
+
+def stopped_reason() -> str:
+    """The stoppedReason of the service's most recently stopped task, if any."""
+    task = stopped_task()
+    return str(task.get("stoppedReason", "")) if task else ""
 
 
 # --- the load balancer -------------------------------------------------------------------
@@ -329,28 +394,33 @@ def lb_url() -> str:
     return client.url(lab_name(LOAD_BALANCER))
 
 
+def _welcomed(answer: tuple[int, str]) -> bool:
+    return answer[0] == 200 and WELCOME in answer[1]
+
+
 def nginx_answers(wait: float = 60.0) -> Result:
     """nginx's welcome page comes back through the load balancer (the book's figure 9.2)."""
     url = lb_url()
-    deadline = _deadline(wait)
-    status, body = _get(url)
-    while (status != 200 or WELCOME not in body) and time.monotonic() < deadline:
-        time.sleep(0.5)
-        status, body = _get(url)
-    if status == 200 and WELCOME in body:
+    status, body = polling.until(lambda: _get(url), _welcomed, wait)
+    facts = {"url": url, "status": status, "welcome": WELCOME in body}
+    if _welcomed((status, body)):
         return Result(
             "nginx",
             True,
             f'nginx answers through the load balancer: HTTP 200, "{WELCOME}"',
             [f"URL: {url}"],
-            html_extra=_page(url, body),
+            html_extra=report.page(url, body),
+            facts=facts,
         )
+    hint, reason = _lb_hint(status)
     return Result(
         "nginx",
         False,
         f"The load balancer answers HTTP {status or 'nothing'}, not nginx's page",
         [f"URL: {url}"],
-        hint=_lb_hint(status),
+        hint=hint,
+        facts=facts,
+        reason=reason,
     )
 
 
@@ -362,26 +432,19 @@ def _get(url: str) -> tuple[int, str]:
     return response.status_code, response.text
 
 
-def _lb_hint(status: int) -> str:
+def _lb_hint(status: int) -> tuple[str, str]:
+    """What to look at for the load balancer's answer, and AWS's code behind it if any."""
     if status == 503:
-        reason = stopped_reason()
-        more = f" A task stopped: {reason}" if reason else ""
-        return "503: no healthy target. Are the service's tasks running and healthy?" + more
+        task = stopped_task()
+        text = str(task.get("stoppedReason", "")) if task else ""
+        more = f" A task stopped: {text}" if text else ""
+        return (
+            "503: no healthy target. Are the service's tasks running and healthy?" + more,
+            reason_code(text),
+        )
     if status == 502:
-        return "502: a target failed to answer. Is the container port 80 (container_port)?"
-    return "Is the service applied (listing 9.4)? `ecslab ps` lists the tasks."
-
-
-def _page(url: str, body: str) -> str:
-    """Figure 9.2: the page itself, and a link the learner's browser can open."""
-    from ecslab.notebook import links
-
-    frame = escape(body, quote=True)
-    return (
-        f"<p>{links.lb_anchor(url)}</p>"
-        f"<iframe srcdoc=\"{frame}\" style='width:100%;height:260px;border:1px solid #ccc' "
-        f"title='nginx through the load balancer'></iframe>"
-    )
+        return "502: a target failed to answer. Is the container port 80 (container_port)?", ""
+    return "Is the service applied (listing 9.4)? `ecslab ps` lists the tasks.", ""
 
 
 # --- 9.4 --------------------------------------------------------------------------------
@@ -400,16 +463,21 @@ def log_group(name: str | None = None, retention: int = 180) -> Result:
             False,
             f"No log group {name!r}",
             hint="Write logs.tf (listing 9.5), then plan and apply.",
+            facts={"exists": False, "log_group": name},
         )
     days = group.get("retentionInDays")
+    facts = {"exists": True, "log_group": name, "retention_days": days}
     if days != retention:
         return Result(
             "log-group",
             False,
             f"Log group {name!r} keeps logs {days} days",
             hint=f"retention_in_days = {retention} (listing 9.5).",
+            facts=facts,
         )
-    return Result("log-group", True, f"Log group {name!r} exists, retention {days} days")
+    return Result(
+        "log-group", True, f"Log group {name!r} exists, retention {days} days", facts=facts
+    )
 
 
 def execution_role(name: str | None = None) -> Result:
@@ -418,54 +486,52 @@ def execution_role(name: str | None = None) -> Result:
     iam = clients.client("iam")
     try:
         role = iam.get_role(RoleName=name)["Role"]
-    except ClientError:
+    except ClientError as e:
         return Result(
             "execution-role",
             False,
             f"No IAM role {name!r}",
             hint="Write iam.tf (listings 9.6 to 9.8), then plan and apply.",
+            facts={"exists": False, "role": name},
+            reason=e.response.get("Error", {}).get("Code", ""),
         )
-    trust = str(role.get("AssumeRolePolicyDocument", ""))
-    actions = _role_actions(iam, name)
+    trusted = policies.trusted_services(role.get("AssumeRolePolicyDocument", {}))
+    actions = policies.role_actions(iam, name)
+    facts = {
+        "exists": True,
+        "role": name,
+        "trusted_services": sorted(trusted),
+        "may_put_log_events": policies.allows(actions, "logs:PutLogEvents"),
+    }
     details = [
-        f"trusted service: {'ecs-tasks.amazonaws.com' if 'ecs-tasks' in trust else '?'}",
-        f"allows logs:PutLogEvents: {'yes' if 'logs:PutLogEvents' in actions else 'no'}",
+        f"trusted service: {', '.join(sorted(trusted)) or '?'}",
+        f"allows logs:PutLogEvents: {'yes' if facts['may_put_log_events'] else 'no'}",
     ]
-    if "ecs-tasks.amazonaws.com" not in trust:
+    if "ecs-tasks.amazonaws.com" not in trusted:
         return Result(
             "execution-role",
             False,
             f"Role {name!r} cannot be assumed by ECS tasks",
             details,
             hint='identifier = "ecs-tasks.amazonaws.com" (listing 9.8).',
+            facts=facts,
         )
-    if "logs:PutLogEvents" not in actions:
+    if not facts["may_put_log_events"]:
         return Result(
             "execution-role",
             False,
             f"Role {name!r} may not write logs",
             details,
             hint="source_policy_documents must hold the managed policy (9.7).",
+            facts=facts,
         )
     return Result(
-        "execution-role", True, f"Role {name!r}: ECS tasks may assume it and write logs", details
+        "execution-role",
+        True,
+        f"Role {name!r}: ECS tasks may assume it and write logs",
+        details,
+        facts=facts,
     )
-
-
-def _role_actions(iam: Any, name: str) -> str:
-    """All the actions of the role's policies, as one string to search in."""
-    import json
-
-    texts: list[str] = []
-    for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
-        meta = iam.get_policy(PolicyArn=policy["PolicyArn"])["Policy"]
-        version = iam.get_policy_version(
-            PolicyArn=policy["PolicyArn"], VersionId=meta["DefaultVersionId"]
-        )
-        texts.append(json.dumps(version["PolicyVersion"]["Document"]))
-    for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
-        texts.append(json.dumps(iam.get_role_policy(RoleName=name, PolicyName=policy_name)))
-    return " ".join(texts)
 
 
 def running_revision(wait: bool = False, timeout: float = 300.0) -> Result:
@@ -474,24 +540,29 @@ def running_revision(wait: bool = False, timeout: float = 300.0) -> Result:
     With wait=True, waits for a rollout to finish: the service on the latest revision and
     steady with its desired count.
     """
-    deadline = _deadline(timeout if wait else 0)
-    result = _revision_once()
-    while wait and not result.passed and time.monotonic() < deadline:
-        time.sleep(0.5)
-        result = _revision_once()
-    return result
+    return polling.until(_revision_once, lambda r: not wait or r.passed, timeout if wait else 0)
 
 
 def _revision_once() -> Result:
-    svc, td = _describe_service(), latest_task_definition()
+    state, td = service_state(), latest_task_definition()
+    svc = state.service
     if svc is None or td is None:
         return Result(
-            "revision", False, "No service or task definition yet", hint="Apply section 9.3 first."
+            "revision",
+            False,
+            "No service or task definition yet",
+            hint="Apply section 9.3 first.",
+            facts={"exists": False},
         )
     latest = f"{td['family']}:{td['revision']}"
     service_rev = diagram.revision_of(svc["taskDefinition"])
-    tasks = diagram.tasks()
-    task_revs = sorted({t.revision for t in tasks})
+    task_revs = sorted({t.revision for t in state.tasks})
+    facts = {
+        "exists": True,
+        "latest": latest,
+        "service_revision": service_rev,
+        "task_revisions": task_revs,
+    }
     details = [
         f"latest revision: {latest}",
         f"service's revision: {service_rev}",
@@ -503,75 +574,94 @@ def _revision_once() -> Result:
             False,
             f"The service runs {service_rev}, not the latest {latest}",
             details,
-            hint=REVISION_HINT,
+            hint=revision_hint(),
+            facts=facts,
         )
-    if task_revs != [latest] or not _steady(svc, svc["desiredCount"]):
+    if task_revs != [latest] or not state.steady(svc["desiredCount"]):
         return Result(
             "revision",
             False,
             f"Rolling out {latest}: not every task runs it yet",
             details,
             hint="Wait for the deployment: `ecslab ps` shows the tasks.",
+            facts=facts,
         )
-    return Result("revision", True, f"The service runs the latest revision, {latest}", details)
+    return Result(
+        "revision", True, f"The service runs the latest revision, {latest}", details, facts=facts
+    )
 
 
-REVISION_HINT = (
-    "ignore_changes = [task_definition] (listing 9.4) keeps Terraform from updating the "
-    "service. Deploy the new revision: aws ecs update-service --cluster example --service "
-    "example --task-definition example --force-new-deployment (or remove the "
-    "ignore_changes and apply)."
-)
+def revision_hint() -> str:
+    """How to deploy the latest revision when `ignore_changes` keeps Terraform out of it
+    (the lab's names, prefixed in AWS mode)."""
+    cluster, service, family = lab_name(CLUSTER), lab_name(SERVICE), lab_name(FAMILY)
+    return (
+        "ignore_changes = [task_definition] (listing 9.4) keeps Terraform from updating the "
+        f"service. Deploy the new revision: aws ecs update-service --cluster {cluster} "
+        f"--service {service} --task-definition {family} --force-new-deployment (or remove "
+        "the ignore_changes and apply)."
+    )
+
+
+def stream_name(task_id: str) -> str:
+    """The awslogs stream of a task: `prefix/container-name/task-id` (listing 9.3's
+    awslogs-stream-prefix `nginx` and container `example`: a container's name is not
+    prefixed in AWS mode, it is unique within its task definition only)."""
+    return f"nginx/{CONTAINER}/{task_id}"
 
 
 def logs_arrive(timeout: float = 120.0) -> Result:
     """Each running task writes to its own stream `nginx/example/<task-id>` in /ecs/example."""
-    deadline = _deadline(timeout)
-    result = _logs_once()
-    while not result.passed and time.monotonic() < deadline:
-        time.sleep(0.5)
-        result = _logs_once()
-    if not result.passed and "not" not in result.hint:
+    result = polling.until(_logs_once, lambda r: r.passed, timeout)
+    if not result.passed and result.facts.get("log_group_exists"):
         revision = _revision_once()
         if not revision.passed:
-            result.hint = f"{revision.summary}. {REVISION_HINT}"
+            result.hint = f"{revision.summary}. {revision_hint()}"
+            result.facts["revision"] = revision.facts
     return result
 
 
 def _logs_once() -> Result:
-    logs = clients.client("logs")
+    logs, group = clients.client("logs"), lab_name(LOG_GROUP)
     tasks = [t for t in diagram.tasks() if t.status == "RUNNING"]
     try:
         streams = {
             s["logStreamName"]
-            for s in logs.describe_log_streams(logGroupName=lab_name(LOG_GROUP)).get(
-                "logStreams", []
-            )
+            for s in logs.describe_log_streams(logGroupName=group).get("logStreams", [])
         }
-    except ClientError:
+    except ClientError as e:
         return Result(
             "logs",
             False,
-            f"No log group {lab_name(LOG_GROUP)!r}",
+            f"No log group {group!r}",
             hint="Write logs.tf (listing 9.5), then plan and apply (not yet done?).",
+            facts={"log_group_exists": False},
+            reason=e.response.get("Error", {}).get("Code", ""),
         )
-    wanted = {f"nginx/example/{t.task_id}" for t in tasks}
+    wanted = {stream_name(t.task_id) for t in tasks}
     with_events = {s for s in wanted & streams if _has_events(logs, s)}
+    facts = {
+        "log_group_exists": True,
+        "running_tasks": len(tasks),
+        "streams_with_events": sorted(with_events),
+        "streams_missing": sorted(wanted - with_events),
+    }
     details = [f"running tasks: {len(tasks)}, their streams with events: {len(with_events)}"]
     if not tasks or with_events != wanted:
         return Result(
             "logs",
             False,
-            "No logs from the running tasks in /ecs/example yet",
+            f"No logs from the running tasks in {group} yet",
             details,
             hint="Is the logConfiguration in the running revision?",
+            facts=facts,
         )
     return Result(
         "logs",
         True,
-        "Logs arrive: every running task writes to nginx/example/<task-id> in "
-        + lab_name(LOG_GROUP),
+        f"Logs arrive: every running task writes to {stream_name('<task-id>')} in {group}",
         details,
+        facts=facts,
     )
 
 
@@ -594,46 +684,58 @@ def nothing_left() -> Result:
             left,
             hint="Run lab.destroy() again; if Terraform has forgotten them, "
             "`ecslab reset` wipes the local cloud.",
+            facts={"left": left},
         )
     return Result(
         "nothing-left",
         True,
         "Nothing is left: no ECS cluster, service, load "
         "balancer, VPC, NAT gateway, log group or execution role of the lab",
+        facts={"left": []},
     )
 
 
+#: What of the local cloud's inventory (ecslab.cloud.inventory) the chapter creates and
+#: destroy must remove, with its name for people: (service, kind) -> label.
+#: ECS clusters are asked through the API instead: moto keeps a deleted cluster (INACTIVE, as
+#: AWS shows it for a while) and the inventory counts it.
+LOCAL_KINDS = {
+    ("ecs", "services"): "ECS service",
+    ("elbv2", "load_balancers"): "load balancer",
+    ("elbv2", "target_groups"): "target group",
+    ("ec2", "vpcs"): "VPC",
+    ("ec2", "nat_gateways"): "NAT gateway",
+    ("ec2", "elastic_ips"): "Elastic IP",
+    ("logs", "log_groups"): "log group",
+    ("iam", "roles"): "IAM role",
+}
+
+
 def leftovers() -> list[str]:
-    """What of the chapter still exists, one line each."""
+    """What of the chapter still exists, one line each: in AWS mode what the lab tagged
+    and still bills (ecslab.account.leftovers), locally the local cloud's own inventory."""
     if settings.target() == "aws":  # only what the lab tagged and still bills, never the rest
         from ecslab.account import leftovers as tagged
 
         return [f"{i.kind} {i.id} ({i.state}; {i.bills})" for i in tagged.find()]
-    ecs, elbv2, ec2 = clients.client("ecs"), clients.client("elbv2"), clients.client("ec2")
-    left = [
-        f"ECS cluster {arn.rsplit('/', 1)[-1]}"
-        for arn in ecs.list_clusters()["clusterArns"]
-        if ecs.describe_clusters(clusters=[arn])["clusters"][0]["status"] == "ACTIVE"
+    from ecslab.cloud import client
+
+    counts: dict[str, dict[str, int]] = client.admin("status")["counts"]
+    clusters = _active_clusters()
+    found = [f"ECS cluster: {clusters}"] if clusters else []
+    return found + [
+        f"{label}: {counts[service][kind]}"
+        for (service, kind), label in LOCAL_KINDS.items()
+        if counts.get(service, {}).get(kind)
     ]
-    left += [
-        f"load balancer {lb['LoadBalancerName']}"
-        for lb in elbv2.describe_load_balancers()["LoadBalancers"]
-    ]
-    left += [
-        f"target group {tg['TargetGroupName']}"
-        for tg in elbv2.describe_target_groups()["TargetGroups"]
-    ]
-    left += [f"VPC {v['CidrBlock']}" for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]]
-    left += [
-        f"NAT gateway {n['NatGatewayId']}"
-        for n in ec2.describe_nat_gateways()["NatGateways"]
-        if n["State"] not in ("deleted", "deleting")
-    ]
-    if "No log group" not in log_group().summary:
-        left.append(f"log group {lab_name(LOG_GROUP)}")
-    if execution_role().summary != f"No IAM role {lab_name(ROLE)!r}":
-        left.append(f"IAM role {lab_name(ROLE)}")
-    return left
+
+
+def _active_clusters() -> int:
+    """How many ECS clusters are ACTIVE (a deleted one stays listed, INACTIVE)."""
+    ecs = clients.client("ecs")
+    arns = ecs.list_clusters().get("clusterArns", [])
+    described = ecs.describe_clusters(clusters=arns).get("clusters", []) if arns else []
+    return sum(c.get("status") == "ACTIVE" for c in described)
 
 
 #: The checks `ecslab check NAME` runs, in the order of the chapter.

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from ecslab.account import clients
+from ecslab.book import CLUSTER, LOAD_BALANCER, LOG_GROUP, SERVICE, TARGET_GROUP, lab_name
 
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
 COLORS = {
@@ -161,34 +164,63 @@ class Inventory:
     log_streams: int = 0
 
 
-def inventory(cluster: str = "example", service: str = "example") -> Inventory:
-    """Read the chapter's resources from the cloud (missing pieces stay empty)."""
+def inventory(cluster: str | None = None, service: str | None = None) -> Inventory:
+    """Read the chapter's resources from the cloud (missing pieces stay empty); names
+    default to the chapter's, prefixed in AWS mode (ecslab.book.lab_name)."""
     inv = Inventory()
     _load_balancer(inv)
-    _service(inv, cluster, service)
-    _logs(inv, "/ecs/example")
+    _service(inv, cluster or lab_name(CLUSTER), service or lab_name(SERVICE))
+    _logs(inv, lab_name(LOG_GROUP))
     return inv
 
 
 def _load_balancer(inv: Inventory) -> None:
     elbv2 = clients.client("elbv2")
     lbs = elbv2.describe_load_balancers().get("LoadBalancers", [])
-    inv.load_balancer = lbs[0]["LoadBalancerName"] if lbs else ""
+    inv.load_balancer = next(
+        (lb["LoadBalancerName"] for lb in lbs if lb["LoadBalancerName"] == lab_name(LOAD_BALANCER)),
+        "",
+    )
+    group = _target_group(elbv2)
+    inv.target_group = group["TargetGroupName"] if group else ""
+
+
+def _target_group(elbv2: Any) -> dict[str, Any] | None:
+    """The chapter's target group (by its lab name), or None: never someone else's."""
     groups = elbv2.describe_target_groups().get("TargetGroups", [])
-    if groups:
-        inv.target_group = groups[0]["TargetGroupName"]
+    wanted = lab_name(TARGET_GROUP)
+    return next((g for g in groups if g["TargetGroupName"] == wanted), None)
 
 
 def target_health(group_arn: str | None = None) -> dict[str, str]:
     """{target IP: state} of the chapter's target group."""
     elbv2 = clients.client("elbv2")
     if group_arn is None:
-        groups = elbv2.describe_target_groups().get("TargetGroups", [])
-        if not groups:
+        group = _target_group(elbv2)
+        if group is None:
             return {}
-        group_arn = groups[0]["TargetGroupArn"]
+        group_arn = group["TargetGroupArn"]
     found = elbv2.describe_target_health(TargetGroupArn=group_arn)["TargetHealthDescriptions"]
     return {d["Target"]["Id"]: d["TargetHealth"]["State"] for d in found}
+
+
+def target_reasons(group_arn: str | None = None) -> dict[str, tuple[str, str]]:
+    """{target IP: (AWS's reason code, its description)} of the targets that are not
+    healthy, e.g. ("Target.ResponseCodeMismatch", "Health checks failed with these codes:
+    [404]")."""
+    elbv2 = clients.client("elbv2")
+    group = {"TargetGroupArn": group_arn} if group_arn else _target_group(elbv2)
+    if group is None:
+        return {}
+    found = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])
+    return {
+        d["Target"]["Id"]: (
+            d["TargetHealth"].get("Reason", ""),
+            d["TargetHealth"].get("Description", ""),
+        )
+        for d in found["TargetHealthDescriptions"]
+        if d["TargetHealth"]["State"] != "healthy" and d["TargetHealth"].get("Reason")
+    }
 
 
 def _service(inv: Inventory, cluster: str, service: str) -> None:
@@ -206,10 +238,17 @@ def _service(inv: Inventory, cluster: str, service: str) -> None:
     inv.tasks = tasks(cluster, service)
 
 
-def tasks(cluster: str = "example", service: str = "example") -> list[TaskView]:
-    """The service's tasks with their IP, revision, status and target health."""
+def tasks(cluster: str | None = None, service: str | None = None) -> list[TaskView]:
+    """The service's tasks with their IP, revision, status and target health (names
+    default to the chapter's, prefixed in AWS mode)."""
+    cluster, service = cluster or lab_name(CLUSTER), service or lab_name(SERVICE)
     ecs = clients.client("ecs")
-    arns = ecs.list_tasks(cluster=cluster, serviceName=service).get("taskArns", [])
+    try:
+        arns = ecs.list_tasks(cluster=cluster, serviceName=service).get("taskArns", [])
+    except ClientError as e:  # no cluster (yet, or any more): no tasks
+        if e.response.get("Error", {}).get("Code") != "ClusterNotFoundException":
+            raise
+        return []
     if not arns:
         return []
     health = target_health()

@@ -16,14 +16,15 @@ stderr elsewhere. This module never imports the widgets: they sit above it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 from ecslab import fargate, sections, settings
 from ecslab.account import cost
 from ecslab.errors import EcslabError, PreflightFailed, TerraformError
-from ecslab.notebook import task_size
+from ecslab.notebook import modules, planview, solution, task_size
+from ecslab.notebook.planview import PlanView
 from ecslab.notebook.progress import Reporter, reporter
 from ecslab.tf import environment, overrides, prepare, runner, workspace
 from ecslab.tf.events import ChangeSummary
@@ -97,6 +98,7 @@ def setup(stem: str) -> SetupReport:
     ws = workspace.root()
     files = sections.files_before(stem)
     placed = _place(ws, stem)
+    solution.remember_section(ws, stem)
     _register_ipython()
     waiting = not cost.is_confirmed()  # AWS mode: nothing billable starts before the yes
     if section.prerequisites and not waiting and not _section_ready(ws, stem):
@@ -228,7 +230,35 @@ def _check_json(name: str, text: str) -> None:
 def _workspace_file_magic(line: str, cell: str) -> None:
     from IPython.display import display
 
-    display(write_file(line.strip(), cell))  # type: ignore[no-untyped-call]
+    name = line.strip()
+    try:
+        display(write_file(name, cell))  # type: ignore[no-untyped-call]
+    except ExerciseIncomplete:  # the cell still holds a TODO: offer its solution, folded
+        offered = _solution_or_none(name)
+        if offered is not None:
+            display(offered)  # type: ignore[no-untyped-call]
+        raise
+
+
+def _solution_or_none(name: str) -> solution.Solution | None:
+    try:
+        return solution.of(name)
+    except solution.NoSolution:
+        return None
+
+
+def reveal(name: str, section: str | None = None) -> solution.Solution:
+    """The solution of workspace file `name` for the current section (or `section`),
+    behind a two-step confirmation, with a diff against your file (ecslab.notebook.solution).
+    `.text` is the solution, `.diff()` the comparison, for a terminal or a script."""
+    return solution.of(name, section)
+
+
+def module_io(name: str) -> modules.ModuleIO:
+    """The inputs (variables) and outputs of module `name` ("loadbalancer",
+    "security_group", "iam_role"), read from its own .tf files, with each output's value
+    from the workspace's state once applied (ecslab.notebook.modules)."""
+    return modules.io(name, workspace.root())
 
 
 def _show_error(
@@ -259,46 +289,6 @@ def _register_ipython() -> None:
 
 
 # --- plan, apply, destroy ------------------------------------------------------------
-
-
-@dataclass
-class PlanView:
-    """A plan, as the notebook shows it: Terraform's counts and one line per resource."""
-
-    summary: runner.PlanSummary
-    symbols: dict[str, str] = field(default_factory=dict)
-
-    def headline(self) -> str:
-        """Terraform's own line: `Plan: 2 to add, 0 to change, 1 to destroy.`"""
-        return str(self.summary)
-
-    def __repr__(self) -> str:
-        lines = [self.headline()]
-        for change in sorted(self.summary.changes, key=lambda c: c.address):
-            lines.append(f"  {_symbol(change.actions)} {change.address}{_why(change)}")
-        return "\n".join(lines)
-
-
-def _symbol(actions: tuple[str, ...]) -> str:
-    if "delete" in actions and "create" in actions:
-        return "-/+"
-    return {"create": "+", "update": "~", "delete": "-"}.get(actions[0], actions[0])
-
-
-def _why(change: runner.ResourceChange) -> str:
-    """For an update or a replacement: which top-level arguments change."""
-    if change.before is None or change.after is None:
-        return ""
-    before, after = change.before, change.after
-    keys = sorted(
-        k
-        for k in after
-        if before.get(k) != after.get(k)
-        and (before.get(k) or after.get(k)) is not None
-        and (before.get(k) or after.get(k)) not in ("", {}, [])
-        and k not in ("arn", "id", "revision", "tags_all", "arn_without_revision")
-    )
-    return f"  (changes: {', '.join(keys)})" if keys else ""
 
 
 @dataclass(frozen=True)
@@ -358,16 +348,21 @@ def _explain_failed_prepare(ws: Path, progress: Reporter) -> None:
         progress.note(f"The background apply failed ({current.error}); this run includes it.")
 
 
-def plan(progress: Reporter | None = None) -> PlanView:
+def plan(progress: Reporter | None = None, note: str = "") -> PlanView:
     """`terraform plan` of the workspace: what apply() would change, resource by resource.
 
+    The view offers Terraform's own plan text too (`.terraform_text`, and a collapsible
+    part in a notebook). A plan with no changes says which ignored attributes
+    (`ignore_changes`) differ in the cloud; `note` adds the caller's own words.
     `progress` receives live progress (a widget hands in its panel); by default, a panel
     in a notebook and lines on stderr elsewhere.
     """
 
     def work(ws: Path, progress: Reporter) -> PlanView:
         progress.step("terraform plan")
-        return PlanView(runner.plan(ws, on_event=progress.feed))
+        summary = runner.plan(ws, on_event=progress.feed)
+        ignored = planview.explain_no_changes(ws, summary)
+        return PlanView(summary, note=note, ignored=ignored, folder=ws)
 
     result: PlanView = _run("plan", work, progress)
     return result
@@ -435,3 +430,64 @@ def drill_stop_task() -> Any:
     from ecslab.notebook import drill
 
     return drill.run()
+
+
+# --- the same steps, typed in a terminal ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TerminalCommands:
+    """The book's commands for this workspace, as a learner types them in a terminal.
+
+    A JupyterLab terminal (File → New → Terminal) opens in the workspace with `terraform`
+    and `aws` already pointed at the target; elsewhere `ecslab shell` opens the same.
+    """
+
+    folder: Path
+    #: (what it does, the command), in the order of the chapter.
+    commands: tuple[tuple[str, str], ...]
+    #: A caveat of the target, said under the commands ("" when none).
+    note: str = ""
+
+    def line(self, command: str) -> str:
+        """`cd <workspace> && terraform plan`: one command, runnable from anywhere."""
+        return f"cd {self.folder} && {command}"
+
+    def __repr__(self) -> str:
+        lines = [
+            f"Workspace: {self.folder}",
+            "In a terminal (JupyterLab: File → New → Terminal opens in the workspace, "
+            "pointed at the cloud; elsewhere: `ecslab shell`), the book's commands:",
+        ]
+        width = max(len(command) for _, command in self.commands)
+        lines += [f"  {command:<{width}}  # {what}" for what, command in self.commands]
+        return "\n".join([*lines, self.note] if self.note else lines)
+
+
+def terminal_commands() -> TerminalCommands:
+    """The terminal path of each step: the book's commands, for the current workspace and
+    target (the lab's names, prefixed in AWS mode)."""
+    from ecslab.book import CLUSTER, LOG_GROUP, SERVICE, lab_name
+
+    commands = (
+        ("install the AWS provider, read the modules", "terraform init"),
+        ("what would change (the book's plan)", "terraform plan"),
+        ("make the changes (type yes)", "terraform apply"),
+        (
+            "the service and its tasks",
+            f"aws ecs describe-services --cluster "
+            f"{lab_name(CLUSTER)} --services {lab_name(SERVICE)}",
+        ),
+        (
+            "the containers' logs (9.4)",
+            f"aws logs filter-log-events --log-group-name {lab_name(LOG_GROUP)}",
+        ),
+        ("remove everything (type yes)", "terraform destroy"),
+    )
+    note = (
+        "AWS mode: after writing a new file, run lab.plan() once before `terraform plan` in "
+        "a terminal: it regenerates ecslab_override.tf, which gives the new names your prefix."
+        if settings.target() == "aws"
+        else ""
+    )
+    return TerminalCommands(workspace.root(), commands, note)

@@ -67,6 +67,38 @@ class Feedback:
     why: str
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """A prediction against what happened: the learner's pick (None: none committed),
+    the right choice, and whether they match."""
+
+    question: Question
+    mine: Choice | None
+    right: Choice
+
+    @property
+    def correct(self) -> bool:
+        return self.mine is not None and self.mine.correct
+
+    def lines(self) -> list[str]:
+        """The outcome in words: what you picked, what happened, why."""
+        right = f"What happened: {self.right.text}. {self.right.why}"
+        if self.mine is None:
+            return ["No prediction committed.", right]
+        if self.mine.correct:
+            return [f"You predicted: {self.mine.text}. ✓ Right.", self.right.why]
+        return [
+            f"You predicted: {self.mine.text}. ✗ Not what happened: {self.mine.why}",
+            right,
+        ]
+
+
+def outcome(question: Question, index: int | None) -> Outcome:
+    """The committed choice number `index` (or None) of `question` against the answer."""
+    mine = None if index is None else question.choices[index]
+    return Outcome(question, mine, question.choices[question.answer])
+
+
 def grade(question: Question, index: int) -> Feedback:
     """The feedback for choice number `index` of `question`."""
     choice = question.choices[index]

@@ -29,8 +29,8 @@ from typing import Any
 import ipywidgets as w
 from IPython.display import display
 
-from ecslab import fargate, settings
-from ecslab.account import clients
+from ecslab import fargate, prices, settings
+from ecslab.account import clients, cost
 from ecslab.errors import EcslabError
 from ecslab.notebook import diagram, lab, quiz
 from ecslab.notebook.progress import ProgressPanel
@@ -63,12 +63,16 @@ def memory_label(memory: int) -> str:
 
 
 def cost_text(cpu: int, memory: int, count: int) -> str:
-    """The monthly cost line the picker shows, with the date of the prices."""
+    """The monthly cost line the picker shows, with the date of the prices, and the whole
+    chapter's bill with this size (the same price table: ecslab.prices)."""
     size = fargate.validate(cpu, memory)
+    bill = cost.estimate(cpu, memory)
     return (
         f"{count} tasks × {size.vcpu:g} vCPU / {memory / 1024:g} GB: about USD "
-        f"{size.monthly_cost(count):.2f} a month in ap-northeast-1 "
-        f"(Fargate on-demand, Linux/x86, prices as of {fargate.PRICES_AS_OF.isoformat()})"
+        f"{size.monthly_cost(count):.2f} a month in {prices.REGION} "
+        f"(Fargate on-demand, Linux/x86, prices as of {prices.AS_OF.isoformat()}); "
+        f"the whole chapter's stack with them: about USD {bill.per_month:.0f} a month "
+        "(cost.estimate())"
     )
 
 
@@ -149,31 +153,63 @@ def _questions(which: str | list[str]) -> list[quiz.Question]:
     return [quiz.question(qid) for qid in which]
 
 
-def _feedback_html(feedback: quiz.Feedback) -> str:
-    color, mark = ("#188038", "✓ Right.") if feedback.correct else ("#d93025", "✗ Not this one:")
-    return f"<span style='color:{color}'>{mark} {escape(feedback.why)}</span>"
+def _feedback_html(choice: quiz.Choice) -> str:
+    """What a click earns: a tick or a cross, the choice named, and why (role=status, so
+    a screen reader says it)."""
+    if choice.correct:
+        color, lead = "#188038", f"✓ Right: “{escape(choice.text)}”."
+    else:
+        color, lead = "#d93025", f"✗ Not “{escape(choice.text)}”:"
+    more = "" if choice.correct else " Try another."
+    return f"<span role='status' style='color:{color}'>{lead} {escape(choice.why)}{more}</span>"
+
+
+def _choices(question: quiz.Question, label: str) -> w.RadioButtons:
+    """The choices as radio buttons, labelled with the question for assistive technology."""
+    return w.RadioButtons(
+        options=[c.text for c in question.choices],
+        value=None,
+        description=label,
+        tooltip=question.text,
+        layout={"width": "auto"},
+        style={"description_width": "initial"},
+    )
 
 
 class Quiz(w.VBox):  # type: ignore[misc]
-    """Questions answered by clicking: each choice says why it is right or wrong."""
+    """Questions answered by clicking: each choice says why it is right or wrong; a tally
+    counts the questions right at the first try."""
 
     def __init__(self, which: str | list[str]) -> None:
         self.questions = _questions(which)
-        super().__init__([self._item(i, q) for i, q in enumerate(self.questions)])
+        self.first_tries: dict[str, bool] = {}
+        self.tally = w.HTML()
+        items = [self._item(i, q) for i, q in enumerate(self.questions)]
+        super().__init__([*items, self.tally])
         self.add_class("ecslab-quiz")
 
     def _item(self, index: int, question: quiz.Question) -> w.VBox:
-        labels = [c.text for c in question.choices]
-        buttons = w.RadioButtons(options=labels, value=None, layout={"width": "auto"})
+        buttons = _choices(question, f"Answer {index + 1}:")
         feedback = w.HTML()
 
         def changed(change: dict[str, Any]) -> None:
-            if change["new"] is not None:
-                feedback.value = _feedback_html(quiz.grade(question, labels.index(change["new"])))
+            if change["new"] is None:
+                return
+            choice = question.choices[[c.text for c in question.choices].index(change["new"])]
+            self.first_tries.setdefault(question.id, choice.correct)
+            feedback.value = _feedback_html(choice)
+            self._count()
 
         buttons.observe(changed, names="value")
         title = w.HTML(f"<b>{index + 1}. {escape(question.text)}</b>")
         return w.VBox([title, buttons, feedback])
+
+    def _count(self) -> None:
+        right = sum(self.first_tries.values())
+        self.tally.value = (
+            f"<p>Answered {len(self.first_tries)} of {len(self.questions)}; right at the "
+            f"first try: {right}.</p>"
+        )
 
     def __repr__(self) -> str:
         return f"Quiz({len(self.questions)} questions: click an answer to check it)"
@@ -186,8 +222,12 @@ class Predict(w.VBox):  # type: ignore[misc]
         self.question = quiz.question(qid)
         self.choice: int | None = None
         labels = [c.text for c in self.question.choices]
-        self.buttons = w.RadioButtons(options=labels, value=None, layout={"width": "auto"})
-        self.commit = w.Button(description="Commit my prediction", layout={"width": "auto"})
+        self.buttons = _choices(self.question, "My prediction:")
+        self.commit = w.Button(
+            description="Commit my prediction",
+            tooltip="Lock your pick; the next cells show what really happens",
+            layout={"width": "auto"},
+        )
         self.note = w.HTML()
         self.commit.on_click(lambda _: self._commit(labels))
         title = w.HTML(f"<b>Predict: {escape(self.question.text)}</b>")
@@ -196,18 +236,29 @@ class Predict(w.VBox):  # type: ignore[misc]
 
     def _commit(self, labels: list[str]) -> None:
         if self.buttons.value is None:
-            self.note.value = "Pick one first."
+            self.note.value = "<span role='status'>Pick one first.</span>"
             return
         self.choice = labels.index(self.buttons.value)
         self.buttons.disabled = self.commit.disabled = True
-        self.note.value = "Noted. Run the next cells, then reveal."
+        self.note.value = (
+            "<span role='status'>Noted. Run the next cells, then reveal: your pick will "
+            "be compared with what happened.</span>"
+        )
+
+    def outcome(self) -> quiz.Outcome:
+        """The committed prediction against what happened (data, for tests and text)."""
+        return quiz.outcome(self.question, self.choice)
 
     def reveal(self) -> w.HTML:
-        """The right answer and why, next to the learner's committed prediction."""
-        right = self.question.choices[self.question.answer]
-        mine = "" if self.choice is None else self.question.choices[self.choice].text
-        lead = f"You predicted: {escape(mine)}. " if mine else "No prediction committed. "
-        return w.HTML(f"<p>{lead}{_feedback_html(quiz.Feedback(True, right.why))}</p>")
+        """The learner's pick next to the right one, each with why."""
+        found = self.outcome()
+        color = "#188038" if found.correct else "#d93025"
+        first, *rest = found.lines()
+        body = "".join(f"<p>{escape(line)}</p>" for line in rest)
+        return w.HTML(
+            f"<div class='ecslab-predict-reveal' role='status'>"
+            f"<p style='color:{color}'><b>{escape(first)}</b></p>{body}</div>"
+        )
 
     def __repr__(self) -> str:
         return f"Predict({self.question.id}: commit a prediction, then run the next cells)"

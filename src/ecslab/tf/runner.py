@@ -190,6 +190,15 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
             "destroy", on_event, **self._options({"auto_approve": IsFlagged})
         )
 
+    def show(self, plan_file: Path, as_json: bool = False) -> str:
+        """`terraform show [-json] -no-color <plan>`: Terraform's own words for a saved plan
+        (`# forces replacement` and all), or its JSON (prior state, drift)."""
+        flags: dict[str, Any] = {"no_color": IsFlagged, "json": IsFlagged if as_json else None}
+        code, out, err = self.cmd("show", str(plan_file), **flags)
+        if code:
+            raise TerraformDiagnosticError("show", [], err or out)
+        return str(out)
+
     def output(self) -> dict[str, Any]:
         """`terraform output -json`, as {name: value}."""
         raw = super().output()
@@ -367,6 +376,13 @@ def destroy(
     return Terraform(working_dir, target).destroy(on_event)
 
 
+def show(
+    working_dir: str | Path, plan_file: Path, as_json: bool = False, target: str | None = None
+) -> str:
+    """Terraform's own text of a saved plan (or its JSON with `as_json`)."""
+    return Terraform(working_dir, target).show(plan_file, as_json)
+
+
 def output(working_dir: str | Path, target: str | None = None) -> dict[str, Any]:
     """The root module's outputs, as {name: value}."""
     return Terraform(working_dir, target).output()
@@ -385,6 +401,7 @@ __all__ = [
     "init",
     "output",
     "plan",
+    "show",
     "summarize_plan",
     "validate",
 ]

@@ -61,4 +61,89 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         book="9.2.2",
     ),
+    Question(
+        id="9.2/why-two-nat-gateways",
+        text="The network of chapter 7 has two NAT gateways, one per availability zone. Why "
+        "not one, to halve their USD 90 a month?",
+        choices=(
+            Choice(
+                "one per AZ keeps each AZ's private subnet online if the other AZ fails",
+                True,
+                "A NAT gateway lives in one AZ. With one, an outage of that AZ cuts the "
+                "other AZ's tasks off too (no image pull, no CloudWatch Logs); one per AZ "
+                "keeps the AZs independent, and saves cross-AZ data charges.",
+            ),
+            Choice(
+                "one NAT gateway can serve only one subnet",
+                False,
+                "Any number of route tables may point at one NAT gateway: one would work, "
+                "until its AZ goes down.",
+            ),
+            Choice(
+                "the ALB needs them to reach the tasks",
+                False,
+                "The ALB reaches the tasks inside the VPC; NAT is for the tasks' own traffic "
+                "out (pulling the image, sending logs).",
+            ),
+            Choice(
+                "Fargate requires two",
+                False,
+                "Fargate requires nothing of the kind: tasks in public subnets with public IPs "
+                "need no NAT at all (and pay for the IPs instead).",
+            ),
+        ),
+        book="7 (network), 9.3.3",
+    ),
+    Question(
+        id="9.2/what-fargate-bills",
+        text="What does Fargate bill for a task?",
+        choices=(
+            Choice(
+                "the cpu and memory it asks for, per second while it runs",
+                True,
+                "The task size, not what nginx really uses: an idle task costs the same.",
+            ),
+            Choice(
+                "the CPU and memory nginx really uses",
+                False,
+                "Fargate reserves the task size for you, so the size is what bills, used or not.",
+            ),
+            Choice(
+                "the EC2 instance it runs on",
+                False,
+                "There is no instance of yours with Fargate; that is the EC2 launch type's bill.",
+            ),
+        ),
+        book="9.2.2",
+    ),
+    Question(
+        id="9.2/bill-biggest-line",
+        text="The chapter's stack, left running for a month in Tokyo: which line of the bill "
+        "is the largest?",
+        kind="predict",
+        choices=(
+            Choice(
+                "the two NAT gateways",
+                True,
+                "About USD 90 of the 150: a NAT gateway bills every hour it exists, traffic "
+                "or not. The ALB comes next; the two tasks cost about USD 22.",
+            ),
+            Choice(
+                "the two Fargate tasks",
+                False,
+                "The smallest Fargate size is cheap: about USD 11 a task a month.",
+            ),
+            Choice(
+                "the load balancer",
+                False,
+                "About USD 24 a month: second after the NAT gateways.",
+            ),
+            Choice(
+                "CloudWatch Logs",
+                False,
+                "A few cents: nginx's access lines of a lab are a couple of MB a day.",
+            ),
+        ),
+        book="9.2",
+    ),
 )
