@@ -307,18 +307,25 @@ def _target_picture() -> TargetPicture:
     return TargetPicture(groups[0], tuple(found["TargetHealthDescriptions"]))
 
 
-def target_health(wait: float = 60.0) -> Result:
+def target_health(wait: float = 60.0, changed: bool = False) -> Result:
     """Why the load balancer finds the tasks unhealthy, from the target group's reason
     codes and its own health check; passes when every registered target is healthy.
 
     Waits (up to `wait` AWS seconds) until the load balancer has a verdict: every target
     healthy, or one unhealthy. It reports what the load balancer reports now: right after
     a fix, a target stays unhealthy until it passes `healthy_threshold` checks in a row
-    (`checks.service_steady()` waits for that).
+    (`checks.service_steady()` waits for that). Right after a change to the health
+    check itself, the targets still show the verdict of the old one: `changed=True` waits
+    for the checks that follow (up to `wait`, sooner if a target turns unhealthy).
     """
     from ecslab.notebook.checks import Result
 
-    picture = _until(_target_picture, lambda p: p.group is None or p.settled, wait)
+    def verdict(picture: TargetPicture) -> bool:
+        if picture.group is None:
+            return True
+        return bool(picture.unhealthy()) if changed else picture.settled
+
+    picture = _until(_target_picture, verdict, wait)
     group = picture.group
     if group is None:
         return Result(
