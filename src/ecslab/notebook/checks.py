@@ -769,3 +769,6 @@ def run(names: list[str] | None = None) -> list[Result]:
     if unknown:
         raise EcslabError(f"Unknown check {unknown[0]!r}.", hint=f"Checks: {', '.join(CHECKS)}.")
     return [CHECKS[name]() for name in chosen]
+
+
+from ecslab.notebook.diagnose import target_health, task_failure  # noqa: E402, F401

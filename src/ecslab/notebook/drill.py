@@ -2,8 +2,10 @@
 
 This is what `desired_count = 2` buys (section 9.3.3): with one task gone, the other
 keeps serving, and the service starts a replacement and registers it with the target
-group. The drill sends requests to the load balancer the whole time and reports how many
-were answered by nginx.
+group. With `desired_count = 1` the load balancer has no target until the replacement is
+healthy, and answers 503. The drill sends requests to the load balancer the whole time and
+counts how many failed; it says how long the replacement took here and what that is in
+AWS time (the local cloud runs ECSLAB_TIME_SCALE times faster).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 import requests
 
-from ecslab import book
+from ecslab import book, settings
 from ecslab.account import clients
 from ecslab.errors import CheckFailed
 from ecslab.notebook import checks, diagram
@@ -32,25 +34,57 @@ class DrillReport:
     answers: Counter[int]
     steady: checks.Result
     seconds: float
+    #: How many times faster than AWS the cloud ran (1 on AWS itself).
+    scale: float = 1.0
+
+    @property
+    def total(self) -> int:
+        """Requests sent to the load balancer during the drill."""
+        return sum(self.answers.values())
+
+    @property
+    def failed(self) -> int:
+        """Requests not answered with nginx's page (HTTP 200): a 503, a 502, no answer."""
+        return self.total - self.answers[200]
 
     @property
     def all_answered(self) -> bool:
-        return set(self.answers) == {200}
+        return self.failed == 0
 
     def __repr__(self) -> str:
-        served = (
-            "The load balancer answered every request with nginx's page (HTTP 200)."
-            if self.all_answered
-            else f"The load balancer's answers: {dict(sorted(self.answers.items()))}."
-        )
         return "\n".join(
             [
                 f"Stopped task {self.stopped} (as a crash would).",
-                f"The service started task {self.replacement} to replace it "
-                f"(took {self.seconds:.1f} s).",
-                served,
+                f"The service started task {self.replacement} to replace it: {self._took()}",
+                self._served(),
                 repr(self.steady),
             ]
+        )
+
+    def _took(self) -> str:
+        """How long until the service was steady again, here and in AWS time."""
+        if self.scale == 1:
+            return f"took {self.seconds:.1f} s until the service was steady again."
+        return (
+            f"took {self.seconds:.1f} s until the service was steady again, here, where time "
+            f"runs {self.scale:g} times faster than on AWS (about "
+            f"{self.seconds * self.scale:.0f} s on AWS)."
+        )
+
+    def _served(self) -> str:
+        if self.all_answered:
+            return (
+                f"The load balancer answered all {self.total} requests with nginx's page "
+                "(HTTP 200): none failed."
+            )
+        codes = ", ".join(
+            f"HTTP {code} ×{count}" if code else f"no answer ×{count}"
+            for code, count in sorted(self.answers.items())
+            if code != 200
+        )
+        return (
+            f"The load balancer failed {self.failed} of {self.total} requests ({codes}); "
+            "nginx's page answered the rest."
         )
 
 
@@ -86,4 +120,6 @@ def run(timeout: float = 120.0) -> DrillReport:
     prober.stop.set()
     prober.join()
     new = sorted({t.task_id for t in diagram.tasks()} - {t.task_id for t in before})
-    return DrillReport(victim, new[0] if new else "(none)", prober.answers, steady, seconds)
+    scale = settings.time_scale() if settings.target() == "local" else 1.0
+    replacement = new[0] if new else "(none)"
+    return DrillReport(victim, replacement, prober.answers, steady, seconds, scale)

@@ -1,0 +1,396 @@
+"""Checks that explain a failure in AWS's own words: why tasks stop, why targets are unhealthy.
+
+`checks.service_steady` says *that* the service is not steady; these say *why*, from what
+ECS and the load balancer report, as the AWS console would show it: a stopped task's
+`stoppedReason` (its code, e.g. `CannotPullContainerError`) and the target group's health
+(its reason code, e.g. `Target.ResponseCodeMismatch`), then what that means in this
+chapter and where the fix goes. They decide on those codes and on the task definition's
+and target group's own settings, never on display text. Notebooks reach them as
+`checks.task_failure()` and `checks.target_health()`.
+
+ecslab.notebook.checks imports these two at its end, so this module imports it lazily.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from botocore.exceptions import ClientError
+
+from ecslab import book, settings
+from ecslab.account import clients
+from ecslab.notebook import diagram
+
+if TYPE_CHECKING:
+    from ecslab.notebook.checks import Result
+
+T = TypeVar("T")
+
+#: What AWS's codes of a stopped task mean here, and where to look (ECS's "stopped tasks
+#: errors" guide). The code heads the stoppedReason ("CannotPullContainerError: ...").
+TASK_CODES = {
+    "CannotPullContainerError": (
+        "ECS could not pull the container's image: the image named in the task definition "
+        "does not exist, or the task cannot reach its registry (private subnets reach "
+        "Docker Hub through the NAT gateways)."
+    ),
+    "ResourceInitializationError": (
+        "ECS could not prepare the task before its containers: a secret, a log group or "
+        "the registry was out of reach, or the execution role lacks a permission."
+    ),
+    "CannotStartContainerError": "The image was pulled, but its container could not start.",
+    "EssentialContainerExited": "An essential container exited, which stops the whole task.",
+}
+#: The stoppedReason ECS gives a task it replaced for failing its health checks.
+ELB_FAILED = "Task failed ELB health checks"
+#: Stop codes of a task that failed by itself (not stopped by a person or a scale-in).
+FAILED_CODES = ("TaskFailedToStart", "EssentialContainerExited")
+#: The official image; "nginx/<anything>" names another Docker Hub user's repository.
+OFFICIAL_NGINX = "nginx:latest"
+
+#: What AWS's target health reason codes mean here (ELB's DescribeTargetHealth reference).
+TARGET_CODES = {
+    "Target.ResponseCodeMismatch": (
+        "The health check got an HTTP answer, but not one the matcher accepts: the path "
+        "asked for is one the container does not serve."
+    ),
+    "Target.Timeout": (
+        "The health check got no answer in time: a security group (module nginx_sg) or the "
+        "container port keeps the load balancer out, or the container is overloaded."
+    ),
+    "Target.FailedHealthChecks": (
+        "The health check could not connect: nothing listens on the target's port."
+    ),
+}
+
+
+def _until(ask: Callable[[], T], done: Callable[[T], bool], aws_seconds: float) -> T:
+    """Ask until `done(answer)` or `aws_seconds` of AWS time (scaled locally, plus slack so
+    a busy machine does not turn a slow start into a failure); the last answer either way."""
+    scale = settings.time_scale() if settings.target() == "local" else 1.0
+    slack = 30.0 if aws_seconds >= 60 else 2.0
+    end = time.monotonic() + aws_seconds / max(scale, 1.0) + slack
+    answer = ask()
+    while not done(answer) and time.monotonic() < end:
+        time.sleep(0.5)
+        answer = ask()
+    return answer
+
+
+def reason_code(stopped_reason: str) -> str:
+    """AWS's code at the head of a stoppedReason ("CannotPullContainerError: ..."), or ""."""
+    head = stopped_reason.split(":", 1)[0].strip()
+    return head if re.fullmatch(r"[A-Z][A-Za-z]+", head) else ""
+
+
+# --- why tasks stop ----------------------------------------------------------------------
+
+
+@dataclass
+class TaskPicture:
+    """The service and its tasks of the revision it runs, at one moment."""
+
+    service: dict[str, Any] | None
+    running: int = 0
+    stopped: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def revision(self) -> str:
+        return diagram.revision_of(self.service["taskDefinition"]) if self.service else ""
+
+    @property
+    def serving(self) -> bool:
+        """No service at all, or all its desired tasks of its revision run."""
+        if self.service is None:
+            return True
+        return self.running >= int(self.service["desiredCount"])
+
+
+def _task_picture() -> TaskPicture:
+    ecs, cluster = clients.client("ecs"), _name(book.CLUSTER)
+    found = ecs.describe_services(cluster=cluster, services=[_name(book.SERVICE)])
+    services = [s for s in found.get("services", []) if s.get("status") == "ACTIVE"]
+    if not services:
+        return TaskPicture(None)
+    picture = TaskPicture(services[0])
+    arns = ecs.list_tasks(cluster=cluster, serviceName=_name(book.SERVICE), desiredStatus="STOPPED")
+    arns_running = ecs.list_tasks(cluster=cluster, serviceName=_name(book.SERVICE))
+    wanted = picture.service["taskDefinition"] if picture.service else ""
+    for task in _describe(ecs, cluster, arns["taskArns"] + arns_running["taskArns"]):
+        if task["taskDefinitionArn"] != wanted:
+            continue
+        if _failed(task):
+            picture.stopped.append(task)
+        elif task.get("lastStatus") == "RUNNING":
+            picture.running += 1
+    return picture
+
+
+def _failed(task: dict[str, Any]) -> bool:
+    """Did the task stop by failing (not by StopTask or a scale-in)?"""
+    reason = str(task.get("stoppedReason", ""))
+    return str(task.get("stopCode", "")) in FAILED_CODES or reason.startswith(ELB_FAILED)
+
+
+def _describe(ecs: Any, cluster: str, arns: list[str]) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = []
+    for start in range(0, len(arns), 100):  # DescribeTasks takes at most 100 tasks
+        tasks += ecs.describe_tasks(cluster=cluster, tasks=arns[start : start + 100])["tasks"]
+    return tasks
+
+
+def _name(book_name: str) -> str:
+    from ecslab.notebook.checks import lab_name
+
+    return lab_name(book_name)
+
+
+def task_failure(wait: float = 60.0) -> Result:
+    """Why the service's tasks stop, from the stoppedReason ECS gives them; passes when the
+    tasks of the revision the service runs are all running and none of them stopped.
+
+    Waits (up to `wait` AWS seconds) for one or the other: a task fails within moments of
+    its start, a healthy rollout takes longer. Tasks of other revisions do not count: after
+    a fix that registered a new revision, the old revision's failures are history.
+    """
+    from ecslab.notebook.checks import Result
+
+    picture = _until(_task_picture, lambda p: p.serving or bool(p.stopped), wait)
+    service = picture.service
+    if service is None:
+        return Result(
+            "task-failure",
+            False,
+            f"No ACTIVE service {_name(book.SERVICE)!r}",
+            hint="Write service.tf (listing 9.4), then plan and apply.",
+            facts={"exists": False},
+        )
+    if picture.serving or not picture.stopped:
+        return _no_failure(picture)
+    task = max(picture.stopped, key=lambda t: str(t.get("stoppedAt", "")))
+    text = str(task.get("stoppedReason", ""))
+    code = reason_code(text)
+    image = _image(service["taskDefinition"])
+    facts = {
+        "exists": True,
+        "revision": picture.revision,
+        "latest_revision": _latest_revision(),
+        "stopped_reason": text,
+        "stop_code": task.get("stopCode", ""),
+        "image": image,
+        "running": picture.running,
+    }
+    return Result(
+        "task-failure",
+        False,
+        f"Tasks of {picture.revision} stop: {code or _plain(text)}",
+        [f"stopped reason: {text}", f"image of {picture.revision}: {image}"],
+        hint=_task_hint(code, text, facts),
+        facts=facts,
+        reason=code,
+    )
+
+
+def _plain(stopped_reason: str) -> str:
+    """A stopped reason without an AWS code, said without its volatile ARNs."""
+    if stopped_reason.startswith(ELB_FAILED):
+        return "they failed the load balancer's health checks"
+    return "see the stopped reason"
+
+
+def _no_failure(picture: TaskPicture) -> Result:
+    from ecslab.notebook.checks import Result
+
+    desired = picture.service["desiredCount"] if picture.service else 0
+    passed = picture.running >= desired
+    summary = (
+        f"No task of {picture.revision} stopped: {picture.running} of {desired} running"
+        if passed
+        else f"Tasks of {picture.revision} are still starting: {picture.running} of "
+        f"{desired} running"
+    )
+    return Result(
+        "task-failure",
+        passed,
+        summary,
+        hint="Wait a little and run this check again; `ecslab ps` lists the tasks.",
+        facts={"exists": True, "revision": picture.revision, "running": picture.running},
+    )
+
+
+def _image(task_definition_arn: str) -> str:
+    found = clients.client("ecs").describe_task_definition(taskDefinition=task_definition_arn)
+    containers = found["taskDefinition"].get("containerDefinitions", [])
+    return str(containers[0].get("image", "")) if containers else ""
+
+
+def _latest_revision() -> str:
+    """The family's latest ACTIVE revision: what DescribeTaskDefinition gives for a family
+    named without a revision (as `--task-definition example` means)."""
+    try:
+        found = clients.client("ecs").describe_task_definition(taskDefinition=_name(book.FAMILY))
+    except ClientError:
+        return ""
+    td = found["taskDefinition"]
+    return f"{td['family']}:{td['revision']}"
+
+
+def _task_hint(code: str, text: str, facts: dict[str, Any]) -> str:
+    """What the code means, what to change, and whether the change can reach the service."""
+    if text.startswith(ELB_FAILED):
+        meaning = (
+            "ECS stopped the task because the load balancer found it unhealthy after the "
+            "grace period (health_check_grace_period_seconds). `checks.target_health()` says why."
+        )
+    else:
+        meaning = TASK_CODES.get(code, "Read the stopped reason: it is AWS's own explanation.")
+    image = str(facts["image"])
+    if code == "CannotPullContainerError" and image.startswith("nginx/"):
+        meaning += (
+            f' "{image}" names a repository "{image.split("/", 1)[1].split(":")[0]}" of a '
+            f'Docker Hub user called "nginx", not the official image: write '
+            f'"image": "{OFFICIAL_NGINX}" in container_definitions.json, then plan and apply.'
+        )
+    latest, running = facts["latest_revision"], facts["revision"]
+    if latest and latest != running:
+        meaning += (
+            f" Your latest revision is {latest}, but the service still runs {running}: with "
+            "ignore_changes = [task_definition] Terraform no longer updates the service's "
+            "task definition after creating it."
+        )
+    return meaning
+
+
+# --- why targets are unhealthy -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetPicture:
+    """The chapter's target group: its health check settings and its targets' health."""
+
+    group: dict[str, Any] | None
+    health: tuple[dict[str, Any], ...] = ()
+
+    def states(self) -> list[str]:
+        return [str(d["TargetHealth"]["State"]) for d in self.health]
+
+    @property
+    def healthy(self) -> bool:
+        """Targets registered, and every one of them healthy."""
+        states = self.states()
+        return bool(states) and all(s == "healthy" for s in states)
+
+    @property
+    def settled(self) -> bool:
+        """The load balancer has a verdict: every target healthy, or one unhealthy."""
+        return self.healthy or bool(self.unhealthy())
+
+    def unhealthy(self) -> list[dict[str, Any]]:
+        """The TargetHealth of each unhealthy target."""
+        return [d["TargetHealth"] for d in self.health if d["TargetHealth"]["State"] == "unhealthy"]
+
+
+def _target_picture() -> TargetPicture:
+    elbv2, name = clients.client("elbv2"), _name(book.TARGET_GROUP)
+    groups = [
+        g
+        for g in elbv2.describe_target_groups().get("TargetGroups", [])
+        if g["TargetGroupName"] == name
+    ]
+    if not groups:
+        return TargetPicture(None)
+    found = elbv2.describe_target_health(TargetGroupArn=groups[0]["TargetGroupArn"])
+    return TargetPicture(groups[0], tuple(found["TargetHealthDescriptions"]))
+
+
+def target_health(wait: float = 60.0, changed: bool = False) -> Result:
+    """Why the load balancer finds the tasks unhealthy, from the target group's reason
+    codes and its own health check; passes when every registered target is healthy.
+
+    Waits (up to `wait` AWS seconds) until the load balancer has a verdict: every target
+    healthy, or one unhealthy. It reports what the load balancer reports now: right after
+    a fix, a target stays unhealthy until it passes `healthy_threshold` checks in a row
+    (`checks.service_steady()` waits for that). Right after a change to the health
+    check itself, the targets still show the verdict of the old one: `changed=True` waits
+    for the checks that follow (up to `wait`, sooner if a target turns unhealthy).
+    """
+    from ecslab.notebook.checks import Result
+
+    def verdict(picture: TargetPicture) -> bool:
+        if picture.group is None:
+            return True
+        return bool(picture.unhealthy()) if changed else picture.settled
+
+    picture = _until(_target_picture, verdict, wait)
+    group = picture.group
+    if group is None:
+        return Result(
+            "target-health",
+            False,
+            f"No target group {_name(book.TARGET_GROUP)!r}",
+            hint="The loadbalancer module makes it: run the setup cell.",
+            facts={"exists": False},
+        )
+    check = _health_check(group)
+    facts = {"exists": True, **check, "states": picture.states()}
+    said = f"health check: GET {check['path']} on the traffic port, expects HTTP {check['matcher']}"
+    unhealthy = picture.unhealthy()
+    if not unhealthy:
+        return _targets_fine(group, picture, said, facts)
+    code = str(unhealthy[0].get("Reason", ""))
+    description = str(unhealthy[0].get("Description", ""))
+    facts |= {"reason": code, "description": description}
+    return Result(
+        "target-health",
+        False,
+        f"Targets of target group {group['TargetGroupName']!r} are unhealthy: {code}",
+        [said, f"AWS: {description}"],
+        hint=_target_hint(code, check, "healthy" not in picture.states()),
+        facts=facts,
+        reason=code,
+    )
+
+
+def _health_check(group: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "path": group.get("HealthCheckPath", "/"),
+        "matcher": (group.get("Matcher") or {}).get("HttpCode", "200"),
+        "port": group.get("HealthCheckPort", "traffic-port"),
+    }
+
+
+def _targets_fine(
+    group: dict[str, Any], picture: TargetPicture, said: str, facts: dict[str, Any]
+) -> Result:
+    from ecslab.notebook.checks import Result
+
+    states = picture.states()
+    healthy = bool(states) and all(s == "healthy" for s in states)
+    summary = (
+        f"All {len(states)} targets of target group {group['TargetGroupName']!r} are healthy"
+        if healthy
+        else f"Target group {group['TargetGroupName']!r}: no healthy target yet"
+    )
+    hint = "Is the service running (checks.service_steady())? Its tasks register themselves."
+    return Result("target-health", healthy, summary, [said], hint=hint, facts=facts)
+
+
+def _target_hint(code: str, check: dict[str, Any], all_unhealthy: bool) -> str:
+    meaning = TARGET_CODES.get(code, "Read AWS's description: it says what the check got.")
+    if code == "Target.ResponseCodeMismatch" and check["path"] != "/":
+        meaning += (
+            f" nginx's default site serves '/' (its welcome page), not {check['path']}: put "
+            "the health check's path back to '/' (the target group's health_check in the "
+            "loadbalancer module), and plan and apply."
+        )
+    routing = (
+        " Meanwhile the load balancer, with every target unhealthy, fails open: it routes "
+        "to all of them."
+        if all_unhealthy
+        else " Meanwhile the load balancer routes only to the healthy targets."
+    )
+    return meaning + routing + " After the grace period, ECS replaces each unhealthy task."
