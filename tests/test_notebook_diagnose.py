@@ -62,10 +62,10 @@ def test_notebooks_reach_them_as_checks() -> None:
 
 def test_reason_code_is_the_head_of_a_stopped_reason() -> None:
     """Is AWS's code read from the head of a stoppedReason, and none from plain words?"""
-    assert diagnose.reason_code("CannotPullContainerError: pull image manifest") == (
+    assert checks.reason_code("CannotPullContainerError: pull image manifest") == (
         "CannotPullContainerError"
     )
-    assert diagnose.reason_code("Task failed ELB health checks in (target-group x)") == ""
+    assert checks.reason_code("Task failed ELB health checks in (target-group x)") == ""
 
 
 def test_the_books_image_fails_to_pull_and_the_hint_names_the_official_one(cloud: Cloud) -> None:

@@ -13,17 +13,15 @@ ecslab.notebook.checks imports these two at its end, so this module imports it l
 
 from __future__ import annotations
 
-import re
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from ecslab import book, settings
+from ecslab import book
 from ecslab.account import clients
 from ecslab.notebook import diagram
+from ecslab.notebook.polling import until
 
 if TYPE_CHECKING:
     from ecslab.notebook.checks import Result
@@ -66,25 +64,6 @@ TARGET_CODES = {
         "The health check could not connect: nothing listens on the target's port."
     ),
 }
-
-
-def _until(ask: Callable[[], T], done: Callable[[T], bool], aws_seconds: float) -> T:
-    """Ask until `done(answer)` or `aws_seconds` of AWS time (scaled locally, plus slack so
-    a busy machine does not turn a slow start into a failure); the last answer either way."""
-    scale = settings.time_scale() if settings.target() == "local" else 1.0
-    slack = 30.0 if aws_seconds >= 60 else 2.0
-    end = time.monotonic() + aws_seconds / max(scale, 1.0) + slack
-    answer = ask()
-    while not done(answer) and time.monotonic() < end:
-        time.sleep(0.5)
-        answer = ask()
-    return answer
-
-
-def reason_code(stopped_reason: str) -> str:
-    """AWS's code at the head of a stoppedReason ("CannotPullContainerError: ..."), or ""."""
-    head = stopped_reason.split(":", 1)[0].strip()
-    return head if re.fullmatch(r"[A-Z][A-Za-z]+", head) else ""
 
 
 # --- why tasks stop ----------------------------------------------------------------------
@@ -144,7 +123,7 @@ def _describe(ecs: Any, cluster: str, arns: list[str]) -> list[dict[str, Any]]:
 
 
 def _name(book_name: str) -> str:
-    from ecslab.notebook.checks import lab_name
+    from ecslab.book import lab_name
 
     return lab_name(book_name)
 
@@ -157,9 +136,9 @@ def task_failure(wait: float = 60.0) -> Result:
     its start, a healthy rollout takes longer. Tasks of other revisions do not count: after
     a fix that registered a new revision, the old revision's failures are history.
     """
-    from ecslab.notebook.checks import Result
+    from ecslab.notebook.checks import Result, reason_code
 
-    picture = _until(_task_picture, lambda p: p.serving or bool(p.stopped), wait)
+    picture = until(_task_picture, lambda p: p.serving or bool(p.stopped), wait)
     service = picture.service
     if service is None:
         return Result(
@@ -325,7 +304,7 @@ def target_health(wait: float = 60.0, changed: bool = False) -> Result:
             return True
         return bool(picture.unhealthy()) if changed else picture.settled
 
-    picture = _until(_target_picture, verdict, wait)
+    picture = until(_target_picture, verdict, wait)
     group = picture.group
     if group is None:
         return Result(
