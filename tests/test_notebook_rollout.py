@@ -1,6 +1,8 @@
-"""The rollout watcher's reading of what it saw (ecslab.notebook.rollout), on data."""
+"""ecslab.notebook.rollout: its reading of what it saw (on data), and a watch of a real rollout."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
@@ -73,3 +75,31 @@ def test_every_question_has_one_right_choice_and_says_why(section: str) -> None:
     for question in found:
         assert sum(c.correct for c in question.choices) == 1, question.id
         assert all(c.why for c in question.choices), question.id
+
+
+# --- against the applied chapter ---------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_marked_requests_are_found_in_the_tasks_access_logs(applied_chapter: Any) -> None:
+    """Are requests sent to /?mark found by a filter pattern, each in a running task's stream?"""
+    sent = rollout.send_marked("from=rollout-test")
+    assert sent.statuses == (200, 200, 200) and sent.logged == 3, repr(sent)
+    found = rollout.matching('"from=rollout-test"')
+    tasks = {event["logStreamName"].rsplit("/", 1)[-1] for event in found}
+    assert len(found) == 3 and tasks <= set(rollout.running_tasks())
+
+
+@pytest.mark.integration
+def test_a_forced_deployment_is_watched_until_the_old_tasks_stopped(
+    applied_chapter: Any, aws_client: Any
+) -> None:
+    """During a forced deployment, does every request get an answer, served first by the
+    old tasks then by new ones, and does the watch end once the old tasks have stopped?"""
+    watch = rollout.Rollout()
+    aws_client("ecs").update_service(cluster="example", service="example", forceNewDeployment=True)
+    found = watch.wait()
+    assert found.failed == 0 and found.phases == [("example:1",)], repr(found)
+    served = set(watch.served.values())
+    assert served & set(watch.old_tasks) and served - set(watch.old_tasks)
+    assert rollout.stopped(watch.old_tasks)

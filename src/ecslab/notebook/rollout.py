@@ -205,20 +205,34 @@ def matching(pattern: str, start_ms: int = 0) -> list[dict[str, Any]]:
     return [event for page in pages for event in page.get("events", [])]
 
 
-def send_marked(mark: str, count: int = 3, wait: float = 120.0) -> str:
+@dataclass(frozen=True)
+class Sent:
+    """Requests sent to `/?<mark>`: their answers, and how many the logs hold."""
+
+    mark: str
+    statuses: tuple[int, ...]
+    logged: int
+
+    def __repr__(self) -> str:
+        answers = ", ".join(str(s) for s in self.statuses)
+        return (
+            f"Sent {len(self.statuses)} requests to /?{self.mark} (HTTP {answers}); "
+            f"{self.logged} of them in the tasks' access logs."
+        )
+
+
+def send_marked(mark: str, count: int = 3, wait: float = 120.0) -> Sent:
     """Send `count` requests through the load balancer to `/?<mark>`, then wait (AWS
     seconds) until the tasks' access logs hold them: the logs arrive a little late."""
     start_ms = int(time.time() * 1000) - 1000
-    statuses = [
-        requests.get(f"{checks.lb_url()}/?{mark}", timeout=5).status_code for _ in range(count)
-    ]
+    url = f"{checks.lb_url()}/?{mark}"
+    statuses = tuple(requests.get(url, timeout=5).status_code for _ in range(count))
     deadline = checks._deadline(wait)
     found = matching(f'"{mark}"', start_ms)
     while len(found) < count and time.monotonic() < deadline:
         time.sleep(0.5)
         found = matching(f'"{mark}"', start_ms)
-    answers = ", ".join(str(s) for s in statuses)
-    return f"Sent {count} requests to /?{mark} (HTTP {answers}); {len(found)} of them in the logs."
+    return Sent(mark, statuses, len(found))
 
 
 def revisions_of(task_ids: Iterable[str]) -> dict[str, Revision]:
@@ -292,6 +306,7 @@ class Rollout:
         self.interval = interval
         self.samples: list[Sample] = []
         self.revisions: dict[int, Revision] = {}
+        self.served: dict[int, str] = {}  # request number -> task id
         self.before = (_deployments() or [{"id": ""}])[0]["id"]
         self.old_tasks = running_tasks()
         self.start = time.monotonic()
@@ -328,9 +343,9 @@ class Rollout:
 
     def attribute(self) -> None:
         """Find the requests sent so far in the tasks' logs; refresh the live table."""
-        tasks = served_by(events_of(self.run, self.start_ms), self.run)
-        known = revisions_of(tasks.values())
-        self.revisions = {seq: known[t] for seq, t in tasks.items() if t in known}
+        self.served = served_by(events_of(self.run, self.start_ms), self.run)
+        known = revisions_of(self.served.values())
+        self.revisions = {seq: known[t] for seq, t in self.served.items() if t in known}
         if self._view is not None:
             self._view.value = table_html(seconds(list(self.samples), self.revisions))
 
