@@ -48,17 +48,18 @@ def test_report_of_a_rollout_with_an_overlap() -> None:
     served = dict(enumerate(["example:1", "example:1", "example:2", "example:1", "example:2"]))
     found = rollout.report(samples[:5], served, completed_at=31.0, drain=300)
     assert found.phases == [("example:1",), ("example:1", "example:2"), ("example:2",)]
-    assert (found.failed, found.switch, found.completed) == (0, 0.5, 30.0)
+    assert (found.failed, found.switch, found.completed) == ((), 0.5, 30.0)
     text = repr(found)
     assert "none failed" in text and "2. example:1 and example:2 (both serving)" in text
     assert "the switch took 0.5 s" in text and "deregistration_delay 300 s" in text
 
 
 def test_report_counts_failed_requests() -> None:
-    """Is a request that got no answer counted as failed, and said so?"""
-    samples = [Sample(0, 0.0, 200), Sample(1, 0.2, 0)]
+    """Are requests without an answer or with an error counted as failed, and named?"""
+    samples = [Sample(0, 0.0, 200), Sample(1, 0.2, 0), Sample(2, 0.3, 502)]
     found = rollout.report(samples, {0: "example:1"}, completed_at=1.0, drain=300)
-    assert found.failed == 1 and "1 requests failed" in repr(found)
+    assert found.failed == (0, 502)
+    assert "2 requests failed: no answer, HTTP 502." in repr(found)
 
 
 def test_table_shows_a_column_per_revision() -> None:
@@ -99,7 +100,7 @@ def test_a_forced_deployment_is_watched_until_the_old_tasks_stopped(
     watch = rollout.Rollout()
     aws_client("ecs").update_service(cluster="example", service="example", forceNewDeployment=True)
     found = watch.wait()
-    assert found.failed == 0 and found.phases == [("example:1",)], repr(found)
+    assert not found.failed and found.phases == [("example:1",)], repr(found)
     served = set(watch.served.values())
     assert served & set(watch.old_tasks) and served - set(watch.old_tasks)
     assert rollout.stopped(watch.old_tasks)

@@ -128,6 +128,10 @@ def table_html(rows: Sequence[Second], last: int = 60) -> str:
     )
 
 
+def _failures_text(statuses: tuple[int, ...]) -> str:
+    return ", ".join(f"HTTP {s}" if s else "no answer" for s in statuses)
+
+
 def _phase_text(phase: tuple[Revision, ...]) -> str:
     if len(phase) == 1:
         return f"{phase[0]} only"
@@ -140,7 +144,7 @@ class RolloutReport:
 
     phases: list[tuple[Revision, ...]]
     requests: int
-    failed: int
+    failed: tuple[int, ...]  # the status of each failed request (0: no answer)
     switch: float  # seconds from the first request of the new revision to the last of the old
     completed: float  # seconds from the first request of the new revision to steady state
     drain: float  # the deregistration delay, in AWS seconds
@@ -149,7 +153,7 @@ class RolloutReport:
         lines = [
             "Every request through the load balancer was answered: none failed."
             if not self.failed
-            else f"{self.failed} requests failed (no answer, or an HTTP error).",
+            else f"{len(self.failed)} requests failed: {_failures_text(self.failed)}.",
             "Who served them, in order:",
         ]
         lines += [f"  {i}. {_phase_text(p)}" for i, p in enumerate(self.phases, 1)]
@@ -177,7 +181,7 @@ def report(
     new = found[-1][0] if found else ""
     first_new = next((s.at for s in answered if revisions[s.seq] == new), 0.0)
     last_old = max((s.at for s in answered if revisions[s.seq] != new), default=first_new)
-    failed = sum(1 for s in samples if not 200 <= s.status < 400)
+    failed = tuple(s.status for s in samples if not 200 <= s.status < 400)
     return RolloutReport(
         found,
         len(samples),
