@@ -421,7 +421,7 @@ def test_prepare_status_of_a_dead_process_is_failed(ws: Path) -> None:
 
 def test_background_prepare_holds_the_lock_from_the_start(ws: Path) -> None:
     """Does a plan started right after the background prepare wait for it (no race)?"""
-    started = prepare.start("05_cleanup", ws)  # no prerequisites: the child only records
+    started = prepare.start("06_cleanup", ws)  # no prerequisites: the child only records
     assert started.state == "running"
     waits: list[float] = []
     with workspace.locked(ws, on_wait=waits.append):
@@ -432,8 +432,8 @@ def test_background_prepare_holds_the_lock_from_the_start(ws: Path) -> None:
 
 def test_prepare_is_not_started_twice(ws: Path) -> None:
     """Does a second start while one runs return the running one instead of a new child?"""
-    first = prepare.start("05_cleanup", ws)
-    second = prepare.start("05_cleanup", ws)
+    first = prepare.start("06_cleanup", ws)
+    second = prepare.start("06_cleanup", ws)
     assert second.pid == first.pid
     prepare.wait(ws, timeout=60)
 

@@ -39,6 +39,8 @@ class Section:
     #: Terraform targets applied (in the background) before the section begins;
     #: None: nothing to apply (the section needs no resources, or removes them).
     prerequisites: tuple[str, ...] | None
+    #: Beyond the book's listings (going further): its files are not the chapter's end.
+    optional: bool = False
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -53,7 +55,21 @@ SECTIONS: tuple[Section, ...] = (
         "Logging on Fargate",
         ("module.loadbalancer", "module.nginx_sg", "aws_ecs_service.example"),
     ),
-    Section("05_cleanup", "9.4+", "Clean up", None),
+    # Going further needs 9.4's end state; the log group is named: nothing depends on it.
+    Section(
+        "05_going_further",
+        "9.4+",
+        "Going further",
+        (
+            "module.loadbalancer",
+            "module.nginx_sg",
+            "module.ecs_task_execution_role",
+            "aws_ecs_service.example",
+            "aws_cloudwatch_log_group.for_ecs",
+        ),
+        optional=True,
+    ),
+    Section("06_cleanup", "9.4+", "Clean up", None),
 )
 
 
@@ -132,8 +148,10 @@ def versions_from(stem: str) -> dict[str, list[str]]:
 
 
 def all_files() -> dict[str, str]:
-    """The workspace at the end of the lab: every section's files."""
+    """The workspace at the end of the chapter (9.4, terraform/chapter9): every section's
+    files but an optional section's, which go beyond the book's listings."""
     files: dict[str, str] = {}
     for item in SECTIONS:
-        files.update(files_of(item.stem))
+        if not item.optional:
+            files.update(files_of(item.stem))
     return files

@@ -1,0 +1,186 @@
+"""Section 9.4's questions: logging on Fargate, the execution role, ignore_changes."""
+
+from ecslab.notebook.quiz import Choice, Question
+
+#: Predictions, committed before the step that answers them (solutions/04_logging).
+PREDICTIONS: tuple[Question, ...] = (
+    Question(
+        id="9.4/awslogs-without-role",
+        text="The container now logs with awslogs, but the task definition has no "
+        "execution_role_arn yet. What does the apply do?",
+        choices=(
+            Choice(
+                "It registers the new revision; the logs simply never arrive",
+                False,
+                "AWS checks this at registration, before any task runs: nothing is registered.",
+            ),
+            Choice(
+                "AWS refuses to register the revision (RegisterTaskDefinition fails)",
+                True,
+                "On Fargate, ECS itself sends the logs with the execution role, so "
+                "RegisterTaskDefinition answers ClientException: 'Fargate requires task "
+                "definition to have execution role ARN to support log driver awslogs.'",
+            ),
+            Choice(
+                "Terraform refuses it at plan time",
+                False,
+                "The plan is fine for Terraform: container_definitions is a JSON string it "
+                "does not interpret. Only AWS knows the rule, at apply.",
+            ),
+        ),
+        kind="predict",
+        book="9.4.3",
+    ),
+    Question(
+        id="9.4/revision-after-apply",
+        text="You apply listings 9.9 and 9.10: Terraform registers revision example:2. "
+        "Which revision do the service's tasks run right after the apply?",
+        choices=(
+            Choice(
+                "example:2, the new one",
+                False,
+                "Only an update of the service starts a deployment, and Terraform does not "
+                "update the service: ignore_changes = [task_definition] (listing 9.4).",
+            ),
+            Choice(
+                "example:1, the old one",
+                True,
+                "With ignore_changes = [task_definition], Terraform registers example:2 but "
+                "leaves the service as it is: its tasks keep running example:1, no logging.",
+            ),
+            Choice(
+                "none: the old tasks stop while example:1 is deregistered",
+                False,
+                "Deregistering a revision (INACTIVE) never stops the tasks running it.",
+            ),
+        ),
+        kind="predict",
+        book="9.3.3",
+    ),
+    Question(
+        id="9.4/plan-after-cli-deploy",
+        text="You deployed example:2 with `aws ecs update-service`, outside Terraform. What "
+        "does `terraform plan` show now?",
+        choices=(
+            Choice(
+                "~ aws_ecs_service.example: task_definition changes back",
+                False,
+                "That is what it would show without ignore_changes: Terraform would undo "
+                "every deployment made outside it.",
+            ),
+            Choice(
+                "No changes",
+                True,
+                "The service's task_definition differs from the one Terraform created it "
+                "with, but ignore_changes tells Terraform to ignore that argument after "
+                "creation (9.3.3), so there is nothing to do.",
+            ),
+            Choice(
+                "-/+ aws_ecs_task_definition.example: a new revision",
+                False,
+                "Your files did not change since the last apply: the task definition in the "
+                "state matches them.",
+            ),
+        ),
+        kind="predict",
+        book="9.3.3",
+    ),
+)
+
+QUIZ: tuple[Question, ...] = (
+    Question(
+        id="9.4/ignore-changes",
+        text="Why does listing 9.4 put task_definition in ignore_changes?",
+        choices=(
+            Choice(
+                "So that deployments made outside Terraform are not rolled back by the next apply",
+                True,
+                "A deployment tool registers revisions and updates the service; without "
+                "ignore_changes, terraform apply would put the service back on its revision.",
+            ),
+            Choice(
+                "So that Terraform never registers new revisions",
+                False,
+                "It still registers them: ignore_changes is on the service, not on the task "
+                "definition resource.",
+            ),
+            Choice(
+                "Because a task definition cannot be changed",
+                False,
+                "True of a revision, but a change registers a new one; ignore_changes is "
+                "about the service's argument pointing at it.",
+            ),
+        ),
+        book="9.3.3",
+    ),
+    Question(
+        id="9.4/execution-vs-task-role",
+        text="The execution role (execution_role_arn) is used by...",
+        choices=(
+            Choice(
+                "ECS itself, to pull the image and send the container's logs",
+                True,
+                "It acts before and around your code: ECR pulls, CloudWatch Logs, secrets.",
+            ),
+            Choice(
+                "your application, to call AWS APIs (S3, DynamoDB...)",
+                False,
+                "That is the task role (task_role_arn): the permissions of the code in the "
+                "container. The book does not need one.",
+            ),
+            Choice(
+                "the load balancer, to reach the tasks",
+                False,
+                "The load balancer needs no role to send requests: security groups decide.",
+            ),
+        ),
+        book="9.4.2",
+    ),
+    Question(
+        id="9.4/stream-name",
+        text='With awslogs-stream-prefix "nginx" and the container "example", what is '
+        "a task's log stream called?",
+        choices=(
+            Choice(
+                "nginx/example/<task-id>",
+                True,
+                "prefix/container-name/task-id: one stream per container of each task.",
+            ),
+            Choice(
+                "/ecs/example/nginx",
+                False,
+                "/ecs/example is the log group (awslogs-group); streams live inside it.",
+            ),
+            Choice(
+                "example:2/<task-id>",
+                False,
+                "The revision is not part of the stream name: look the task up to know it.",
+            ),
+        ),
+        book="9.4.3",
+    ),
+    Question(
+        id="9.4/retention",
+        text="What happens to the events of /ecs/example without retention_in_days?",
+        choices=(
+            Choice(
+                "They are kept forever (and billed as stored data forever)",
+                True,
+                "A log group without retention never expires its events.",
+            ),
+            Choice(
+                "They are deleted after 180 days",
+                False,
+                "180 is what listing 9.5 sets; there is no such default.",
+            ),
+            Choice(
+                "They are deleted with the task that wrote them",
+                False,
+                "Logs outlive tasks: that is why they go to CloudWatch Logs at all.",
+            ),
+        ),
+        book="9.4.1",
+    ),
+)
+
+QUESTIONS: tuple[Question, ...] = PREDICTIONS + QUIZ
