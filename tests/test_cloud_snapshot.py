@@ -135,7 +135,7 @@ def test_sections_with_the_same_start_share_one_recording() -> None:
     firsts = {starts.fingerprint(s.stem) for s in sections.SECTIONS[:3]}
     assert len(firsts) == 1
     assert starts.fingerprint(SECTION) not in firsts
-    assert starts.fingerprint("05_cleanup") is None
+    assert starts.fingerprint("06_cleanup") is None
 
 
 # --- a real apply against a restore -------------------------------------------------
