@@ -28,8 +28,8 @@ import requests
 
 from ecslab import settings
 from ecslab.account import clients
-from ecslab.book import CLUSTER, LOG_GROUP, SERVICE
-from ecslab.notebook import checks, diagram
+from ecslab.book import CLUSTER, LOG_GROUP, SERVICE, lab_name
+from ecslab.notebook import checks, diagram, polling
 
 #: What every probe's User-Agent starts with; a run adds its own id and the request's number.
 MARKER = "ecslab-rollout"
@@ -204,7 +204,7 @@ def matching(pattern: str, start_ms: int = 0) -> list[dict[str, Any]]:
     """The log group's events that match a filter pattern, as filter-log-events returns them."""
     logs = clients.client("logs")
     pages = logs.get_paginator("filter_log_events").paginate(
-        logGroupName=checks.lab_name(LOG_GROUP), startTime=start_ms, filterPattern=pattern
+        logGroupName=lab_name(LOG_GROUP), startTime=start_ms, filterPattern=pattern
     )
     return [event for page in pages for event in page.get("events", [])]
 
@@ -231,7 +231,7 @@ def send_marked(mark: str, count: int = 3, wait: float = 120.0) -> Sent:
     start_ms = int(time.time() * 1000) - 1000
     url = f"{checks.lb_url()}/?{mark}"
     statuses = tuple(requests.get(url, timeout=5).status_code for _ in range(count))
-    deadline = checks._deadline(wait)
+    deadline = polling.deadline(wait)
     found = matching(f'"{mark}"', start_ms)
     while len(found) < count and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -245,9 +245,7 @@ def revisions_of(task_ids: Iterable[str]) -> dict[str, Revision]:
     ids = sorted(set(task_ids))
     found: dict[str, Revision] = {}
     for start in range(0, len(ids), 100):
-        described = ecs.describe_tasks(
-            cluster=checks.lab_name(CLUSTER), tasks=ids[start : start + 100]
-        )
+        described = ecs.describe_tasks(cluster=lab_name(CLUSTER), tasks=ids[start : start + 100])
         for task in described.get("tasks", []):
             found[task["taskArn"].rsplit("/", 1)[-1]] = diagram.revision_of(
                 task["taskDefinitionArn"]
@@ -269,7 +267,7 @@ def deregistration_delay() -> float:
 
 def _deployments() -> list[dict[str, Any]]:
     found = clients.client("ecs").describe_services(
-        cluster=checks.lab_name(CLUSTER), services=[checks.lab_name(SERVICE)]
+        cluster=lab_name(CLUSTER), services=[lab_name(SERVICE)]
     )
     services = found.get("services", [])
     return list(services[0].get("deployments", [])) if services else []
@@ -278,7 +276,7 @@ def _deployments() -> list[dict[str, Any]]:
 def running_tasks() -> list[str]:
     """Ids of the service's tasks that ECS wants running now."""
     arns = clients.client("ecs").list_tasks(
-        cluster=checks.lab_name(CLUSTER), serviceName=checks.lab_name(SERVICE)
+        cluster=lab_name(CLUSTER), serviceName=lab_name(SERVICE)
     )
     return [arn.rsplit("/", 1)[-1] for arn in arns.get("taskArns", [])]
 
@@ -288,7 +286,7 @@ def stopped(task_ids: Sequence[str]) -> bool:
     if not task_ids:
         return True
     described = clients.client("ecs").describe_tasks(
-        cluster=checks.lab_name(CLUSTER), tasks=list(task_ids)
+        cluster=lab_name(CLUSTER), tasks=list(task_ids)
     )
     return all(t.get("lastStatus") == "STOPPED" for t in described.get("tasks", []))
 
@@ -363,14 +361,14 @@ class Rollout:
     def wait(self, timeout: float = 900.0) -> RolloutReport:
         """Wait (`timeout` in AWS seconds) until the new deployment completed, then stop
         sending and report: the phases of who served, failures, how long it took."""
-        deadline = checks._deadline(timeout)
+        deadline = polling.deadline(timeout)
         while not rolled_out(self.before, self.old_tasks) and time.monotonic() < deadline:
             time.sleep(0.5)
         completed_at = time.monotonic() - self.start
         self._stop.set()
         for thread in self._threads:
             thread.join()
-        self._settle(checks._deadline(30))
+        self._settle(polling.deadline(30))
         return report(self.samples, self.revisions, completed_at, deregistration_delay())
 
     def _settle(self, deadline: float) -> None:
@@ -390,7 +388,7 @@ def scale(count: int, wait: float = 600.0) -> checks.Result:
     --desired-count` does, and wait (AWS seconds) until it is steady with `count` tasks.
     Scaling in takes the deregistration delay: a task drains before it stops."""
     clients.client("ecs").update_service(
-        cluster=checks.lab_name(CLUSTER), service=checks.lab_name(SERVICE), desiredCount=count
+        cluster=lab_name(CLUSTER), service=lab_name(SERVICE), desiredCount=count
     )
     return checks.service_steady(count, wait)
 
