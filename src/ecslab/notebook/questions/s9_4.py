@@ -33,23 +33,23 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.4/revision-after-apply",
-        text="You apply listings 9.9 and 9.10: Terraform registers revision example:2. "
-        "Which revision do the service's tasks run right after the apply?",
+        text="You apply listings 9.9 and 9.10: Terraform registers a new revision of the "
+        "family example. Which revision do the service's tasks run right after the apply?",
         choices=(
             Choice(
-                "example:2, the new one",
+                "the new one, with logging",
                 False,
                 "Only an update of the service starts a deployment, and Terraform does not "
                 "update the service: ignore_changes = [task_definition] (listing 9.4).",
             ),
             Choice(
-                "example:1, the old one",
+                "the old one, without logging",
                 True,
-                "With ignore_changes = [task_definition], Terraform registers example:2 but "
-                "leaves the service as it is: its tasks keep running example:1, no logging.",
+                "With ignore_changes = [task_definition], Terraform registers the new revision "
+                "but leaves the service as it is: its tasks keep running the old one.",
             ),
             Choice(
-                "none: the old tasks stop while example:1 is deregistered",
+                "none: the old tasks stop while their revision is deregistered",
                 False,
                 "Deregistering a revision (INACTIVE) never stops the tasks running it.",
             ),
@@ -59,8 +59,8 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.4/plan-after-cli-deploy",
-        text="You deployed example:2 with `aws ecs update-service`, outside Terraform. What "
-        "does `terraform plan` show now?",
+        text="You deployed the new revision with `aws ecs update-service`, outside Terraform. "
+        "What does `terraform plan` show now?",
         choices=(
             Choice(
                 "~ aws_ecs_service.example: task_definition changes back",
