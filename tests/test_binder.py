@@ -227,6 +227,31 @@ def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
     _init_from(filled, tmp_path)
 
 
+def test_prefill_refuses_a_provider_the_chapter_lock_does_not_list(tmp_path: Path) -> None:
+    """With the chapter's committed lock naming other checksums, does the image's provider
+    prefill fail (a build never takes, or records, a provider the lock does not name)?"""
+    mirror = providers.find_mirror()
+    if mirror is None:
+        pytest.skip("no local provider mirror to stand in for the registry on this machine")
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "terraform" / "chapter9", checkout / "terraform" / "chapter9")
+    lock = checkout / "terraform" / "chapter9" / ".terraform.lock.hcl"
+    assert '"h1:' in lock.read_text()
+    lock.write_text(re.sub(r'"h1:[^"]+"', '"h1:' + "A" * 43 + '="', lock.read_text()))
+    config = tmp_path / "cli.tfrc"
+    config.write_text(f'provider_installation {{\n  filesystem_mirror {{ path = "{mirror}" }}\n}}\n')
+    prefix = tmp_path / "env"
+    (prefix / "bin").mkdir(parents=True)
+    (prefix / "bin" / "terraform").symlink_to(providers.terraform_binary())
+    env = {**os.environ, "NB_PYTHON_PREFIX": str(prefix), "TF_CLI_CONFIG_FILE": str(config)}
+    script = f"set -euo pipefail; source {ROOT / 'binder' / 'postBuild'}; prefill_providers"
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=checkout, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode != 0
+    assert "the dependency lock file" in " ".join(done.stderr.split())
+
+
 def _init_from(mirror: Path, tmp_path: Path) -> None:
     """`terraform init` of the chapter with only that mirror (as `start` sets it): does it
     link the provider from the mirror rather than copy or download it (instant, offline)?"""
