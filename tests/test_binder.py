@@ -208,6 +208,13 @@ def test_pin_comes_from_the_package() -> None:
     assert url.endswith(f"terraform_{version}_{plat}.zip")
 
 
+def test_both_platforms_of_binder_and_hubs_are_pinned() -> None:
+    """Do x86-64 and ARM64 images (Binder's and hubs' nodes) each get a pinned SHA-256?"""
+    for plat in ("linux_amd64", "linux_arm64"):
+        assert re.fullmatch(r"[0-9a-f]{64}", providers.PINNED_SHA256[plat]), plat
+    assert len(set(providers.PINNED_SHA256.values())) == len(providers.PINNED_SHA256)
+
+
 def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
     """Does postBuild leave a mirror ecslab finds, so `terraform init` is offline?"""
     mirror = providers.find_mirror()
