@@ -359,3 +359,20 @@ def test_binder_link_check_accepts_a_real_badge() -> None:
     """Is a well-formed badge to an existing lab accepted (the check is not always red)?"""
     link = "https://mybinder.org/v2/gh/ecslab-dev/ecslab/HEAD?urlpath=lab/tree/" + FIRST_LAB
     assert binder_link_problems(f"[![Binder](https://mybinder.org/badge_logo.svg)]({link})") == []
+
+
+def test_nginx_names_its_start_up_log_so_a_non_root_one_stays_quiet(tmp_path: Path) -> None:
+    """Does the task's nginx name its start-up error log (-e stderr, as the image's does),
+    so Ubuntu's build (the Binder image's, built with /var/log/nginx/error.log) cannot
+    write an `[alert] could not open error log file` into a learner's log stream, and does
+    this machine's nginx take the flag?"""
+    from ecslab.dataplane import nginxconf, runtime
+
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginxconf.task_conf(tmp_path, 1, tmp_path))
+    entrypoint = runtime._entrypoint(tmp_path, conf)
+    assert f"exec {runtime.NGINX} -e stderr -p " in entrypoint
+    argv = [*nginxconf.command(runtime.NGINX, tmp_path, conf, "stderr")[:-2], "-t"]
+    checked = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    assert "[alert]" not in checked.stderr
