@@ -246,7 +246,9 @@ def test_prefill_refuses_a_provider_the_chapter_lock_does_not_list(tmp_path: Pat
     assert '"h1:' in lock.read_text()
     lock.write_text(re.sub(r'"h1:[^"]+"', '"h1:' + "A" * 43 + '="', lock.read_text()))
     config = tmp_path / "cli.tfrc"
-    config.write_text(f'provider_installation {{\n  filesystem_mirror {{ path = "{mirror}" }}\n}}\n')
+    config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{ path = "{mirror}" }}\n}}\n'
+    )
     prefix = tmp_path / "env"
     (prefix / "bin").mkdir(parents=True)
     (prefix / "bin" / "terraform").symlink_to(providers.terraform_binary())
@@ -306,6 +308,28 @@ def test_start_hands_over_even_if_the_cloud_fails(tmp_path: Path) -> None:
     )
     assert done.returncode == 0 and done.stdout == "jupyter here\n"
     assert "port 4566 is busy" in done.stderr and "local cloud did not start" in done.stderr
+
+
+@pytest.mark.parametrize("filled", [True, False])
+def test_start_names_the_image_mirror_only_where_it_exists(tmp_path: Path, filled: bool) -> None:
+    """Does start point ecslab at the mirror postBuild fills when it is there, and leave
+    ECSLAB_PROVIDER_MIRROR unset outside the image (a hub running start on a host), where
+    a missing folder would make every `terraform init` fail?"""
+    fake = tmp_path / "bin" / "ecslab"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\necho "$1 mirror=${ECSLAB_PROVIDER_MIRROR:-unset}"\n')
+    fake.chmod(0o755)
+    prefix = tmp_path / "env"
+    mirror = prefix / "share" / "ecslab" / "providers"
+    if filled:
+        mirror.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k != "ECSLAB_PROVIDER_MIRROR"}
+    env |= {"PATH": f"{fake.parent}:{os.environ['PATH']}", "NB_PYTHON_PREFIX": str(prefix)}
+    done = subprocess.run(
+        [str(BINDER / "start"), "true"], capture_output=True, text=True, env=env, timeout=30
+    )
+    said = f"up mirror={mirror if filled else 'unset'}"
+    assert done.returncode == 0 and said in done.stdout.splitlines(), done.stdout
 
 
 #: A GitHub "owner/repository" as mybinder.org's `gh` provider takes it.
