@@ -215,8 +215,9 @@ def test_both_platforms_of_binder_and_hubs_are_pinned() -> None:
     assert len(set(providers.PINNED_SHA256.values())) == len(providers.PINNED_SHA256)
 
 
-def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
-    """Does postBuild leave a mirror ecslab finds, so `terraform init` is offline?"""
+def _prefill_setup(tmp_path: Path) -> tuple[Path, Path]:
+    """A notebook env whose terraform is this machine's, and a CLI config whose only
+    provider source is this machine's mirror (standing in for the registry)."""
     mirror = providers.find_mirror()
     if mirror is None:
         pytest.skip("no local provider mirror to stand in for the registry on this machine")
@@ -227,6 +228,12 @@ def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
     prefix = tmp_path / "env"
     (prefix / "bin").mkdir(parents=True)
     (prefix / "bin" / "terraform").symlink_to(providers.terraform_binary())
+    return prefix, config
+
+
+def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
+    """Does postBuild leave a mirror ecslab finds, so `terraform init` is offline?"""
+    prefix, config = _prefill_setup(tmp_path)
     done = _bash("prefill_providers", NB_PYTHON_PREFIX=str(prefix), TF_CLI_CONFIG_FILE=str(config))
     assert done.returncode == 0, done.stderr
     filled = prefix / "share" / "ecslab" / "providers"
@@ -237,21 +244,12 @@ def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
 def test_prefill_refuses_a_provider_the_chapter_lock_does_not_list(tmp_path: Path) -> None:
     """With the chapter's committed lock naming other checksums, does the image's provider
     prefill fail (a build never takes, or records, a provider the lock does not name)?"""
-    mirror = providers.find_mirror()
-    if mirror is None:
-        pytest.skip("no local provider mirror to stand in for the registry on this machine")
+    prefix, config = _prefill_setup(tmp_path)
     checkout = tmp_path / "checkout"
     shutil.copytree(ROOT / "terraform" / "chapter9", checkout / "terraform" / "chapter9")
     lock = checkout / "terraform" / "chapter9" / ".terraform.lock.hcl"
     assert '"h1:' in lock.read_text()
     lock.write_text(re.sub(r'"h1:[^"]+"', '"h1:' + "A" * 43 + '="', lock.read_text()))
-    config = tmp_path / "cli.tfrc"
-    config.write_text(
-        f'provider_installation {{\n  filesystem_mirror {{ path = "{mirror}" }}\n}}\n'
-    )
-    prefix = tmp_path / "env"
-    (prefix / "bin").mkdir(parents=True)
-    (prefix / "bin" / "terraform").symlink_to(providers.terraform_binary())
     env = {**os.environ, "NB_PYTHON_PREFIX": str(prefix), "TF_CLI_CONFIG_FILE": str(config)}
     script = f"set -euo pipefail; source {ROOT / 'binder' / 'postBuild'}; prefill_providers"
     done = subprocess.run(
