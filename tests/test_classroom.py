@@ -56,8 +56,12 @@ def test_the_recorded_port_wins_while_its_cloud_lives(
     monkeypatch.setenv("ECSLAB_PORT", "31000")
     settings.cloud_state_file().write_text(json.dumps({"pid": os.getpid(), "port": 31999}))
     assert settings.port() == 31999
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
-                          capture_output=True, text=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     settings.cloud_state_file().write_text(json.dumps({"pid": int(gone.stdout), "port": 31999}))
     assert settings.port() == 31000
 
@@ -98,7 +102,8 @@ def test_learners_starting_at_once_each_get_their_own_cloud(tmp_path: Path) -> N
         keys = [credentials.load(Path(env["ECSLAB_HOME"])) for env in learners]
         ports = [_recorded_port(env) for env in learners]
         assert len(set(ports)) == 3
-        for env, port, key, neighbour in zip(learners, ports, keys, keys[1:] + keys[:1], strict=True):
+        neighbours = keys[1:] + keys[:1]
+        for env, port, key, neighbour in zip(learners, ports, keys, neighbours, strict=True):
             url = f"http://127.0.0.1:{port}/_ecslab/status"
             assert key is not None and neighbour is not None and key != neighbour
             refused = requests.get(url, headers=auth.sign(neighbour, "GET", url), timeout=5)
