@@ -19,9 +19,8 @@ usage() {
   exit 2
 }
 
-# Packages whose command may come from another package of the same name's vendor
-# (NodeSource's nodejs bundles npm, and Debian's npm would conflict with it): present when
-# their command is on PATH.
+# Packages whose command another vendor's package may provide (NodeSource's nodejs bundles
+# npm, and Debian's npm would conflict with it): present when their command is on PATH.
 declare -A COMMAND_OF=([nodejs]=node [npm]=npm)
 
 installed() {
