@@ -39,9 +39,19 @@ venv: $(RUNTIME) ## Create .venv with ecslab and its pinned runtime dependencies
 system-deps: ## Install the Debian package the lab needs (nginx), if missing
 	@bash scripts/system-deps.sh lab
 
+# The proxy of the classroom test's JupyterHub (tests/test_hub.py), from npm, exactly as
+# tests/classroom/package-lock.json pins it (versions and integrity hashes).
+PROXY := $(VENV)/classroom/node_modules/.bin/configurable-http-proxy
+$(PROXY): tests/classroom/package.json tests/classroom/package-lock.json | $(BIN)/pip
+	mkdir -p $(VENV)/classroom
+	cp tests/classroom/package.json tests/classroom/package-lock.json $(VENV)/classroom/
+	cd $(VENV)/classroom && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 .PHONY: test-deps
 test-deps: $(TESTING) ## Install the test tools into .venv and the test-only Debian packages, if missing
 	@bash scripts/system-deps.sh test
+	@$(MAKE) --no-print-directory $(PROXY)
 
 .PHONY: lock
 lock: ## Re-resolve the lock files (requirements*.txt, binder's) from pyproject.toml, on PyPI

@@ -5,21 +5,27 @@
 #   system-deps.sh test   what `make test` needs on top: chromium + chromium-driver (the
 #                         browser test), fonts-noto-cjk (Japanese terms render in it, not as
 #                         boxes), shellcheck (tests/test_binder.py lints binder's scripts),
-#                         curl (binder/postBuild downloads with it; tested on local files).
+#                         curl (binder/postBuild downloads with it; tested on local files),
+#                         nodejs + npm (the classroom test's JupyterHub proxy, from npm).
 # A package counts as present when dpkg says it is installed: no root needed then, so a
 # user without sudo (CI's) passes once root installed them (.ci/run does).
 set -euo pipefail
 
 LAB=(nginx)
-TEST=(chromium chromium-driver fonts-noto-cjk shellcheck curl)
+TEST=(chromium chromium-driver fonts-noto-cjk shellcheck curl nodejs npm)
 
 usage() {
   echo "usage: $0 lab|test" >&2
   exit 2
 }
 
+# Packages whose command another vendor's package may provide (NodeSource's nodejs bundles
+# npm, and Debian's npm would conflict with it): present when their command is on PATH.
+declare -A COMMAND_OF=([nodejs]=node [npm]=npm)
+
 installed() {
-  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]] && return 0
+  [[ -n "${COMMAND_OF[$1]:-}" ]] && command -v "${COMMAND_OF[$1]}" >/dev/null
 }
 
 # On Ubuntu `chromium` is a transitional package whose browser is a snap, which the browser

@@ -208,8 +208,16 @@ def test_pin_comes_from_the_package() -> None:
     assert url.endswith(f"terraform_{version}_{plat}.zip")
 
 
-def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
-    """Does postBuild leave a mirror ecslab finds, so `terraform init` is offline?"""
+def test_both_platforms_of_binder_and_hubs_are_pinned() -> None:
+    """Do x86-64 and ARM64 images (Binder's and hubs' nodes) each get a pinned SHA-256?"""
+    for plat in ("linux_amd64", "linux_arm64"):
+        assert re.fullmatch(r"[0-9a-f]{64}", providers.PINNED_SHA256[plat]), plat
+    assert len(set(providers.PINNED_SHA256.values())) == len(providers.PINNED_SHA256)
+
+
+def _prefill_setup(tmp_path: Path) -> tuple[Path, Path]:
+    """A notebook env whose terraform is this machine's, and a CLI config whose only
+    provider source is this machine's mirror (standing in for the registry)."""
     mirror = providers.find_mirror()
     if mirror is None:
         pytest.skip("no local provider mirror to stand in for the registry on this machine")
@@ -220,11 +228,35 @@ def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
     prefix = tmp_path / "env"
     (prefix / "bin").mkdir(parents=True)
     (prefix / "bin" / "terraform").symlink_to(providers.terraform_binary())
+    return prefix, config
+
+
+def test_provider_mirror_is_prefilled_unpacked(tmp_path: Path) -> None:
+    """Does postBuild leave a mirror ecslab finds, so `terraform init` is offline?"""
+    prefix, config = _prefill_setup(tmp_path)
     done = _bash("prefill_providers", NB_PYTHON_PREFIX=str(prefix), TF_CLI_CONFIG_FILE=str(config))
     assert done.returncode == 0, done.stderr
     filled = prefix / "share" / "ecslab" / "providers"
     assert providers.has_aws_provider(filled)
     _init_from(filled, tmp_path)
+
+
+def test_prefill_refuses_a_provider_the_chapter_lock_does_not_list(tmp_path: Path) -> None:
+    """With the chapter's committed lock naming other checksums, does the image's provider
+    prefill fail (a build never takes, or records, a provider the lock does not name)?"""
+    prefix, config = _prefill_setup(tmp_path)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "terraform" / "chapter9", checkout / "terraform" / "chapter9")
+    lock = checkout / "terraform" / "chapter9" / ".terraform.lock.hcl"
+    assert '"h1:' in lock.read_text()
+    lock.write_text(re.sub(r'"h1:[^"]+"', '"h1:' + "A" * 43 + '="', lock.read_text()))
+    env = {**os.environ, "NB_PYTHON_PREFIX": str(prefix), "TF_CLI_CONFIG_FILE": str(config)}
+    script = f"set -euo pipefail; source {ROOT / 'binder' / 'postBuild'}; prefill_providers"
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=checkout, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode != 0
+    assert "the dependency lock file" in " ".join(done.stderr.split())
 
 
 def _init_from(mirror: Path, tmp_path: Path) -> None:
@@ -274,6 +306,28 @@ def test_start_hands_over_even_if_the_cloud_fails(tmp_path: Path) -> None:
     )
     assert done.returncode == 0 and done.stdout == "jupyter here\n"
     assert "port 4566 is busy" in done.stderr and "local cloud did not start" in done.stderr
+
+
+@pytest.mark.parametrize("filled", [True, False])
+def test_start_names_the_image_mirror_only_where_it_exists(tmp_path: Path, filled: bool) -> None:
+    """Does start point ecslab at the mirror postBuild fills when it is there, and leave
+    ECSLAB_PROVIDER_MIRROR unset outside the image (a hub running start on a host), where
+    a missing folder would make every `terraform init` fail?"""
+    fake = tmp_path / "bin" / "ecslab"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\necho "$1 mirror=${ECSLAB_PROVIDER_MIRROR:-unset}"\n')
+    fake.chmod(0o755)
+    prefix = tmp_path / "env"
+    mirror = prefix / "share" / "ecslab" / "providers"
+    if filled:
+        mirror.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k != "ECSLAB_PROVIDER_MIRROR"}
+    env |= {"PATH": f"{fake.parent}:{os.environ['PATH']}", "NB_PYTHON_PREFIX": str(prefix)}
+    done = subprocess.run(
+        [str(BINDER / "start"), "true"], capture_output=True, text=True, env=env, timeout=30
+    )
+    said = f"up mirror={mirror if filled else 'unset'}"
+    assert done.returncode == 0 and said in done.stdout.splitlines(), done.stdout
 
 
 #: A GitHub "owner/repository" as mybinder.org's `gh` provider takes it.
@@ -327,3 +381,20 @@ def test_binder_link_check_accepts_a_real_badge() -> None:
     """Is a well-formed badge to an existing lab accepted (the check is not always red)?"""
     link = "https://mybinder.org/v2/gh/ecslab-dev/ecslab/HEAD?urlpath=lab/tree/" + FIRST_LAB
     assert binder_link_problems(f"[![Binder](https://mybinder.org/badge_logo.svg)]({link})") == []
+
+
+def test_nginx_names_its_start_up_log_so_a_non_root_one_stays_quiet(tmp_path: Path) -> None:
+    """Does the task's nginx name its start-up error log (-e stderr, as the image's does),
+    so Ubuntu's build (the Binder image's, built with /var/log/nginx/error.log) cannot
+    write an `[alert] could not open error log file` into a learner's log stream, and does
+    this machine's nginx take the flag?"""
+    from ecslab.dataplane import nginxconf, runtime
+
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginxconf.task_conf(tmp_path, 1, tmp_path))
+    entrypoint = runtime._entrypoint(tmp_path, conf)
+    assert f"exec {runtime.NGINX} -e stderr -p " in entrypoint
+    argv = [*nginxconf.command(runtime.NGINX, tmp_path, conf, "stderr")[:-2], "-t"]
+    checked = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    assert "[alert]" not in checked.stderr

@@ -6,6 +6,7 @@ change the environment and see the change.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -26,21 +27,60 @@ def _project_dir(name: str) -> Path:
     return root / name
 
 
+def _learner_dir(name: str) -> Path:
+    """A folder of this learner's: in their HOME on a hub (learners may share one checkout,
+    and even one OS user, but never a HOME), else of the checkout (or current directory)."""
+    return Path.home() / name if on_hub() else _project_dir(name)
+
+
 def home() -> Path:
-    """ECSLAB_HOME: pid file, logs and state of the local cloud (default: ./.ecslab)."""
-    return Path(os.environ.get("ECSLAB_HOME") or _project_dir(".ecslab")).resolve()
+    """ECSLAB_HOME: pid file, logs and state of the local cloud (default: ./.ecslab; on a
+    hub ~/.ecslab)."""
+    return Path(os.environ.get("ECSLAB_HOME") or _learner_dir(".ecslab")).resolve()
+
+
+#: The port of the local cloud's API when nobody chose one (the one the README's examples
+#: show); a cloud that finds it taken, or runs on a hub, asks the kernel for a free one.
+DEFAULT_PORT = 4566
+
+
+def cloud_state_file() -> Path:
+    """JSON in ECSLAB_HOME, written when the local cloud starts: its pid and its port."""
+    return home() / "cloud.json"
 
 
 def port() -> int:
-    """ECSLAB_PORT: the local cloud's API port on 127.0.0.1 (default: 4566; per user on a hub).
+    """The local cloud's API port on 127.0.0.1: the one this home's running cloud recorded,
+    else ECSLAB_PORT, else 4566.
 
-    Learners of one JupyterHub machine (JUPYTERHUB_USER set) share its loopback: each gets
-    20000 + uid % 20000, distinct for distinct uids, so 30 local clouds never collide.
+    The recorded port wins while its cloud lives: a kernel, a terminal or Terraform of one
+    learner then reach that learner's cloud whatever port it had to take (see
+    ecslab.cloud.daemon, which picks it and records it).
     """
+    return recorded_port() or requested_port() or DEFAULT_PORT
+
+
+def requested_port() -> int | None:
+    """ECSLAB_PORT: the port the learner asked for (the cloud then refuses any other)."""
     value = os.environ.get("ECSLAB_PORT")
-    if value:
-        return int(value)
-    return 20000 + os.getuid() % 20000 if os.environ.get("JUPYTERHUB_USER") else 4566
+    return int(value) if value else None
+
+
+def recorded_port() -> int | None:
+    """The port this home's local cloud serves on, while its process lives (else None)."""
+    from ecslab import pids
+
+    try:
+        data = json.loads(cloud_state_file().read_text())
+        pid, number = int(data["pid"]), int(data["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return number if pids.alive(pid) else None
+
+
+def on_hub() -> bool:
+    """JUPYTERHUB_USER: set by JupyterHub (and Binder) in every learner's server."""
+    return bool(os.environ.get("JUPYTERHUB_USER"))
 
 
 def local_endpoint(port_number: int | None = None) -> str:
@@ -97,12 +137,13 @@ def provider_mirror() -> Path | None:
 
 
 def desk() -> Path:
-    """ECSLAB_DESK: the learner's folder, JupyterLab's root (default: ./desk, gitignored).
+    """ECSLAB_DESK: the learner's folder, JupyterLab's root (default: ./desk, gitignored; on
+    a hub ~/desk).
 
     It holds the learner's own copies of the lab notebooks and, by default, the workspace,
     so one file tree shows both (see ecslab.desk).
     """
-    return Path(os.environ.get("ECSLAB_DESK") or _project_dir("desk")).resolve()
+    return Path(os.environ.get("ECSLAB_DESK") or _learner_dir("desk")).resolve()
 
 
 def workspace() -> Path:

@@ -28,7 +28,7 @@ def log_file() -> Path:
 
 def state_file() -> Path:
     """JSON written by `daemon.up` beside the pid file: the pid and the port it serves on."""
-    return settings.home() / "cloud.json"
+    return settings.cloud_state_file()
 
 
 def dataplane_dir() -> Path:

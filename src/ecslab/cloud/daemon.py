@@ -31,6 +31,9 @@ SERVER_MODULE = "ecslab.cloud.server"
 #: Seconds `up` waits for the server to answer before giving up with the log's tail.
 START_TIMEOUT = 60.0
 
+#: How many free ports `up` tries when a neighbour's cloud took the one it chose first.
+PORT_ATTEMPTS = 3
+
 #: Seconds `down` waits after SIGTERM before SIGKILL.
 STOP_TIMEOUT = 15.0
 
@@ -75,9 +78,40 @@ def _up() -> Status:
         return current
     if current.pid is not None:  # ours, still starting (another `up` started it)
         return _wait_ready(current.pid, _port(), time.monotonic() + START_TIMEOUT)
-    _check_port_free(settings.port())
-    pid = _spawn(settings.port())
-    return _wait_ready(pid, settings.port(), time.monotonic() + START_TIMEOUT)
+    requested = settings.requested_port()
+    if requested is not None:
+        _check_port_free(requested)
+        return _start_on(requested)
+    for _ in range(PORT_ATTEMPTS - 1):
+        port = _choose_port()
+        try:
+            return _start_on(port)
+        except LocalCloudError:
+            if not _port_busy(port):
+                raise  # it failed for a reason of its own, not a neighbour's race
+    return _start_on(_choose_port())
+
+
+def _start_on(port: int) -> Status:
+    """Spawn the server on port and wait until it answers."""
+    pid = _spawn(port)
+    return _wait_ready(pid, port, time.monotonic() + START_TIMEOUT)
+
+
+def _choose_port() -> int:
+    """The port a cloud with no ECSLAB_PORT takes: 4566 on a learner's own machine when it
+    is free; on a hub, or when 4566 is taken, one the kernel hands out as free.
+
+    Learners of one hub share the machine's loopback, whatever their spawner gives them
+    (one OS user for all, or containers with one uid): a port derived from the user could
+    collide, a free one cannot. The recorded port (settings.recorded_port) then leads the
+    learner's kernel, terminal and Terraform to it.
+    """
+    if not settings.on_hub() and not _port_busy(settings.DEFAULT_PORT):
+        return settings.DEFAULT_PORT
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def down() -> bool:
@@ -202,20 +236,24 @@ def _wait_ready(pid: int, port: int, deadline: float) -> Status:
     )
 
 
-def _check_port_free(port: int) -> None:
-    """Fail clearly when something else listens on the port (before starting anything)."""
+def _port_busy(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(1.0)
-        busy = probe.connect_ex(("127.0.0.1", port)) == 0
-    if busy:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _check_port_free(port: int) -> None:
+    """Fail clearly when something else listens on the port (before starting anything)."""
+    if _port_busy(port):
         raise LocalCloudError(
             f"port {port} on 127.0.0.1 is already used by another program",
-            hint="Stop that program, or choose another port: export ECSLAB_PORT=4567",
+            hint="Stop that program, or unset ECSLAB_PORT: ecslab then picks a free port.",
         )
 
 
 def _port() -> int:
-    """The port of the running cloud (as started, whatever ECSLAB_PORT says now)."""
+    """The port this home's cloud was started on (its state file), else settings.port()."""
     try:
         return int(json.loads(state_file().read_text())["port"])
     except (OSError, ValueError, KeyError, TypeError):

@@ -138,7 +138,9 @@ class LoadBalancers:
         listener.written = self._routing(listener, [])
         self._write(listener)
         listener.child = Child(
-            [NGINX, "-p", str(listener.workdir), "-c", "nginx.conf", "-g", "daemon off;"],
+            nginxconf.command(
+                NGINX, listener.workdir, "nginx.conf", str(listener.workdir / "error.log")
+            ),
             listener.workdir,
             None,
             ready_file=listener.workdir / "nginx.pid",

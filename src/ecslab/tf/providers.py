@@ -39,10 +39,14 @@ from ecslab.errors import SettingError, TerraformError
 MIN_VERSION = (1, 9, 0)
 
 #: The release `install_terraform` installs, and the SHA-256 of each zip as published in
-#: https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_SHA256SUMS.
+#: https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_SHA256SUMS. linux_arm64
+#: (Binder and hubs on ARM nodes) could not be fetched from there offline: it is the sum
+#: that HashiCorp's own Homebrew tap formula for 1.11.4 gives, and two other public pins of
+#: 1.11.4 agree, each also giving linux_amd64's sum above.
 PINNED_VERSION = "1.11.4"
 PINNED_SHA256 = {
     "linux_amd64": "1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc",
+    "linux_arm64": "a43d1d0da9b9bab214a8305a39db0e40869572594ccf50c416a7756499143633",
 }
 
 RELEASES_URL = "https://releases.hashicorp.com/terraform"
