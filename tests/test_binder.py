@@ -292,6 +292,15 @@ def test_jupyter_opens_on_the_first_lab() -> None:
     assert url == f"/lab/tree/desk/{first.name}"  # the learner's copy (ecslab desk)
 
 
+def test_the_image_silences_jupyterlabs_news_question() -> None:
+    """Does postBuild write the lab's JupyterLab overrides into the notebook env's prefix?"""
+    done = _bash("lab_settings", PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    assert done.returncode == 0, done.stderr
+    written = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.d/ecslab.json"
+    assert done.stdout == f"postBuild: wrote {written}\n"
+    assert "fetchNews" in written.read_text()
+
+
 def test_start_hands_over_even_if_the_cloud_fails(tmp_path: Path) -> None:
     """Does start say why the local cloud failed and still `exec` Jupyter?"""
     fake = tmp_path / "ecslab"
