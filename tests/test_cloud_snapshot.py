@@ -187,7 +187,7 @@ def refreshed(ws: Path) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """A fresh cloud of its own: record for real, read, reset, restore 9.4's start, read."""
+    """A fresh cloud of its own: record for real, read, reset, restore the last start, read."""
     root = tmp_path_factory.mktemp("snapshot-world")
     shared = settings.snapshots()
     with pytest.MonkeyPatch.context() as mp:
@@ -208,8 +208,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             applied = refreshed(ws)
             daemon.reset()
             stale = starts.stale(ws)
-            prepared = prepare.run(SECTION, ws, restore=starts.restore_start)
-            pair = starts.files(SECTION)
+            # record_here leaves the workspace at the last start it recorded (9.4's end,
+            # where going further begins): that is the world a restore must give back
+            last = [*starts.distinct_starts()][-1]
+            prepared = prepare.run(last, ws, restore=starts.restore_start)
+            pair = starts.files(last)
             assert pair is not None
             recorded = (ws / "terraform.tfstate").read_bytes() == pair[1].read_bytes()
             backups = sorted((ws / workspace.BACKUP_DIR).rglob("terraform.tfstate"))
