@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fixtures_cloud import free_port
 
 from ecslab import settings
 from ecslab.tf import providers
@@ -400,7 +401,7 @@ def test_nginx_names_its_start_up_log_so_a_non_root_one_stays_quiet(tmp_path: Pa
     from ecslab.dataplane import nginxconf, runtime
 
     conf = tmp_path / "nginx.conf"
-    conf.write_text(nginxconf.task_conf(tmp_path, 1, tmp_path))
+    conf.write_text(nginxconf.task_conf(tmp_path, free_port(), tmp_path))  # any user may bind
     entrypoint = runtime._entrypoint(tmp_path, conf)
     assert f"exec {runtime.NGINX} -e stderr -p " in entrypoint
     argv = [*nginxconf.command(runtime.NGINX, tmp_path, conf, "stderr")[:-2], "-t"]

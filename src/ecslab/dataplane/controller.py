@@ -139,11 +139,13 @@ class Scheduler:
             del self.states[key]
 
     def service_tasks(self, service: Any, live_only: bool = True) -> list[LocalTask]:
-        key = (service.cluster_name, service.name)
+        key = (service.cluster_name, service.name)  # names repeat across regions: check both
         return [
             t
             for t in self.tasks.values()
-            if t.service == key and not (live_only and (t.stop_request or t.status == "STOPPED"))
+            if t.service == key
+            and t.record.region_name == service.region_name
+            and not (live_only and (t.stop_request or t.status == "STOPPED"))
         ]
 
     def watch(self, backend: Any, service: Any) -> None:
