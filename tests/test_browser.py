@@ -464,8 +464,8 @@ def test_learner_runs_section_9_3_to_nginx(page: Any) -> None:
         )
     )
     nginx = index_of(WEB_SERVER, "checks.nginx_answers()")[0]
-    last_typed = max(i for i in script.typed if i < nginx)  # 9.3 goes on after nginx answers
-    script.buttons = min(i for i in index_of(WEB_SERVER, "lab.plan()") if i > last_typed)
+    # the first step's plan (listing 9.1's cluster) through the Plan/Apply buttons
+    script.buttons = min(i for i in index_of(WEB_SERVER, "lab.plan()") if i > min(script.typed))
     for index in range(nginx + 1):
         _step(notebook, index, script)
     shot(page, "07-nginx-check-green")
@@ -555,15 +555,20 @@ class Script:
     #: Cells whose task-size picker they use.
     picker: tuple[int, ...] = ()
     #: The `lab.plan()` cell they replace by the Plan/Apply buttons (-1: none); the next
-    #: `lab.apply()` cells are then skipped (applied with the button).
+    #: `lab.apply()` cell is then skipped (applied with the button).
     buttons: int = -1
     #: Cells that fail on purpose (tagged `raises-exception` in the solution: 9.4's apply
     #: of awslogs without the execution role).
     failing: frozenset[int] = frozenset()
+    #: The `lab.apply()` cells.
+    applies: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, stem: str) -> Script:
-        return cls(answers(stem), expected_checks(stem), failing=failing_cells(stem))
+        applies = tuple(index_of(stem, "lab.apply()"))
+        return cls(
+            answers(stem), expected_checks(stem), failing=failing_cells(stem), applies=applies
+        )
 
 
 def _step(notebook: Notebook, index: int, script: Script) -> None:
@@ -577,7 +582,7 @@ def _step(notebook: Notebook, index: int, script: Script) -> None:
     if index == script.buttons:
         _plan_and_apply_with_buttons(notebook, index)
         return
-    if 0 <= script.buttons < index and source == "lab.apply()":
+    if source == "lab.apply()" and script.buttons >= 0 and _first_apply_after(script, index):
         return
     notebook.run(index)
     if index not in script.failing:
@@ -586,6 +591,12 @@ def _step(notebook: Notebook, index: int, script: Script) -> None:
         _use_task_size_picker(notebook, index)
     if index in script.checks:
         _check_shows(notebook, index, script.checks[index])
+
+
+def _first_apply_after(script: Script, index: int) -> bool:
+    """Is cell `index` the first `lab.apply()` after the buttons' cell (done by the button)?"""
+    applies = [i for i in script.applies if i > script.buttons]
+    return bool(applies) and applies[0] == index
 
 
 def _use_task_size_picker(notebook: Notebook, index: int) -> None:
