@@ -321,6 +321,13 @@ def _nginx(seen: Session, context: Any, notebook: Notebook, name: str) -> None:
     tab = opened.value
     tab.wait_for_load_state()
     seen.lb_page = tab.content()
+    # Run All ends with 9.3's drill: its service may still be settling when the link opens
+    # (a 503 from the ALB for a moment); a learner would reload, so reload, for up to 60 s.
+    deadline = time.monotonic() + 60
+    while "Welcome to nginx!" not in seen.lb_page and time.monotonic() < deadline:
+        tab.wait_for_timeout(2000)
+        tab.reload()
+        seen.lb_page = tab.content()
     shot(tab, f"{name}-load-balancer-page")
     tab.close()
 

@@ -90,6 +90,13 @@ def _stop_background_apply(workspace: Path, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
+def _reset_cloud(env: dict[str, str]) -> None:
+    """An empty local cloud (`ecslab reset`): what an earlier lab's stopped background
+    apply left there is no part of this lab (its setup restores its section's start)."""
+    ecslab = str(Path(sys.executable).parent / "ecslab")
+    subprocess.run([ecslab, "reset"], env=env, check=True, capture_output=True)
+
+
 @pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
 def test_lab_stops_at_its_first_exercise(
     path: Path, kernel_env: dict[str, str], tmp_path: Path
@@ -97,6 +104,7 @@ def test_lab_stops_at_its_first_exercise(
     """Does each lab, run as is, stop at its first exercise with its hint (not a traceback),
     its checks on the way showing what the solution's run showed?"""
     env = {**kernel_env, "ECSLAB_WORKSPACE": str(tmp_path / "workspace")}
+    _reset_cloud(env)  # started on its own, as a learner jumping to it would
     try:
         nb, error = _run_lab(path, env)
     finally:

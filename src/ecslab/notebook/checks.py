@@ -288,10 +288,6 @@ def service_state() -> ServiceState:
     return ServiceState(svc, diagram.tasks() if svc else [])
 
 
-def _tasks(count: int) -> str:
-    return f"{count} task" if count == 1 else f"{count} tasks"
-
-
 def service_steady(count: int = 2, wait: float = 120.0) -> Result:
     """The service runs `count` tasks of one deployment, all healthy behind the ALB."""
     state = polling.until(service_state, lambda s: s.service is None or s.steady(count), wait)
@@ -322,7 +318,7 @@ def service_steady(count: int = 2, wait: float = 120.0) -> Result:
     return Result(
         "service",
         True,
-        f"Service {lab_name(SERVICE)!r} is steady: {_tasks(count)} running, all healthy",
+        f"Service {lab_name(SERVICE)!r} is steady: {count} tasks running, all healthy",
         details,
         facts=state.facts(),
     )

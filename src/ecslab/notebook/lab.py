@@ -403,12 +403,6 @@ HINTS = {
     "Duplicate module call": 'module "loadbalancer" is already in network.tf.',
     "No Fargate configuration": "Pick a cpu/memory pair Fargate offers (TaskSizePicker).",
     "Invalid function argument": "Is container_definitions.json in the workspace?",
-    # AWS's refusals, which the plan cannot foresee (the lessons break these on purpose)
-    "The specified platform does not exist": "AWS has no Fargate platform version of that "
-    'name: 1.3.0, which the book prints, is retired. Write platform_version = "1.4.0".',
-    "requires task definition to have execution role ARN": "On Fargate, ECS itself ships "
-    "the container's logs, with the task's execution role: create the role (listings "
-    "9.6-9.8) and name it in the task definition (execution_role_arn, listing 9.9).",
 }
 
 
