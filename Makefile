@@ -77,6 +77,14 @@ lint: test-deps terraform ## Ruff (lint + format check), mypy, terraform fmt, sh
 labs: $(RUNTIME) ## Regenerate labs/ from solutions/
 	$(BIN)/python -m ecslab.authoring.release
 
+.PHONY: catalogs
+catalogs: $(RUNTIME) ## Extract the package's texts into its gettext catalogs (src/ecslab/locale), compile them
+	$(BIN)/python -m ecslab.authoring.catalogs
+
+.PHONY: editions
+editions: $(RUNTIME) ## Update the notebooks' prose catalogs (solutions/locale) and write the editions (solutions/ja)
+	$(BIN)/python -m ecslab.authoring.editions
+
 .PHONY: solutions
 solutions: $(TESTING) snapshots ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
 	$(BIN)/python -m ecslab.authoring.run

@@ -136,6 +136,17 @@ def provider_mirror() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+#: The languages the lab speaks; the first is the source language of every text.
+LANGUAGES = ("en", "ja")
+
+
+def lang() -> str | None:
+    """ECSLAB_LANG: the language of the CLI and, outside an edition's folder, of the
+    kernel (`en` or `ja`); unset or unknown: the locale decides (ecslab.i18n)."""
+    value = os.environ.get("ECSLAB_LANG", "").strip().lower()
+    return value if value in LANGUAGES else None
+
+
 def desk() -> Path:
     """ECSLAB_DESK: the learner's folder, JupyterLab's root (default: ./desk, gitignored; on
     a hub ~/desk).
