@@ -37,8 +37,9 @@ LANGUAGES = settings.LANGUAGES
 SOURCE = LANGUAGES[0]
 #: Where the catalogs live, inside the package (so an installed ecslab has them).
 LOCALE_DIR = Path(__file__).parent / "locale"
-#: One catalog per part of the package: what the kernel shows, the quiz, everything else.
-DOMAINS = ("kernel", "questions", "cli")
+#: One catalog per part of the package (authoring/catalogs.py says which modules): the
+#: checks and what explains them, the quiz, the rest of the kernel, everything else.
+DOMAINS = ("checks", "questions", "kernel", "cli")
 
 _speaking: ContextVar[str | None] = ContextVar("ecslab_speaking", default=None)
 
@@ -57,13 +58,7 @@ def speaking(lang: str) -> Iterator[None]:
 
 def language() -> str:
     """The language the learner reads now (see the module's docstring for the order)."""
-    return (
-        _speaking.get()
-        or notebook_language()
-        or settings.lang()
-        or locale_language()
-        or SOURCE
-    )
+    return _speaking.get() or notebook_language() or settings.lang() or locale_language() or SOURCE
 
 
 def notebook_language() -> str | None:

@@ -28,16 +28,37 @@ PACKAGE = Path(i18n.__file__).parent
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 
 
+#: The modules of each domain but "cli" (which has every other module), by path in the
+#: package: one catalog per part, so a change in one part touches one file.
+DOMAIN_MODULES = {
+    "checks": (
+        "notebook/checks.py",
+        "notebook/diagnose.py",
+        "notebook/report.py",
+        "notebook/polling.py",
+        "notebook/drill.py",
+        "notebook/rollout.py",
+    ),
+    "questions": ("notebook/questions/",),
+    "kernel": ("notebook/", "prices.py", "fargate.py"),
+}
+
+
+def domain_of(path: Path) -> str:
+    """The domain a module's texts belong to: the first in i18n.DOMAINS that claims it."""
+    name = path.relative_to(PACKAGE).as_posix()
+    for domain in i18n.DOMAINS:
+        if any(
+            name == m or (m.endswith("/") and name.startswith(m))
+            for m in DOMAIN_MODULES.get(domain, ())
+        ):
+            return domain
+    return "cli"
+
+
 def sources(domain: str) -> list[Path]:
     """The modules whose texts belong to domain (see i18n.DOMAINS)."""
-    notebook = PACKAGE / "notebook"
-    questions = notebook / "questions"
-    everything = sorted(PACKAGE.rglob("*.py"))
-    if domain == "questions":
-        return [p for p in everything if p.is_relative_to(questions)]
-    if domain == "kernel":
-        return [p for p in everything if p.is_relative_to(notebook) and not p.is_relative_to(questions)]
-    return [p for p in everything if not p.is_relative_to(notebook)]
+    return [p for p in sorted(PACKAGE.rglob("*.py")) if domain_of(p) == domain]
 
 
 def template(domain: str) -> Catalog:
@@ -93,7 +114,9 @@ def _first(message_id: tuple[object, object]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ecslab.authoring.catalogs", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m ecslab.authoring.catalogs", description=__doc__
+    )
     parser.add_argument("--verify-only", action="store_true")
     parser.add_argument("--domain", action="append", choices=i18n.DOMAINS)
     args = parser.parse_args(argv)

@@ -90,7 +90,9 @@ def template(nb: NotebookNode) -> Catalog:
     return catalog
 
 
-def translate(nb: NotebookNode, catalog: Catalog, previous: NotebookNode | None, name: str) -> NotebookNode:
+def translate(
+    nb: NotebookNode, catalog: Catalog, previous: NotebookNode | None, name: str
+) -> NotebookNode:
     """The edition of nb: prose and hints from catalog (English where it has no good
     translation yet), outputs of `previous` where a cell is unchanged."""
     out = copy.deepcopy(nb)
@@ -119,13 +121,13 @@ def _lookup(catalog: Catalog, context: str, text: str) -> str:
 
 
 def _translate_hints(cell: NotebookNode, catalog: Catalog) -> str:
-    lines = cell.source.splitlines()
+    lines: list[str | None] = list(cell.source.splitlines())
     for k, (indexes, hint) in enumerate(hint_regions(cell.source)):
-        first = lines[indexes[0]]
+        first = str(lines[indexes[0]])
         indent = first[: len(first) - len(first.lstrip())]
         lines[indexes[0]] = f"{indent}{HINT} {_lookup(catalog, f'{cell.id}/hint{k}', hint)}"
         for index in indexes[1:]:
-            lines[index] = None  # type: ignore[call-overload]
+            lines[index] = None
     return "\n".join(line for line in lines if line is not None)
 
 
@@ -153,7 +155,8 @@ def sources_of(nb: NotebookNode) -> list[tuple[str, str, str]]:
 def _read(path: Path) -> NotebookNode | None:
     if not path.exists():
         return None
-    return nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    nb: NotebookNode = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    return nb
 
 
 def update(solutions: Path = SOLUTIONS) -> list[Path]:
@@ -195,7 +198,9 @@ def verify(solutions: Path = SOLUTIONS) -> list[str]:
             found += po.problems(catalog, where)
             target = edition_path(solution, lang)
             made = _read(target)
-            if made is None or sources_of(made) != sources_of(translate(nb, catalog, made, solution.name)):
+            if made is None or sources_of(made) != sources_of(
+                translate(nb, catalog, made, solution.name)
+            ):
                 found.append(f"{target.relative_to(solutions.parent)}: stale (run `make editions`)")
     return found
 

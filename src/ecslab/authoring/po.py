@@ -8,7 +8,7 @@ changes only when a text or its translation does.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po, write_po
 #: Project name written into the catalogs' headers.
 PROJECT = "ecslab"
 #: Headers carry this fixed date, so regenerating changes nothing but texts.
-_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def new(locale: str | None = None, domain: str | None = None) -> Catalog:
@@ -88,12 +88,12 @@ def problems(catalog: Catalog, where: str) -> list[str]:
 
 
 def _translated(message: Message) -> bool:
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    return all(s.strip() for s in strings)
+    strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+    return all(str(s or "").strip() for s in strings)
 
 
 def _short(message: Message) -> str:
-    text = message.id[0] if isinstance(message.id, tuple) else message.id
+    text = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
     context = f"[{message.context}] " if message.context else ""
     first = text.strip().splitlines()[0] if text.strip() else text
     return f"{context}{first[:60]!r}"
