@@ -40,7 +40,7 @@ DOMAIN_MODULES = {
         "notebook/rollout.py",
     ),
     "questions": ("notebook/questions/",),
-    "kernel": ("notebook/", "prices.py", "fargate.py"),
+    "kernel": ("notebook/", "prices.py", "fargate.py", "glossary.py"),
 }
 
 

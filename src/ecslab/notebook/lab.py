@@ -254,6 +254,16 @@ def reveal(name: str, section: str | None = None) -> solution.Solution:
     return solution.of(name, section)
 
 
+def glossary() -> Any:
+    """The book's terms in Japanese and English with their AWS API / Terraform names
+    (ecslab.glossary), so a learner reading either edition finds the other's word."""
+    from IPython.display import HTML
+
+    from ecslab import glossary as terms
+
+    return HTML(terms.table_html())  # type: ignore[no-untyped-call]
+
+
 def module_io(name: str) -> modules.ModuleIO:
     """The inputs (variables) and outputs of module `name` ("loadbalancer",
     "security_group", "iam_role"), read from its own .tf files, with each output's value
