@@ -74,7 +74,8 @@ lint: test-deps terraform ## Ruff (lint + format check), mypy, terraform fmt, sh
 	shellcheck .ci/run scripts/*.sh binder/postBuild binder/start
 
 .PHONY: labs
-labs: $(RUNTIME) ## Regenerate labs/ from solutions/
+labs: $(RUNTIME) ## Regenerate the editions (solutions/ja/) and labs/ from solutions/
+	$(BIN)/python -m ecslab.authoring.editions
 	$(BIN)/python -m ecslab.authoring.release
 
 .PHONY: catalogs
@@ -86,7 +87,8 @@ editions: $(RUNTIME) ## Update the notebooks' prose catalogs (solutions/locale) 
 	$(BIN)/python -m ecslab.authoring.editions
 
 .PHONY: solutions
-solutions: $(TESTING) snapshots ## Re-run solutions/ for real (a local cloud of their own), store outputs, rebuild labs/
+solutions: $(TESTING) snapshots ## Re-run solutions/ (both editions) for real (a local cloud of their own), store outputs, rebuild labs/
+	$(BIN)/python -m ecslab.authoring.editions
 	$(BIN)/python -m ecslab.authoring.run
 	$(BIN)/python -m ecslab.authoring.release
 
@@ -96,6 +98,8 @@ snapshots: $(RUNTIME) terraform ## Record the section starts this version lacks 
 
 .PHONY: test
 test: test-deps terraform lint ## Set up and run every test (unit, integration, notebooks, browser)
+	$(BIN)/python -m ecslab.authoring.catalogs --verify-only
+	$(BIN)/python -m ecslab.authoring.editions --verify-only
 	$(BIN)/python -m ecslab.authoring.release --verify-only
 	$(BIN)/pytest
 

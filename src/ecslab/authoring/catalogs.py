@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         update(langs, domains)
     found = verify(langs, domains)
     for line in found:
-        print(line, file=sys.stderr)
-    return 1 if found else 0
+        print(("" if args.verify_only else "warning: ") + line, file=sys.stderr)
+    return 1 if found and args.verify_only else 0
 
 
 if __name__ == "__main__":

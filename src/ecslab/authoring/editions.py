@@ -215,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{GENERATOR}: updated {path}")
     found = verify(args.solutions)
     for line in found:
-        print(line, file=sys.stderr)
-    return 1 if found else 0
+        print(("" if args.verify_only else "warning: ") + line, file=sys.stderr)
+    return 1 if found and args.verify_only else 0
 
 
 if __name__ == "__main__":

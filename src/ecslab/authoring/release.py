@@ -26,7 +26,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from ecslab import i18n
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 from ecslab.sections import FILE_MAGIC, HINT, MARKERS, TODO
 from ecslab.settings import PROJECT_ROOT
 
@@ -74,7 +76,7 @@ def _todo(region: list[str], is_file_cell: bool) -> list[str]:
     """The lines a learner sees instead of an answer: the hints, then how to go on."""
     indent, body = region[0], region[1:]
     hints = [line.strip()[len(HINT) :].strip() for line in body if line.strip().startswith(HINT)]
-    hint = " ".join(hints) or "write your answer here"
+    hint = " ".join(hints) or _("write your answer here")
     lines = textwrap.wrap(hint, width=max(40, WIDTH - len(indent))) or [hint]
     if is_file_cell:
         return [f"{indent}{TODO} {lines[0]}", *(f"{indent}###       {ln}" for ln in lines[1:])]
@@ -161,33 +163,54 @@ def render(nb: NotebookNode) -> str:
     return text + "\n"
 
 
-def planned(solutions: Path, labs: Path) -> dict[Path, str]:
-    """Every lab file and the text it should contain."""
+def planned(solutions: Path, labs: Path, prefix: str = "") -> dict[Path, str]:
+    """Every lab file of one edition and the text it should contain."""
     result: dict[Path, str] = {}
     for path in sorted(solutions.glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
-        result[labs / path.name] = render(build(nb, path.name))
+        result[labs / path.name] = render(build(nb, prefix + path.name))
     return result
+
+
+def editions(solutions: Path, labs: Path) -> list[tuple[str, Path, Path]]:
+    """(language, its solutions, its labs) of each edition: English in the folders
+    themselves, every other language in a subfolder named after it (solutions/ja/ ->
+    labs/ja/, see ecslab.authoring.editions)."""
+    found = [(i18n.SOURCE, solutions, labs)]
+    found += [(lang, solutions / lang, labs / lang) for lang in i18n.LANGUAGES[1:]]
+    return [e for e in found if e[1].is_dir()]
+
+
+def _edition_plan(lang: str, solutions: Path, labs: Path, root: Path) -> dict[Path, str]:
+    """One edition's lab files, rendered in its language (the TODOs' default hint)."""
+    prefix = "" if solutions == root else f"{solutions.relative_to(root).as_posix()}/"
+    with i18n.speaking(lang):
+        return planned(solutions, labs, prefix)
 
 
 def stale(solutions: Path, labs: Path) -> list[Path]:
     """Lab files that are missing, different, or without a solution (orphans)."""
-    want = planned(solutions, labs)
-    wrong = [p for p, text in want.items() if not p.exists() or p.read_text() != text]
-    orphans = [p for p in sorted(labs.glob("*.ipynb")) if p not in want]
-    return wrong + orphans
+    wrong: list[Path] = []
+    for lang, sols, folder in editions(solutions, labs):
+        want = _edition_plan(lang, sols, folder, solutions)
+        wrong += [p for p, text in want.items() if not p.exists() or p.read_text() != text]
+        wrong += [p for p in sorted(folder.glob("*.ipynb")) if p not in want]
+    return wrong
 
 
 def write(solutions: Path, labs: Path) -> list[Path]:
-    """Regenerate labs/; returns the files written or removed."""
-    labs.mkdir(parents=True, exist_ok=True)
+    """Regenerate labs/ (every edition); returns the files written or removed."""
     changed = stale(solutions, labs)
-    want = planned(solutions, labs)
-    for path in changed:
-        if path in want:
-            path.write_text(want[path])
-        else:
-            path.unlink()
+    for lang, sols, folder in editions(solutions, labs):
+        folder.mkdir(parents=True, exist_ok=True)
+        want = _edition_plan(lang, sols, folder, solutions)
+        for path in changed:
+            if path.parent != folder:
+                continue
+            if path in want:
+                path.write_text(want[path])
+            else:
+                path.unlink()
     return changed
 
 

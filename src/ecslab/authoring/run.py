@@ -136,7 +136,7 @@ def execute(paths: list[Path], env: dict[str, str], timeout: int = 600) -> dict[
             resources={"metadata": {"path": str(path.parent)}},
         )
         client.execute(env=env)
-        seconds[path.name] = time.monotonic() - start
+        seconds[str(path.relative_to(path.parents[1]))] = time.monotonic() - start
         nbformat.write(nb, path)  # type: ignore[no-untyped-call]
     return seconds
 
@@ -146,18 +146,21 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import tempfile
 
+    from ecslab import i18n
     from ecslab.settings import PROJECT_ROOT
 
     parser = argparse.ArgumentParser(prog="python -m ecslab.authoring.run", description=__doc__)
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted((PROJECT_ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    solutions = PROJECT_ROOT / "solutions"
+    editions = [solutions, *(solutions / lang for lang in i18n.LANGUAGES[1:])]
+    paths = args.notebooks or [p for e in editions for p in sorted(e.glob("[0-9][0-9]_*.ipynb"))]
     with (
         tempfile.TemporaryDirectory(prefix="ecslab-notebooks-") as tmp,
         notebook_cloud(Path(tmp)) as env,
     ):
         seconds = execute(paths, learner_env(env, Path(tmp) / "learner"))
-    for name, took in seconds.items():
+    for name, took in seconds.items():  # by path: both editions have each name
         print(f"{name}: {took:.1f} s")
     print(f"total: {sum(seconds.values()):.1f} s")
     return 0
