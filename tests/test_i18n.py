@@ -73,9 +73,11 @@ def test_speaking_wins_over_everything(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_speaking_refuses_an_unknown_language() -> None:
     """Does asking for a language the lab lacks fail with the ones it has?"""
-    with pytest.raises(ValueError, match="unknown language 'fr': one of en, ja"):
-        with i18n.speaking("fr"):
-            pass
+    with (
+        pytest.raises(ValueError, match="unknown language 'fr': one of en, ja"),
+        i18n.speaking("fr"),
+    ):
+        pass
 
 
 def test_a_text_comes_from_the_compiled_catalog() -> None:
