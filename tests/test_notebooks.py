@@ -1,7 +1,10 @@
 """The lab's notebooks, run for real against a local cloud of their own.
 
-- The solutions, in order, under `pytest --nbval` (strict: every output compared with the
-  stored one, through tests/nbval_sanitize.cfg for ids, ports, IPs, times).
+- The solutions of each edition (solutions/, solutions/ja/), in order, under
+  `pytest --nbval` (strict: every output compared with the stored one, through
+  tests/nbval_sanitize.cfg for ids, ports, IPs, times). The two editions run the same
+  code at the same time, each on a local cloud of its own: most of a run is waiting on
+  the AWS provider, so two cost little more than one.
 - Each lab notebook, run as a learner gets it (answers missing): it stops at its first
   exercise with that exercise's hint, or, without exercises, runs to the end; each check
   it ran shows what the solution's stored run showed (✓, or the ✗ the text expects).
@@ -28,6 +31,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbval.plugin import get_sanitize_patterns
 
+from ecslab import i18n
 from ecslab.authoring.run import learner_env, notebook_cloud
 from ecslab.notebook.checks import Result
 from ecslab.settings import PROJECT_ROOT
@@ -35,7 +39,16 @@ from ecslab.settings import PROJECT_ROOT
 pytestmark = pytest.mark.integration
 
 SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
-LABS = sorted((PROJECT_ROOT / "labs").glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = PROJECT_ROOT / "solutions"
+#: Each edition's folder: English in solutions/ and labs/, others in a subfolder.
+EDITIONS = {lang: Path(lang) if lang != i18n.SOURCE else Path() for lang in i18n.LANGUAGES}
+LABS = [
+    p
+    for folder in EDITIONS.values()
+    for p in sorted((PROJECT_ROOT / "labs" / folder).glob("[0-9][0-9]_*.ipynb"))
+]
+#: Hiragana, katakana or a CJK ideograph.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 #: The whole suite of solutions must run within this (seconds), on this machine.
 SUITE_BUDGET = 300
 
@@ -55,15 +68,35 @@ def kernel_env(
     return learner_env(cloud_env, tmp_path_factory.mktemp("learner"))
 
 
-def test_solutions_reproduce_their_stored_outputs(kernel_env: dict[str, str]) -> None:
-    """Do the solution notebooks, run in order, give the outputs stored in them?"""
-    argv = [sys.executable, "-m", "pytest", "--nbval", str(PROJECT_ROOT / "solutions")]
+def _nbval(edition: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """pytest --nbval on one edition's solutions, started (the caller waits)."""
+    notebooks = sorted(str(p) for p in (SOLUTIONS / edition).glob("[0-9][0-9]_*.ipynb"))
+    argv = [sys.executable, "-m", "pytest", "--nbval", *notebooks]
     argv += ["--nbval-sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q"]
+    return subprocess.Popen(
+        argv, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def test_solutions_reproduce_their_stored_outputs(
+    kernel_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Do the solution notebooks of every edition, run in order, give the outputs stored
+    in them?"""
     start = time.monotonic()
-    done = subprocess.run(argv, env=kernel_env, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    english = _nbval(EDITIONS[i18n.SOURCE], kernel_env)
+    with notebook_cloud(tmp_path_factory.mktemp("edition")) as other:
+        others = {
+            lang: _nbval(folder, learner_env(other, tmp_path_factory.mktemp(f"learner-{lang}")))
+            for lang, folder in EDITIONS.items()
+            if lang != i18n.SOURCE
+        }  # one more edition would need a cloud of its own
+        runs = {i18n.SOURCE: english, **others}
+        shown = {lang: run.communicate()[0] for lang, run in runs.items()}
     took = time.monotonic() - start
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    print(f"notebook suite: {took:.0f} s (budget {SUITE_BUDGET} s)")
+    failed = {lang: shown[lang][-6000:] for lang, run in runs.items() if run.returncode}
+    assert not failed, "\n".join(f"--- {lang} ---\n{text}" for lang, text in failed.items())
+    print(f"notebook suites, {len(runs)} editions at once: {took:.0f} s (budget {SUITE_BUDGET} s)")
 
 
 def _first_exercise(nb: Any) -> int | None:
@@ -75,8 +108,15 @@ def _first_exercise(nb: Any) -> int | None:
 
 
 def _run_lab(path: Path, env: dict[str, str]) -> tuple[Any, CellExecutionError | None]:
+    """Run a lab as Jupyter would: its kernel in the notebook's folder (its edition)."""
     nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False)
+    client = NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     try:
         client.execute(env=env)
     except CellExecutionError as e:
@@ -97,7 +137,11 @@ def _reset_cloud(env: dict[str, str]) -> None:
     subprocess.run([ecslab, "reset"], env=env, check=True, capture_output=True)
 
 
-@pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
+def _edition_of(lab: Path) -> str:
+    return lab.parent.name if lab.parent.name in i18n.LANGUAGES else i18n.SOURCE
+
+
+@pytest.mark.parametrize("path", LABS, ids=[f"{_edition_of(p)}-{p.stem}" for p in LABS])
 def test_lab_stops_at_its_first_exercise(
     path: Path, kernel_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -113,20 +157,26 @@ def test_lab_stops_at_its_first_exercise(
     if exercise is None:
         assert error is None, f"{path.name} failed without an exercise: {error}"
     else:
-        _assert_stopped_with_hint(nb, exercise, error)
+        _assert_stopped_with_hint(nb, exercise, error, _edition_of(path))
     ran = len(nb.cells) if exercise is None else exercise
     assert _checks_shown(nb, ran) == _checks_shown(_solution_of(path), ran)
 
 
-def _assert_stopped_with_hint(nb: Any, exercise: int, error: CellExecutionError | None) -> None:
-    """The lab stopped at cell `exercise`, with its hint and no traceback, and nowhere else."""
+def _assert_stopped_with_hint(
+    nb: Any, exercise: int, error: CellExecutionError | None, lang: str
+) -> None:
+    """The lab stopped at cell `exercise`, with its hint (in the edition's language) and no
+    traceback, and nowhere else."""
     assert error is not None, "the lab ran past its first exercise"
     failed = [i for i, c in enumerate(nb.cells) if _has_error(c)]
     assert failed == [exercise]
     output = next(o for o in nb.cells[exercise].outputs if o.output_type == "error")
     assert output.ename == "ExerciseIncomplete"
     shown = "\n".join(output.traceback)
-    assert "Your turn" in shown and "Hint:" in shown
+    if lang == "ja":
+        assert JAPANESE.search(shown.split("TODO:")[0]), shown
+    else:
+        assert "Your turn" in shown and "Hint:" in shown
     assert "src/ecslab" not in shown and "Traceback" not in shown
     hint_words = nb.cells[exercise].source.split("TODO:")[1].split()[:4]
     assert " ".join(hint_words) in " ".join(shown.split())
@@ -138,7 +188,7 @@ def _has_error(cell: Any) -> bool:
 
 def _solution_of(lab: Path) -> Any:
     """The solution notebook a lab was generated from (cell for cell, as the release keeps)."""
-    path = PROJECT_ROOT / "solutions" / lab.name
+    path = SOLUTIONS / lab.relative_to(PROJECT_ROOT / "labs")
     return nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
 
 
@@ -215,7 +265,11 @@ def test_log_events_cell_compares_only_with_events(shown: str) -> None:
     assert _sanitized(shown) != stored
 
 
-@pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
+def _edition_of(lab: Path) -> str:
+    return lab.parent.name if lab.parent.name in i18n.LANGUAGES else i18n.SOURCE
+
+
+@pytest.mark.parametrize("path", LABS, ids=[f"{_edition_of(p)}-{p.stem}" for p in LABS])
 def test_solution_imports_resolve(path: Path) -> None:
     """Does each notebook's `from ecslab import ...` line import (the short import line)?"""
     code = [c.source for c in _solution_of(path).cells if c.cell_type == "code"]
@@ -230,7 +284,11 @@ def test_solution_imports_resolve(path: Path) -> None:
 IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "nbval-ignore-output", "nbval-skip")
 
 
-@pytest.mark.parametrize("path", LABS, ids=[p.stem for p in LABS])
+def _edition_of(lab: Path) -> str:
+    return lab.parent.name if lab.parent.name in i18n.LANGUAGES else i18n.SOURCE
+
+
+@pytest.mark.parametrize("path", LABS, ids=[f"{_edition_of(p)}-{p.stem}" for p in LABS])
 def test_no_solution_output_is_ignored(path: Path) -> None:
     """Is every output a learner sees compared (sanitized where it varies), none ignored?"""
     for index, cell in enumerate(_solution_of(path).cells):

@@ -141,25 +141,41 @@ def execute(paths: list[Path], env: dict[str, str], timeout: int = 600) -> dict[
     return seconds
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Store real outputs in the solution notebooks (all, or those named)."""
-    import argparse
-    import tempfile
-
+def edition_notebooks() -> list[list[Path]]:
+    """Each edition's solutions in reading order (English first, then solutions/<lang>/)."""
     from ecslab import i18n
     from ecslab.settings import PROJECT_ROOT
+
+    solutions = PROJECT_ROOT / "solutions"
+    folders = [solutions, *(solutions / lang for lang in i18n.LANGUAGES[1:])]
+    return [found for f in folders if (found := sorted(f.glob("[0-9][0-9]_*.ipynb")))]
+
+
+def run_editions_at_once() -> int:
+    """Every edition in a process (and a local cloud) of its own, at the same time: the
+    notebooks mostly wait on the AWS provider, so two editions take little more than one."""
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "ecslab.authoring.run", *map(str, paths)])
+        for paths in edition_notebooks()
+    ]
+    return max(run.wait() for run in runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Store real outputs in the solution notebooks (every edition, or those named)."""
+    import argparse
+    import tempfile
 
     parser = argparse.ArgumentParser(prog="python -m ecslab.authoring.run", description=__doc__)
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    solutions = PROJECT_ROOT / "solutions"
-    editions = [solutions, *(solutions / lang for lang in i18n.LANGUAGES[1:])]
-    paths = args.notebooks or [p for e in editions for p in sorted(e.glob("[0-9][0-9]_*.ipynb"))]
+    if not args.notebooks:
+        return run_editions_at_once()
     with (
         tempfile.TemporaryDirectory(prefix="ecslab-notebooks-") as tmp,
         notebook_cloud(Path(tmp)) as env,
     ):
-        seconds = execute(paths, learner_env(env, Path(tmp) / "learner"))
+        seconds = execute(args.notebooks, learner_env(env, Path(tmp) / "learner"))
     for name, took in seconds.items():  # by path: both editions have each name
         print(f"{name}: {took:.1f} s")
     print(f"total: {sum(seconds.values()):.1f} s")
