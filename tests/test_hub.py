@@ -5,7 +5,7 @@ SimpleLocalProcessSpawner: one OS user, a HOME per learner) on 127.0.0.1; every 
 server starts through `binder/start`, as the Binder image's does. Three learners then
 work at the same moment in headless Chromium, through the hub's URL only: log in, land
 on the first lab of their desk, open 9.3 (their own copy, answers typed: the solution's),
-run it all to the nginx check, open the load balancer's page through jupyter-server-proxy
+run it down to its first nginx check, open the load balancer's page through jupyter-server-proxy
 under /user/NAME/, then 9.4 to its logs check. Afterwards each learner's cloud holds only
 their own cluster, on a port of its own, and refuses a neighbour's key with AWS's error.
 Screenshots go to test-artifacts/hub/.
