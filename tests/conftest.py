@@ -1,3 +1,3 @@
 """Shared pytest configuration: fixtures live in small modules named after what they provide."""
 
-pytest_plugins = ["fixtures_cloud", "fixtures_stack"]
+pytest_plugins = ["fixtures_cloud", "fixtures_stack", "fixtures_workers"]

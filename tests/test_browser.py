@@ -42,7 +42,7 @@ import requests
 from ecslab import sections, settings
 from ecslab.tf.providers import venv_bin
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.restores_starts]
 
 ROOT = settings.PROJECT_ROOT
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

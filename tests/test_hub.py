@@ -28,7 +28,12 @@ from ecslab import credentials, settings
 
 #: Three learners' 9.3 and 9.4 share the machine's cores: minutes on a quiet 2-core machine,
 #: far more on a loaded one (pytest's default timeout is 900 s for any test).
-pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.timeout(1800)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.restores_starts,
+    pytest.mark.timeout(1800),
+]
 
 LEARNERS = ("ana", "bo", "chen")
 

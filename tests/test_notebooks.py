@@ -36,7 +36,7 @@ from ecslab.authoring.run import learner_env, notebook_cloud
 from ecslab.notebook.checks import Result
 from ecslab.settings import PROJECT_ROOT
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.restores_starts]
 
 SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
 SOLUTIONS = PROJECT_ROOT / "solutions"
