@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 import copy
 import sys
-import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
+from ecslab.authoring.linebreak import wrap
 from ecslab.errors import EcslabError
 from ecslab.sections import FILE_MAGIC, HINT, MARKERS, TODO
 from ecslab.settings import PROJECT_ROOT
@@ -36,7 +36,7 @@ SOLUTION_ONLY_TAG = "solution_only"
 #: Comments only the notebook tests read; noise for a learner.
 TEST_MARKERS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP", "# NBVAL_CHECK_OUTPUT")
 GENERATOR = "ecslab.authoring.release"
-#: Hints are wrapped to this width, so a TODO reads well in a notebook cell.
+#: Hints are wrapped to this many columns, so a TODO reads well in a notebook cell.
 WIDTH = 80
 
 Preprocessor = Callable[[NotebookNode], NotebookNode]
@@ -75,7 +75,7 @@ def _todo(region: list[str], is_file_cell: bool) -> list[str]:
     indent, body = region[0], region[1:]
     hints = [line.strip()[len(HINT) :].strip() for line in body if line.strip().startswith(HINT)]
     hint = " ".join(hints) or "write your answer here"
-    lines = textwrap.wrap(hint, width=max(40, WIDTH - len(indent))) or [hint]
+    lines = wrap(hint, max(40, WIDTH - len(indent))) or [hint]
     if is_file_cell:
         return [f"{indent}{TODO} {lines[0]}", *(f"{indent}###       {ln}" for ln in lines[1:])]
     comments = [f"{indent}# TODO: {lines[0]}", *(f"{indent}#       {ln}" for ln in lines[1:])]
