@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import nbformat
@@ -163,19 +162,3 @@ def test_every_notebook_has_the_lab_anatomy() -> None:
         for heading in ("What you will learn", "Prerequisites and time", "## Summary", "## Next"):
             assert heading in joined, f"{path.name} lacks {heading!r}"
         assert "Check your work" in joined, path.name
-
-
-def test_a_japanese_hint_wraps_by_its_width_on_screen() -> None:
-    """Does a Japanese hint wrap at 80 columns counting two per wide character, breaking
-    beside kana and kanji but never before 、 or 。?"""
-    hint = "リスト9.4の aws_ecs_service に lifecycle を足し、task_definition を無視させます。" * 2
-    lines = release.wrap(hint, width=40)
-    assert "".join(lines).replace(" ", "") == hint.replace(" ", "")
-    assert all(release._columns(line) <= 42 for line in lines)  # a 、 may hang past the end
-    assert not any(line.startswith(("、", "。")) for line in lines)
-
-
-def test_an_english_hint_wraps_as_textwrap_does() -> None:
-    """Is an English hint wrapped exactly as before (the English labs stay as they are)?"""
-    hint = "listing 9.2: resource aws_ecs_task_definition with family, cpu, memory and the rest"
-    assert release.wrap(hint, 40) == textwrap.wrap(hint, 40)

@@ -40,6 +40,10 @@ SOLUTIONS = PROJECT_ROOT / "solutions"
 #: The languages with an edition of their own (English is the source).
 EDITIONS = tuple(lang for lang in i18n.LANGUAGES if lang != i18n.SOURCE)
 BEGIN, END = MARKERS
+#: Flags Babel sets by itself on a text that looks like a format string ("150 % of" reads
+#: as the octal "% o", "{ ignore_changes }" as a field) so that the translation must keep
+#: those placeholders. Prose is never formatted: its catalogs go without them.
+FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
 
 
 def catalog_path(solution: Path, lang: str) -> Path:
@@ -81,6 +85,14 @@ def hint_regions(source: str) -> list[tuple[list[int], str]]:
             text = marker[len(HINT) :].strip()
             regions[-1] = ([*lines, index], f"{hint} {text}".strip())
     return [r for r in regions if r[0]]
+
+
+def as_prose(catalog: Catalog) -> Catalog:
+    """catalog without FORMAT_FLAGS (Babel adds them again whenever it reads or copies a
+    message, so this runs last, before a catalog is checked or written)."""
+    for message in catalog:
+        message.flags -= FORMAT_FLAGS
+    return catalog
 
 
 def template(nb: NotebookNode) -> Catalog:
@@ -168,7 +180,7 @@ def update(solutions: Path = SOLUTIONS) -> list[Path]:
         assert nb is not None
         for lang in EDITIONS:
             path = catalog_path(solution, lang)
-            catalog = po.updated(po.read(path, lang), template(nb))
+            catalog = as_prose(po.updated(po.read(path, lang), template(nb)))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(po.po_text(catalog))
             target = edition_path(solution, lang)
@@ -191,7 +203,7 @@ def verify(solutions: Path = SOLUTIONS) -> list[str]:
         for lang in EDITIONS:
             path = catalog_path(solution, lang)
             where = path.relative_to(solutions.parent).as_posix()
-            catalog = po.read(path, lang)
+            catalog = as_prose(po.read(path, lang))
             have = {(m.id, m.context) for m in catalog if m.id}
             found += [f"{where}: lacks [{c}] (run `make editions`)" for _, c in want - have]
             found += [f"{where}: [{c}] is no longer in the solution" for _, c in have - want]

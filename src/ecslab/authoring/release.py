@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
-import re
 import sys
-import textwrap
-import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -29,6 +26,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from ecslab import i18n
+from ecslab.authoring.linebreak import wrap
 from ecslab.errors import EcslabError
 from ecslab.i18n import _
 from ecslab.sections import FILE_MAGIC, HINT, MARKERS, TODO
@@ -40,7 +38,7 @@ SOLUTION_ONLY_TAG = "solution_only"
 #: Comments only the notebook tests read; noise for a learner.
 TEST_MARKERS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP", "# NBVAL_CHECK_OUTPUT")
 GENERATOR = "ecslab.authoring.release"
-#: Hints are wrapped to this width, so a TODO reads well in a notebook cell.
+#: Hints are wrapped to this many columns, so a TODO reads well in a notebook cell.
 WIDTH = 80
 
 Preprocessor = Callable[[NotebookNode], NotebookNode]
@@ -79,47 +77,11 @@ def _todo(region: list[str], is_file_cell: bool) -> list[str]:
     indent, body = region[0], region[1:]
     hints = [line.strip()[len(HINT) :].strip() for line in body if line.strip().startswith(HINT)]
     hint = " ".join(hints) or _("write your answer here")
-    lines = wrap(hint, width=max(40, WIDTH - len(indent))) or [hint]
+    lines = wrap(hint, max(40, WIDTH - len(indent))) or [hint]
     if is_file_cell:
         return [f"{indent}{TODO} {lines[0]}", *(f"{indent}###       {ln}" for ln in lines[1:])]
     comments = [f"{indent}# TODO: {lines[0]}", *(f"{indent}#       {ln}" for ln in lines[1:])]
     return [*comments, f"{indent}lab.todo({hint!r})"]
-
-
-#: A character that takes two columns (kana, kanji, full-width forms): a line may break
-#: before or after one, as Japanese text has no spaces between words.
-_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_TOKENS = re.compile(f"\\s+|[{_WIDE}]|[^\\s{_WIDE}]+")
-
-
-#: Japanese punctuation never starts a line (kinsoku): it stays on the line before.
-_NO_LINE_START = frozenset("、。，．）」』】！？ー・：；")
-
-
-def _columns(token: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """text in lines of at most `width` columns: textwrap's lines for English; for text
-    with wide characters, breaks at spaces or beside a wide character, counting two
-    columns for each (so a Japanese hint is as wide on screen as an English one)."""
-    if not re.search(f"[{_WIDE}]", text):
-        return textwrap.wrap(text, width=width)
-    lines: list[str] = []
-    line, used, space = "", 0, False
-    for token in _TOKENS.findall(text):
-        if token.isspace():
-            space = bool(line)
-            continue
-        needed = _columns(token) + (1 if space else 0)
-        if line and used + needed > width and token not in _NO_LINE_START:
-            lines.append(line)
-            line, used = token, _columns(token)
-        else:
-            line, used = line + (" " if space else "") + token, used + needed
-        space = False
-    return [*lines, line] if line else lines
 
 
 def strip_solutions(nb: NotebookNode) -> NotebookNode:
