@@ -139,3 +139,11 @@ def test_no_lab_of_any_edition_holds_a_translated_answer() -> None:
     for path in labs:
         source = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
         assert not [why for why in whys if why in source], path.name
+
+
+def test_quiz_texts_live_in_the_questions_catalog() -> None:
+    """Are the quiz's own texts (its labels and feedback) extracted into the questions
+    catalog with the questions, not into the kernel's?"""
+    assert catalogs.domain_of(catalogs.PACKAGE / "notebook" / "quiz.py") == "questions"
+    assert "Commit my prediction" in {m.id for m in catalogs.template("questions")}
+    assert "Commit my prediction" not in {m.id for m in catalogs.template("kernel")}
