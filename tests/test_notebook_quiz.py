@@ -68,7 +68,7 @@ def test_japanese_quiz_shows_question_and_choices_in_japanese() -> None:
         assert buttons.options == ("ECSクラスタ", "タスク定義", "ECSサービス", "ターゲットグループ")
         assert buttons.description == "問1の答え:"
         assert buttons.tooltip.endswith("どの構成要素でしょうか？")
-        assert repr(shown) == "Quiz(1問: 答えをクリックすると正解かどうか分かります)"
+        assert repr(shown) == "Quiz(1 問: 選択肢をクリックすると答え合わせできます)"
 
 
 def test_japanese_quiz_marks_answers_by_data_and_explains_in_japanese() -> None:
@@ -81,10 +81,10 @@ def test_japanese_quiz_marks_answers_by_data_and_explains_in_japanese() -> None:
         assert "✗「ECSクラスタ」ではありません: ECSクラスタはまとめるだけで" in feedback.value
         assert "#d93025" in feedback.value
         buttons.index = 2
-        assert "✓ 正解です:「ECSサービス」。ECSサービスは維持するタスク数" in feedback.value
+        assert "✓ 正解:「ECSサービス」。ECSサービスは維持するタスク数" in feedback.value
         assert "#188038" in feedback.value
         assert shown.first_tries == {"9.1/who-keeps-tasks": False}
-        assert "1問中1問に回答、1回目で正解: 0問。" in shown.tally.value
+        assert "1 問中 1 問に解答、1 回目で正解: 0 問。" in shown.tally.value
 
 
 def test_japanese_prediction_commits_and_reveals_in_japanese() -> None:
