@@ -144,7 +144,7 @@ def test_quiz_wrong_choice_explains_why_it_is_wrong() -> None:
     assert "✗ Not “1024”:" in item.children[2].value and "256 cpu units" in item.children[2].value
     assert "4096" not in item.children[2].value
     assert "right at the first try: 0" in quiz.tally.value
-    assert repr(quiz) == "Quiz(1 questions: click an answer to check it)"
+    assert repr(quiz) == "Quiz(1 question: click an answer to check it)"
 
 
 def test_quiz_right_choice_says_why() -> None:

@@ -39,7 +39,7 @@ DOMAIN_MODULES = {
         "notebook/drill.py",
         "notebook/rollout.py",
     ),
-    "questions": ("notebook/questions/",),
+    "questions": ("notebook/questions/", "notebook/quiz.py"),
     "kernel": ("notebook/", "prices.py", "fargate.py", "glossary.py"),
 }
 

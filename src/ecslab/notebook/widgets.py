@@ -153,24 +153,20 @@ def _questions(which: str | list[str]) -> list[quiz.Question]:
     return [quiz.question(qid) for qid in which]
 
 
-def _feedback_html(choice: quiz.Choice) -> str:
-    """What a click earns: a tick or a cross, the choice named, and why (role=status, so
-    a screen reader says it)."""
-    if choice.correct:
-        color, lead = "#188038", f"✓ Right: “{escape(choice.text)}”."
-    else:
-        color, lead = "#d93025", f"✗ Not “{escape(choice.text)}”:"
-    more = "" if choice.correct else " Try another."
-    return f"<span role='status' style='color:{color}'>{lead} {escape(choice.why)}{more}</span>"
+def _feedback_html(feedback: quiz.Feedback) -> str:
+    """What a click earns, green or red (role=status, so a screen reader says it)."""
+    color = "#188038" if feedback.correct else "#d93025"
+    return f"<span role='status' style='color:{color}'>{escape(feedback.line)}</span>"
 
 
 def _choices(question: quiz.Question, label: str) -> w.RadioButtons:
-    """The choices as radio buttons, labelled with the question for assistive technology."""
+    """The choices as radio buttons, labelled with the question for assistive technology
+    (the chosen one is read from their `index`, never from the label shown)."""
     return w.RadioButtons(
-        options=[c.text for c in question.choices],
+        options=question.labels,
         value=None,
         description=label,
-        tooltip=question.text,
+        tooltip=question.asked,
         layout={"width": "auto"},
         style={"description_width": "initial"},
     )
@@ -189,30 +185,28 @@ class Quiz(w.VBox):  # type: ignore[misc]
         self.add_class("ecslab-quiz")
 
     def _item(self, index: int, question: quiz.Question) -> w.VBox:
-        buttons = _choices(question, f"Answer {index + 1}:")
+        buttons = _choices(question, quiz.answer_label(index + 1))
         feedback = w.HTML()
 
         def changed(change: dict[str, Any]) -> None:
             if change["new"] is None:
                 return
-            choice = question.choices[[c.text for c in question.choices].index(change["new"])]
-            self.first_tries.setdefault(question.id, choice.correct)
-            feedback.value = _feedback_html(choice)
+            found = quiz.grade(question, change["new"])
+            self.first_tries.setdefault(question.id, found.correct)
+            feedback.value = _feedback_html(found)
             self._count()
 
-        buttons.observe(changed, names="value")
-        title = w.HTML(f"<b>{index + 1}. {escape(question.text)}</b>")
+        buttons.observe(changed, names="index")
+        title = w.HTML(f"<b>{escape(quiz.title(question, index + 1))}</b>")
         return w.VBox([title, buttons, feedback])
 
     def _count(self) -> None:
         right = sum(self.first_tries.values())
-        self.tally.value = (
-            f"<p>Answered {len(self.first_tries)} of {len(self.questions)}; right at the "
-            f"first try: {right}.</p>"
-        )
+        tally = quiz.tally(len(self.first_tries), len(self.questions), right)
+        self.tally.value = f"<p>{escape(tally)}</p>"
 
     def __repr__(self) -> str:
-        return f"Quiz({len(self.questions)} questions: click an answer to check it)"
+        return quiz.quiz_summary(len(self.questions))
 
 
 class Predict(w.VBox):  # type: ignore[misc]
@@ -221,29 +215,25 @@ class Predict(w.VBox):  # type: ignore[misc]
     def __init__(self, qid: str) -> None:
         self.question = quiz.question(qid)
         self.choice: int | None = None
-        labels = [c.text for c in self.question.choices]
-        self.buttons = _choices(self.question, "My prediction:")
+        self.buttons = _choices(self.question, quiz.prompt("prediction"))
         self.commit = w.Button(
-            description="Commit my prediction",
-            tooltip="Lock your pick; the next cells show what really happens",
+            description=quiz.prompt("commit"),
+            tooltip=quiz.prompt("commit-tip"),
             layout={"width": "auto"},
         )
         self.note = w.HTML()
-        self.commit.on_click(lambda _: self._commit(labels))
-        title = w.HTML(f"<b>Predict: {escape(self.question.text)}</b>")
+        self.commit.on_click(lambda _: self._commit())
+        title = w.HTML(f"<b>{escape(quiz.predict_title(self.question))}</b>")
         super().__init__([title, self.buttons, self.commit, self.note])
         self.add_class("ecslab-predict")
 
-    def _commit(self, labels: list[str]) -> None:
-        if self.buttons.value is None:
-            self.note.value = "<span role='status'>Pick one first.</span>"
+    def _commit(self) -> None:
+        if self.buttons.index is None:
+            self.note.value = f"<span role='status'>{escape(quiz.prompt('pick-first'))}</span>"
             return
-        self.choice = labels.index(self.buttons.value)
+        self.choice = self.buttons.index
         self.buttons.disabled = self.commit.disabled = True
-        self.note.value = (
-            "<span role='status'>Noted. Run the next cells, then reveal: your pick will "
-            "be compared with what happened.</span>"
-        )
+        self.note.value = f"<span role='status'>{escape(quiz.prompt('noted'))}</span>"
 
     def outcome(self) -> quiz.Outcome:
         """The committed prediction against what happened (data, for tests and text)."""
@@ -261,7 +251,7 @@ class Predict(w.VBox):  # type: ignore[misc]
         )
 
     def __repr__(self) -> str:
-        return f"Predict({self.question.id}: commit a prediction, then run the next cells)"
+        return quiz.predict_summary(self.question)
 
 
 # --- Terraform progress and buttons ------------------------------------------------------

@@ -4,34 +4,39 @@ The predictions come in the order the notebook asks them, each before the plan, 
 drill that answers it; the quiz closes the section.
 """
 
+from ecslab.i18n import N_
 from ecslab.notebook.quiz import Choice, Question
 
 PREDICTIONS: tuple[Question, ...] = (
     Question(
         id="9.3/platform-1-3-0",
-        text='Listing 9.4 pins platform_version = "1.3.0". What happens when you apply it?',
+        text=N_('Listing 9.4 pins platform_version = "1.3.0". What happens when you apply it?'),
         choices=(
             Choice(
-                "terraform plan already refuses it",
+                N_("terraform plan already refuses it"),
                 False,
-                "The plan only checks the argument's type; which platform versions exist is "
-                "known to ECS alone, so only the apply's CreateService call can be refused.",
+                N_(
+                    "The plan only checks the argument's type; which platform versions exist is "
+                    "known to ECS alone, so only the apply's CreateService call can be refused."
+                ),
             ),
             Choice(
-                "the apply fails: ECS refuses to create the service",
+                N_("the apply fails: ECS refuses to create the service"),
                 True,
-                "AWS retired Fargate platform 1.3.0 in March 2026: CreateService answers "
-                "InvalidParameterException, and Terraform stops with AWS's words.",
+                N_(
+                    "AWS retired Fargate platform 1.3.0 in March 2026: CreateService answers "
+                    "InvalidParameterException, and Terraform stops with AWS's words."
+                ),
             ),
             Choice(
-                "the service is created and its tasks run on 1.3.0",
+                N_("the service is created and its tasks run on 1.3.0"),
                 False,
-                "A retired platform version cannot start new tasks or services any more.",
+                N_("A retired platform version cannot start new tasks or services any more."),
             ),
             Choice(
-                "the service is created on LATEST instead",
+                N_("the service is created on LATEST instead"),
                 False,
-                "ECS never swaps a pinned version for another one: it refuses the request.",
+                N_("ECS never swaps a pinned version for another one: it refuses the request."),
             ),
         ),
         kind="predict",
@@ -39,26 +44,34 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.3/image-pulled-when",
-        text='The task definition names the image "nginx/latest", as listing 9.3 prints it. '
-        "The service is created. What happens?",
+        text=N_(
+            'The task definition names the image "nginx/latest", as listing 9.3 prints it. '
+            "The service is created. What happens?"
+        ),
         choices=(
             Choice(
-                "the apply fails: ECS checks that the image exists",
+                N_("the apply fails: ECS checks that the image exists"),
                 False,
-                "Neither RegisterTaskDefinition nor CreateService looks at the registry: "
-                "the image is only a string until a task starts.",
+                N_(
+                    "Neither RegisterTaskDefinition nor CreateService looks at the registry: "
+                    "the image is only a string until a task starts."
+                ),
             ),
             Choice(
-                "the apply succeeds, and every task stops before it runs",
+                N_("the apply succeeds, and every task stops before it runs"),
                 True,
-                "Each task tries to pull the image when it starts; the pull fails, the task "
-                "stops with CannotPullContainerError, and the service tries again.",
+                N_(
+                    "Each task tries to pull the image when it starts; the pull fails, the task "
+                    "stops with CannotPullContainerError, and the service tries again."
+                ),
             ),
             Choice(
-                "the tasks run the official nginx image anyway",
+                N_("the tasks run the official nginx image anyway"),
                 False,
-                '"nginx/latest" names a repository "latest" of a user "nginx", with the tag '
-                '"latest" implied: not the official image, which is "nginx:latest".',
+                N_(
+                    '"nginx/latest" names a repository "latest" of a user "nginx", with the tag '
+                    '"latest" implied: not the official image, which is "nginx:latest".'
+                ),
             ),
         ),
         kind="predict",
@@ -66,31 +79,37 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.3/plan-image-fix",
-        text="You fix the image in container_definitions.json. What will the plan show?",
+        text=N_("You fix the image in container_definitions.json. What will the plan show?"),
         choices=(
             Choice(
-                "the task definition updated in place (~)",
+                N_("the task definition updated in place (~)"),
                 False,
-                "A registered revision never changes: ECS has no call that edits one.",
+                N_("A registered revision never changes: ECS has no call that edits one."),
             ),
             Choice(
-                "the task definition replaced (-/+) and the service updated in place (~)",
+                N_("the task definition replaced (-/+) and the service updated in place (~)"),
                 True,
-                "Terraform registers a new revision (example:2) and deregisters example:1; "
-                "the service's task_definition points at the new ARN, an in-place update "
-                "that starts a deployment.",
+                N_(
+                    "Terraform registers a new revision (example:2) and deregisters example:1; "
+                    "the service's task_definition points at the new ARN, an in-place update "
+                    "that starts a deployment."
+                ),
             ),
             Choice(
-                "the service replaced too (-/+)",
+                N_("the service replaced too (-/+)"),
                 False,
-                "A service can switch revisions in place (UpdateService); only a few "
-                "arguments, such as its name or cluster, force a new service.",
+                N_(
+                    "A service can switch revisions in place (UpdateService); only a few "
+                    "arguments, such as its name or cluster, force a new service."
+                ),
             ),
             Choice(
-                "no changes: the JSON file is not Terraform code",
+                N_("no changes: the JSON file is not Terraform code"),
                 False,
-                "file() reads it into container_definitions at every plan: a changed file is "
-                "a changed argument.",
+                N_(
+                    "file() reads it into container_definitions at every plan: a changed file is "
+                    "a changed argument."
+                ),
             ),
         ),
         kind="predict",
@@ -98,25 +117,31 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.3/plan-lifecycle",
-        text="You add the lifecycle block with ignore_changes = [task_definition]. What will "
-        "the plan show?",
+        text=N_(
+            "You add the lifecycle block with ignore_changes = [task_definition]. What will "
+            "the plan show?"
+        ),
         choices=(
             Choice(
-                "No changes",
+                N_("No changes"),
                 True,
-                "lifecycle tells Terraform how to plan; it is not sent to AWS, so nothing "
-                "in AWS has to change.",
+                N_(
+                    "lifecycle tells Terraform how to plan; it is not sent to AWS, so nothing "
+                    "in AWS has to change."
+                ),
             ),
             Choice(
-                "the service updated in place",
+                N_("the service updated in place"),
                 False,
-                "Nothing the service is made of changes: the block is Terraform's, not ECS's.",
+                N_("Nothing the service is made of changes: the block is Terraform's, not ECS's."),
             ),
             Choice(
-                "the service replaced",
+                N_("the service replaced"),
                 False,
-                "lifecycle only changes how later plans treat the service; it never "
-                "replaces anything by itself.",
+                N_(
+                    "lifecycle only changes how later plans treat the service; it never "
+                    "replaces anything by itself."
+                ),
             ),
         ),
         kind="predict",
@@ -124,27 +149,35 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.3/health-check-404",
-        text="Someone sets the target group's health check path to /health, which nginx does "
-        "not serve (404). What does the load balancer answer at its front door?",
+        text=N_(
+            "Someone sets the target group's health check path to /health, which nginx does "
+            "not serve (404). What does the load balancer answer at its front door?"
+        ),
         choices=(
             Choice(
-                "HTTP 503 at once: no healthy target",
+                N_("HTTP 503 at once: no healthy target"),
                 False,
-                "An ALB whose targets are all unhealthy fails open: it still routes to all "
-                "of them. 503 means no target is registered at all.",
+                N_(
+                    "An ALB whose targets are all unhealthy fails open: it still routes to all "
+                    "of them. 503 means no target is registered at all."
+                ),
             ),
             Choice(
-                "still nginx's page, while ECS keeps replacing the unhealthy tasks",
+                N_("still nginx's page, while ECS keeps replacing the unhealthy tasks"),
                 True,
-                "Every target is unhealthy, so the ALB fails open and nginx still answers "
-                "'/'; after the grace period ECS stops each task that failed its health "
-                "checks and starts another, which fails them too.",
+                N_(
+                    "Every target is unhealthy, so the ALB fails open and nginx still answers "
+                    "'/'; after the grace period ECS stops each task that failed its health "
+                    "checks and starts another, which fails them too."
+                ),
             ),
             Choice(
-                "a 404 page",
+                N_("a 404 page"),
                 False,
-                "Only the health checker asks for /health; visitors still ask for '/', "
-                "which nginx serves.",
+                N_(
+                    "Only the health checker asks for /health; visitors still ask for '/', "
+                    "which nginx serves."
+                ),
             ),
         ),
         kind="predict",
@@ -152,25 +185,31 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.3/drill-one-task",
-        text="With desired_count = 1, the only task dies. What do the requests sent to the "
-        "load balancer meanwhile get?",
+        text=N_(
+            "With desired_count = 1, the only task dies. What do the requests sent to the "
+            "load balancer meanwhile get?"
+        ),
         choices=(
             Choice(
-                "all answered: the service restarts the task at once",
+                N_("all answered: the service restarts the task at once"),
                 False,
-                "A replacement is a new task: it must start and pass a health check before "
-                "the load balancer sends it anything.",
+                N_(
+                    "A replacement is a new task: it must start and pass a health check before "
+                    "the load balancer sends it anything."
+                ),
             ),
             Choice(
-                "errors (HTTP 503) until the replacement is healthy",
+                N_("errors (HTTP 503) until the replacement is healthy"),
                 True,
-                "With no registered target the ALB answers 503; the book's 9.3.3 warns of "
-                "exactly this and asks for 2 or more in production.",
+                N_(
+                    "With no registered target the ALB answers 503; the book's 9.3.3 warns of "
+                    "exactly this and asks for 2 or more in production."
+                ),
             ),
             Choice(
-                "errors until you apply again",
+                N_("errors until you apply again"),
                 False,
-                "The service replaces a stopped task by itself: that is its job.",
+                N_("The service replaces a stopped task by itself: that is its job."),
             ),
         ),
         kind="predict",
@@ -181,125 +220,138 @@ PREDICTIONS: tuple[Question, ...] = (
 QUIZ: tuple[Question, ...] = (
     Question(
         id="9.3/grace-period",
-        text="What does health_check_grace_period_seconds = 60 do?",
+        text=N_("What does health_check_grace_period_seconds = 60 do?"),
         choices=(
             Choice(
-                "for 60 s after a task starts, failed load balancer health checks do not get "
-                "it replaced",
+                N_(
+                    "for 60 s after a task starts, failed load balancer health checks do not get "
+                    "it replaced"
+                ),
                 True,
-                "So a slow-starting container is not stopped before it is ready, and the "
-                "service does not start and stop tasks forever (9.3.3).",
+                N_(
+                    "So a slow-starting container is not stopped before it is ready, and the "
+                    "service does not start and stop tasks forever (9.3.3)."
+                ),
             ),
             Choice(
-                "the load balancer checks each target every 60 s",
+                N_("the load balancer checks each target every 60 s"),
                 False,
-                "That is the target group's health_check interval (30 s in chapter 8).",
+                N_("That is the target group's health_check interval (30 s in chapter 8)."),
             ),
             Choice(
-                "a stopped task is replaced after 60 s",
+                N_("a stopped task is replaced after 60 s"),
                 False,
-                "The service replaces a stopped task as soon as it notices: no waiting.",
+                N_("The service replaces a stopped task as soon as it notices: no waiting."),
             ),
             Choice(
-                "requests wait 60 s for a target before failing",
+                N_("requests wait 60 s for a target before failing"),
                 False,
-                "Requests never wait for a target: with none registered the ALB answers 503.",
+                N_("Requests never wait for a target: with none registered the ALB answers 503."),
             ),
         ),
         book="9.3.3",
     ),
     Question(
         id="9.3/awsvpc",
-        text='What does network_mode = "awsvpc" give each task?',
+        text=N_('What does network_mode = "awsvpc" give each task?'),
         choices=(
             Choice(
-                "its own network interface and private IP address in your subnet",
+                N_("its own network interface and private IP address in your subnet"),
                 True,
-                "That is why security groups apply per task and the target group lists IPs.",
+                N_("That is why security groups apply per task and the target group lists IPs."),
             ),
             Choice(
-                "a public IP address",
+                N_("a public IP address"),
                 False,
-                "Only assign_public_ip asks for one; in private subnets the tasks need none.",
+                N_("Only assign_public_ip asks for one; in private subnets the tasks need none."),
             ),
             Choice(
-                "the host's network, shared with other tasks",
+                N_("the host's network, shared with other tasks"),
                 False,
-                "That is the host mode of the EC2 launch type; Fargate has no host of yours.",
+                N_("That is the host mode of the EC2 launch type; Fargate has no host of yours."),
             ),
         ),
         book="9.3.2",
     ),
     Question(
         id="9.3/service-vs-task",
-        text="desired_count = 2, and one task crashes. Who starts the new one?",
+        text=N_("desired_count = 2, and one task crashes. Who starts the new one?"),
         choices=(
             Choice(
-                "the service",
+                N_("the service"),
                 True,
-                "It compares the running tasks with desired_count and starts what is missing.",
+                N_("It compares the running tasks with desired_count and starts what is missing."),
             ),
             Choice(
-                "the task definition",
+                N_("the task definition"),
                 False,
-                "A task definition is a blueprint; it never starts anything.",
+                N_("A task definition is a blueprint; it never starts anything."),
             ),
             Choice(
-                "Terraform, at the next apply",
+                N_("Terraform, at the next apply"),
                 False,
-                "Terraform manages the service, not its tasks; the next plan shows no change.",
+                N_("Terraform manages the service, not its tasks; the next plan shows no change."),
             ),
             Choice(
-                "the load balancer",
+                N_("the load balancer"),
                 False,
-                "The ALB only stops sending requests to a target that fails its checks.",
+                N_("The ALB only stops sending requests to a target that fails its checks."),
             ),
         ),
         book="9.3.3",
     ),
     Question(
         id="9.3/target-type-ip",
-        text='Why does chapter 8\'s target group say target_type = "ip"?',
+        text=N_('Why does chapter 8\'s target group say target_type = "ip"?'),
         choices=(
             Choice(
-                "with awsvpc each Fargate task is reached at its own IP address",
+                N_("with awsvpc each Fargate task is reached at its own IP address"),
                 True,
-                "The service registers each task's private IP and port 80 as a target.",
+                N_("The service registers each task's private IP and port 80 as a target."),
             ),
             Choice(
-                "an ALB cannot send requests to instances",
+                N_("an ALB cannot send requests to instances"),
                 False,
-                "It can (target type instance), but a Fargate task runs on no instance of yours.",
+                N_(
+                    "It can (target type instance), but a Fargate task runs on no instance "
+                    "of yours."
+                ),
             ),
             Choice(
-                "IP targets are cheaper",
+                N_("IP targets are cheaper"),
                 False,
-                "The target type does not change the price of the load balancer.",
+                N_("The target type does not change the price of the load balancer."),
             ),
         ),
         book="9.3.3",
     ),
     Question(
         id="9.3/private-subnets-nat",
-        text="The tasks run in private subnets with assign_public_ip = false. How do they pull "
-        "the nginx image from Docker Hub?",
+        text=N_(
+            "The tasks run in private subnets with assign_public_ip = false. How do they pull "
+            "the nginx image from Docker Hub?"
+        ),
         choices=(
             Choice(
-                "through the NAT gateway of their subnet's route table",
+                N_("through the NAT gateway of their subnet's route table"),
                 True,
-                "A private subnet routes 0.0.0.0/0 to a NAT gateway (chapter 7): the tasks "
-                "reach out, and nothing from the internet reaches in.",
+                N_(
+                    "A private subnet routes 0.0.0.0/0 to a NAT gateway (chapter 7): the tasks "
+                    "reach out, and nothing from the internet reaches in."
+                ),
             ),
             Choice(
-                "through the load balancer",
+                N_("through the load balancer"),
                 False,
-                "The ALB only carries requests from visitors to the tasks, never theirs out.",
+                N_("The ALB only carries requests from visitors to the tasks, never theirs out."),
             ),
             Choice(
-                "they cannot: private tasks need a public IP",
+                N_("they cannot: private tasks need a public IP"),
                 False,
-                "A public IP is useless in a private subnet: its route goes to the NAT "
-                "gateway, not to the internet gateway.",
+                N_(
+                    "A public IP is useless in a private subnet: its route goes to the NAT "
+                    "gateway, not to the internet gateway."
+                ),
             ),
         ),
         book="9.3.3",

@@ -1,31 +1,38 @@
 """Section 9.4's questions: logging on Fargate, the execution role, ignore_changes."""
 
+from ecslab.i18n import N_
 from ecslab.notebook.quiz import Choice, Question
 
 #: Predictions, committed before the step that answers them (solutions/04_logging).
 PREDICTIONS: tuple[Question, ...] = (
     Question(
         id="9.4/awslogs-without-role",
-        text="The container now logs with awslogs, but the task definition has no "
-        "execution_role_arn yet. What does the apply do?",
+        text=N_(
+            "The container now logs with awslogs, but the task definition has no "
+            "execution_role_arn yet. What does the apply do?"
+        ),
         choices=(
             Choice(
-                "It registers the new revision; the logs simply never arrive",
+                N_("It registers the new revision; the logs simply never arrive"),
                 False,
-                "AWS checks this at registration, before any task runs: nothing is registered.",
+                N_("AWS checks this at registration, before any task runs: nothing is registered."),
             ),
             Choice(
-                "AWS refuses to register the revision (RegisterTaskDefinition fails)",
+                N_("AWS refuses to register the revision (RegisterTaskDefinition fails)"),
                 True,
-                "On Fargate, ECS itself sends the logs with the execution role, so "
-                "RegisterTaskDefinition answers ClientException: 'Fargate requires task "
-                "definition to have execution role ARN to support log driver awslogs.'",
+                N_(
+                    "On Fargate, ECS itself sends the logs with the execution role, so "
+                    "RegisterTaskDefinition answers ClientException: 'Fargate requires task "
+                    "definition to have execution role ARN to support log driver awslogs.'"
+                ),
             ),
             Choice(
-                "Terraform refuses it at plan time",
+                N_("Terraform refuses it at plan time"),
                 False,
-                "The plan is fine for Terraform: container_definitions is a JSON string it "
-                "does not interpret. Only AWS knows the rule, at apply.",
+                N_(
+                    "The plan is fine for Terraform: container_definitions is a JSON string it "
+                    "does not interpret. Only AWS knows the rule, at apply."
+                ),
             ),
         ),
         kind="predict",
@@ -33,25 +40,31 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.4/revision-after-apply",
-        text="You apply listings 9.9 and 9.10: Terraform registers a new revision of the "
-        "family example. Which revision do the service's tasks run right after the apply?",
+        text=N_(
+            "You apply listings 9.9 and 9.10: Terraform registers a new revision of the "
+            "family example. Which revision do the service's tasks run right after the apply?"
+        ),
         choices=(
             Choice(
-                "the new one, with logging",
+                N_("the new one, with logging"),
                 False,
-                "Only an update of the service starts a deployment, and Terraform does not "
-                "update the service: ignore_changes = [task_definition] (listing 9.4).",
+                N_(
+                    "Only an update of the service starts a deployment, and Terraform does not "
+                    "update the service: ignore_changes = [task_definition] (listing 9.4)."
+                ),
             ),
             Choice(
-                "the old one, without logging",
+                N_("the old one, without logging"),
                 True,
-                "With ignore_changes = [task_definition], Terraform registers the new revision "
-                "but leaves the service as it is: its tasks keep running the old one.",
+                N_(
+                    "With ignore_changes = [task_definition], Terraform registers the new revision "
+                    "but leaves the service as it is: its tasks keep running the old one."
+                ),
             ),
             Choice(
-                "none: the old tasks stop while their revision is deregistered",
+                N_("none: the old tasks stop while their revision is deregistered"),
                 False,
-                "Deregistering a revision (INACTIVE) never stops the tasks running it.",
+                N_("Deregistering a revision (INACTIVE) never stops the tasks running it."),
             ),
         ),
         kind="predict",
@@ -59,27 +72,35 @@ PREDICTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="9.4/plan-after-cli-deploy",
-        text="You deployed the new revision with `aws ecs update-service`, outside Terraform. "
-        "What does `terraform plan` show now?",
+        text=N_(
+            "You deployed the new revision with `aws ecs update-service`, outside Terraform. "
+            "What does `terraform plan` show now?"
+        ),
         choices=(
             Choice(
-                "~ aws_ecs_service.example: task_definition changes back",
+                N_("~ aws_ecs_service.example: task_definition changes back"),
                 False,
-                "That is what it would show without ignore_changes: Terraform would undo "
-                "every deployment made outside it.",
+                N_(
+                    "That is what it would show without ignore_changes: Terraform would undo "
+                    "every deployment made outside it."
+                ),
             ),
             Choice(
-                "No changes",
+                N_("No changes"),
                 True,
-                "The service's task_definition differs from the one Terraform created it "
-                "with, but ignore_changes tells Terraform to ignore that argument after "
-                "creation (9.3.3), so there is nothing to do.",
+                N_(
+                    "The service's task_definition differs from the one Terraform created it "
+                    "with, but ignore_changes tells Terraform to ignore that argument after "
+                    "creation (9.3.3), so there is nothing to do."
+                ),
             ),
             Choice(
-                "-/+ aws_ecs_task_definition.example: a new revision",
+                N_("-/+ aws_ecs_task_definition.example: a new revision"),
                 False,
-                "Your files did not change since the last apply: the task definition in the "
-                "state matches them.",
+                N_(
+                    "Your files did not change since the last apply: the task definition in the "
+                    "state matches them."
+                ),
             ),
         ),
         kind="predict",
@@ -90,93 +111,106 @@ PREDICTIONS: tuple[Question, ...] = (
 QUIZ: tuple[Question, ...] = (
     Question(
         id="9.4/ignore-changes",
-        text="Why does listing 9.4 put task_definition in ignore_changes?",
+        text=N_("Why does listing 9.4 put task_definition in ignore_changes?"),
         choices=(
             Choice(
-                "So that deployments made outside Terraform are not rolled back by the next apply",
+                N_(
+                    "So that deployments made outside Terraform are not rolled back by the "
+                    "next apply"
+                ),
                 True,
-                "A deployment tool registers revisions and updates the service; without "
-                "ignore_changes, terraform apply would put the service back on its revision.",
+                N_(
+                    "A deployment tool registers revisions and updates the service; without "
+                    "ignore_changes, terraform apply would put the service back on its revision."
+                ),
             ),
             Choice(
-                "So that Terraform never registers new revisions",
+                N_("So that Terraform never registers new revisions"),
                 False,
-                "It still registers them: ignore_changes is on the service, not on the task "
-                "definition resource.",
+                N_(
+                    "It still registers them: ignore_changes is on the service, not on the task "
+                    "definition resource."
+                ),
             ),
             Choice(
-                "Because a task definition cannot be changed",
+                N_("Because a task definition cannot be changed"),
                 False,
-                "True of a revision, but a change registers a new one; ignore_changes is "
-                "about the service's argument pointing at it.",
+                N_(
+                    "True of a revision, but a change registers a new one; ignore_changes is "
+                    "about the service's argument pointing at it."
+                ),
             ),
         ),
         book="9.3.3",
     ),
     Question(
         id="9.4/execution-vs-task-role",
-        text="The execution role (execution_role_arn) is used by...",
+        text=N_("The execution role (execution_role_arn) is used by..."),
         choices=(
             Choice(
-                "ECS itself, to pull the image and send the container's logs",
+                N_("ECS itself, to pull the image and send the container's logs"),
                 True,
-                "It acts before and around your code: ECR pulls, CloudWatch Logs, secrets.",
+                N_("It acts before and around your code: ECR pulls, CloudWatch Logs, secrets."),
             ),
             Choice(
-                "your application, to call AWS APIs (S3, DynamoDB...)",
+                N_("your application, to call AWS APIs (S3, DynamoDB...)"),
                 False,
-                "That is the task role (task_role_arn): the permissions of the code in the "
-                "container. The book does not need one.",
+                N_(
+                    "That is the task role (task_role_arn): the permissions of the code in the "
+                    "container. The book does not need one."
+                ),
             ),
             Choice(
-                "the load balancer, to reach the tasks",
+                N_("the load balancer, to reach the tasks"),
                 False,
-                "The load balancer needs no role to send requests: security groups decide.",
+                N_("The load balancer needs no role to send requests: security groups decide."),
             ),
         ),
         book="9.4.2",
     ),
     Question(
         id="9.4/stream-name",
-        text='With awslogs-stream-prefix "nginx" and the container "example", what is '
-        "a task's log stream called?",
+        text=N_(
+            'With awslogs-stream-prefix "nginx" and the container "example", what is '
+            "a task's log stream called?"
+        ),
         choices=(
             Choice(
-                "nginx/example/<task-id>",
+                N_("nginx/example/<task-id>"),
                 True,
-                "prefix/container-name/task-id: one stream per container of each task.",
+                N_("prefix/container-name/task-id: one stream per container of each task."),
             ),
             Choice(
-                "/ecs/example/nginx",
+                N_("/ecs/example/nginx"),
                 False,
-                "/ecs/example is the log group (awslogs-group); streams live inside it.",
+                N_("/ecs/example is the log group (awslogs-group); streams live inside it."),
             ),
             Choice(
-                "example:2/<task-id>",
+                N_("example:2/<task-id>"),
                 False,
-                "The revision is not part of the stream name: look the task up to know it.",
+                N_("The revision is not part of the stream name: look the task up to know it."),
             ),
         ),
         book="9.4.3",
     ),
     Question(
         id="9.4/retention",
-        text="What happens to the events of /ecs/example without retention_in_days?",
+        text=N_("What happens to the events of /ecs/example without retention_in_days?"),
         choices=(
             Choice(
-                "They are kept forever (and billed as stored data forever)",
+                N_("They are kept forever (and billed as stored data forever)"),
                 True,
-                "A log group without retention never expires its events.",
+                N_("A log group without retention never expires its events."),
             ),
             Choice(
-                "They are deleted after 180 days",
+                N_("They are deleted after 180 days"),
                 False,
-                "180 is what listing 9.5 sets; there is no such default.",
+                N_("180 is what listing 9.5 sets; there is no such default."),
             ),
             Choice(
-                "They are deleted with the task that wrote them",
+                N_("They are deleted with the task that wrote them"),
                 False,
-                "Logs outlive tasks: that is why they go to CloudWatch Logs at all.",
+                N_("Logs outlive tasks: that is why they go to CloudWatch Logs at all."),
             ),
         ),
         book="9.4.1",
