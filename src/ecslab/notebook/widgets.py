@@ -32,6 +32,7 @@ from IPython.display import display
 from ecslab import fargate, prices, settings
 from ecslab.account import clients, cost
 from ecslab.errors import EcslabError
+from ecslab.i18n import _, ngettext
 from ecslab.notebook import diagram, lab, quiz
 from ecslab.notebook.progress import ProgressPanel
 
@@ -67,12 +68,22 @@ def cost_text(cpu: int, memory: int, count: int) -> str:
     chapter's bill with this size (the same price table: ecslab.prices)."""
     size = fargate.validate(cpu, memory)
     bill = cost.estimate(cpu, memory)
-    return (
-        f"{count} tasks × {size.vcpu:g} vCPU / {memory / 1024:g} GB: about USD "
-        f"{size.monthly_cost(count):.2f} a month in {prices.REGION} "
-        f"(Fargate on-demand, Linux/x86, prices as of {prices.AS_OF.isoformat()}); "
-        f"the whole chapter's stack with them: about USD {bill.per_month:.0f} a month "
-        "(cost.estimate())"
+    return ngettext(
+        "{count} task × {vcpu} vCPU / {gb} GB: about USD {monthly} a month in {region} "
+        "(Fargate on-demand, Linux/x86, prices as of {as_of}); the whole chapter's stack "
+        "with them: about USD {bill} a month (cost.estimate())",
+        "{count} tasks × {vcpu} vCPU / {gb} GB: about USD {monthly} a month in {region} "
+        "(Fargate on-demand, Linux/x86, prices as of {as_of}); the whole chapter's stack "
+        "with them: about USD {bill} a month (cost.estimate())",
+        count,
+    ).format(
+        count=count,
+        vcpu=f"{size.vcpu:g}",
+        gb=f"{memory / 1024:g}",
+        monthly=f"{size.monthly_cost(count):.2f}",
+        region=prices.REGION,
+        as_of=prices.AS_OF.isoformat(),
+        bill=f"{bill.per_month:.0f}",
     )
 
 
@@ -93,8 +104,10 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
         children: list[Any] = [self.cpu, self.memory, self.cost]
         if write_to:
             self.write = w.Button(
-                description=f"Write to {write_to}",
-                tooltip=f"Write cpu and memory into {write_to} in your workspace",
+                description=_("Write to {file}").format(file=write_to),
+                tooltip=_("Write cpu and memory into {file} in your workspace").format(
+                    file=write_to
+                ),
                 icon="pencil",
                 layout=w.Layout(width="auto"),
             )
@@ -114,7 +127,7 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
         try:
             stated = lab.current_task_size(self.write_to)
         except EcslabError as e:
-            self.status.value = f"✗ {escape(str(e))} {escape(e.hint)}"
+            self.status.value = _failure_html(e)
             return default
         return stated or default
 
@@ -134,13 +147,18 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
         try:
             self.status.value = f"✓ {escape(lab.set_task_size(self.cpu.value, self.memory.value))}"
         except EcslabError as e:
-            self.status.value = f"✗ {escape(str(e))} {escape(e.hint)}"
+            self.status.value = _failure_html(e)
 
     def __repr__(self) -> str:
         return (
             f"TaskSizePicker(cpu={self.cpu.value}, memory={self.memory.value}, "
             f"desired_count={self.desired_count})"
         )
+
+
+def _failure_html(error: EcslabError) -> str:
+    """An error of ours, with its hint, in a widget's status line."""
+    return f"✗ {escape(str(error))} {escape(error.hint)}"
 
 
 # --- quiz and predictions (questions live in ecslab.notebook.questions) -------------------
@@ -156,21 +174,24 @@ def _questions(which: str | list[str]) -> list[quiz.Question]:
 def _feedback_html(choice: quiz.Choice) -> str:
     """What a click earns: a tick or a cross, the choice named, and why (role=status, so
     a screen reader says it)."""
+    text = escape(_(choice.text))
     if choice.correct:
-        color, lead = "#188038", f"✓ Right: “{escape(choice.text)}”."
+        color, lead = "#188038", _("✓ Right: “{choice}”.").format(choice=text)
     else:
-        color, lead = "#d93025", f"✗ Not “{escape(choice.text)}”:"
-    more = "" if choice.correct else " Try another."
-    return f"<span role='status' style='color:{color}'>{lead} {escape(choice.why)}{more}</span>"
+        color, lead = "#d93025", _("✗ Not “{choice}”:").format(choice=text)
+    more = "" if choice.correct else " " + _("Try another.")
+    why = escape(_(choice.why))
+    return f"<span role='status' style='color:{color}'>{lead} {why}{more}</span>"
 
 
 def _choices(question: quiz.Question, label: str) -> w.RadioButtons:
-    """The choices as radio buttons, labelled with the question for assistive technology."""
+    """The choices as radio buttons, labelled with the question for assistive technology;
+    the pick is read by its index (decide on data, never on the shown text)."""
     return w.RadioButtons(
-        options=[c.text for c in question.choices],
+        options=[_(c.text) for c in question.choices],
         value=None,
         description=label,
-        tooltip=question.text,
+        tooltip=_(question.text),
         layout={"width": "auto"},
         style={"description_width": "initial"},
     )
@@ -189,30 +210,36 @@ class Quiz(w.VBox):  # type: ignore[misc]
         self.add_class("ecslab-quiz")
 
     def _item(self, index: int, question: quiz.Question) -> w.VBox:
-        buttons = _choices(question, f"Answer {index + 1}:")
+        buttons = _choices(question, _("Answer {number}:").format(number=index + 1))
         feedback = w.HTML()
 
         def changed(change: dict[str, Any]) -> None:
             if change["new"] is None:
                 return
-            choice = question.choices[[c.text for c in question.choices].index(change["new"])]
+            choice = question.choices[change["new"]]
             self.first_tries.setdefault(question.id, choice.correct)
             feedback.value = _feedback_html(choice)
             self._count()
 
-        buttons.observe(changed, names="value")
-        title = w.HTML(f"<b>{index + 1}. {escape(question.text)}</b>")
+        buttons.observe(changed, names="index")
+        title = w.HTML(f"<b>{index + 1}. {escape(_(question.text))}</b>")
         return w.VBox([title, buttons, feedback])
 
     def _count(self) -> None:
         right = sum(self.first_tries.values())
-        self.tally.value = (
-            f"<p>Answered {len(self.first_tries)} of {len(self.questions)}; right at the "
-            f"first try: {right}.</p>"
+        tally = _("Answered {answered} of {total}; right at the first try: {right}.").format(
+            answered=len(self.first_tries), total=len(self.questions), right=right
         )
+        self.tally.value = f"<p>{tally}</p>"
 
     def __repr__(self) -> str:
-        return f"Quiz({len(self.questions)} questions: click an answer to check it)"
+        count = len(self.questions)
+        what = ngettext(
+            "{count} question: click an answer to check it",
+            "{count} questions: click an answer to check it",
+            count,
+        ).format(count=count)
+        return f"Quiz({what})"
 
 
 class Predict(w.VBox):  # type: ignore[misc]
@@ -221,29 +248,29 @@ class Predict(w.VBox):  # type: ignore[misc]
     def __init__(self, qid: str) -> None:
         self.question = quiz.question(qid)
         self.choice: int | None = None
-        labels = [c.text for c in self.question.choices]
-        self.buttons = _choices(self.question, "My prediction:")
+        self.buttons = _choices(self.question, _("My prediction:"))
         self.commit = w.Button(
-            description="Commit my prediction",
-            tooltip="Lock your pick; the next cells show what really happens",
+            description=_("Commit my prediction"),
+            tooltip=_("Lock your pick; the next cells show what really happens"),
             layout={"width": "auto"},
         )
         self.note = w.HTML()
-        self.commit.on_click(lambda _: self._commit(labels))
-        title = w.HTML(f"<b>Predict: {escape(self.question.text)}</b>")
+        self.commit.on_click(lambda _b: self._commit())
+        question = escape(_(self.question.text))
+        title = w.HTML("<b>" + _("Predict: {question}").format(question=question) + "</b>")
         super().__init__([title, self.buttons, self.commit, self.note])
         self.add_class("ecslab-predict")
 
-    def _commit(self, labels: list[str]) -> None:
+    def _commit(self) -> None:
         if self.buttons.value is None:
-            self.note.value = "<span role='status'>Pick one first.</span>"
+            self.note.value = f"<span role='status'>{_('Pick one first.')}</span>"
             return
-        self.choice = labels.index(self.buttons.value)
+        self.choice = self.buttons.index
         self.buttons.disabled = self.commit.disabled = True
-        self.note.value = (
-            "<span role='status'>Noted. Run the next cells, then reveal: your pick will "
-            "be compared with what happened.</span>"
+        noted = _(
+            "Noted. Run the next cells, then reveal: your pick will be compared with what happened."
         )
+        self.note.value = f"<span role='status'>{noted}</span>"
 
     def outcome(self) -> quiz.Outcome:
         """The committed prediction against what happened (data, for tests and text)."""
@@ -261,7 +288,8 @@ class Predict(w.VBox):  # type: ignore[misc]
         )
 
     def __repr__(self) -> str:
-        return f"Predict({self.question.id}: commit a prediction, then run the next cells)"
+        what = _("commit a prediction, then run the next cells")
+        return f"Predict({self.question.id}: {what})"
 
 
 # --- Terraform progress and buttons ------------------------------------------------------
@@ -274,9 +302,11 @@ class TerraformButtons(w.VBox):  # type: ignore[misc]
         self.output = w.Output()
         self.last = ""  # the text of the last result shown (for tests and the CLI)
         self.buttons = [
-            self._button("Plan", "terraform plan: show what would change", "search", "plan"),
-            self._button("Apply", "terraform apply: make the changes", "play", "apply"),
-            self._button("Destroy", "terraform destroy: remove everything", "trash", "destroy"),
+            self._button(_("Plan"), _("terraform plan: show what would change"), "search", "plan"),
+            self._button(_("Apply"), _("terraform apply: make the changes"), "play", "apply"),
+            self._button(
+                _("Destroy"), _("terraform destroy: remove everything"), "trash", "destroy"
+            ),
         ]
         self.buttons[2].button_style = "danger"
         super().__init__([w.HBox(self.buttons), self.output])
@@ -301,7 +331,8 @@ class TerraformButtons(w.VBox):  # type: ignore[misc]
                     self.last = repr(result)
                     display(result)  # type: ignore[no-untyped-call]
                 except EcslabError as e:
-                    self.last = f"✗ {e}\nHint: {e.hint}" if e.hint else f"✗ {e}"
+                    hint = "\n" + _("Hint: {hint}").format(hint=e.hint) if e.hint else ""
+                    self.last = f"✗ {e}{hint}"
                     print(self.last)
         finally:
             for button in self.buttons:
@@ -342,7 +373,10 @@ class LogViewer(w.VBox):  # type: ignore[misc]
         self.group, self.refresh = group, refresh
         self.text = w.HTML()
         self.follow = w.ToggleButton(
-            value=True, description="Follow", tooltip="Refresh every few seconds", icon="refresh"
+            value=True,
+            description=_("Follow"),
+            tooltip=_("Refresh every few seconds"),
+            icon="refresh",
         )
         super().__init__([self.follow, self.text])
         self.add_class("ecslab-log-viewer")
@@ -355,8 +389,8 @@ class LogViewer(w.VBox):  # type: ignore[misc]
         try:
             lines = latest_events(self.group)
         except Exception as e:  # shown to the learner; a thread must not raise
-            lines = [f"(cannot read {self.group}: {e})"]
-        body = escape("\n".join(lines) or "(no events yet)")
+            lines = [_("(cannot read {group}: {error})").format(group=self.group, error=e)]
+        body = escape("\n".join(lines) or _("(no events yet)"))
         self.text.value = f"<pre style='font-size:11px;max-height:300px;overflow:auto'>{body}</pre>"
 
     def _loop(self) -> None:
@@ -366,7 +400,7 @@ class LogViewer(w.VBox):  # type: ignore[misc]
                 self.update()
 
     def __repr__(self) -> str:
-        return f"LogViewer({self.group!r}: latest events, refreshing)"
+        return f"LogViewer({self.group!r}: {_('latest events, refreshing')})"
 
 
 # --- what was built ------------------------------------------------------------------------
@@ -378,7 +412,7 @@ class WhatWasBuilt(w.VBox):  # type: ignore[misc]
     def __init__(self) -> None:
         self.picture = w.HTML()
         self.refresh = w.Button(
-            description="Refresh", tooltip="Read the resources again", icon="refresh"
+            description=_("Refresh"), tooltip=_("Read the resources again"), icon="refresh"
         )
         self.refresh.on_click(lambda _b: self.update())
         super().__init__([self.refresh, self.picture])
@@ -390,4 +424,5 @@ class WhatWasBuilt(w.VBox):  # type: ignore[misc]
         self.picture.value = diagram.live(diagram.inventory()).svg
 
     def __repr__(self) -> str:
-        return f"WhatWasBuilt(live diagram; target {settings.target()})"
+        what = _("live diagram; target {target}").format(target=settings.target())
+        return f"WhatWasBuilt({what})"
