@@ -174,24 +174,21 @@ def _questions(which: str | list[str]) -> list[quiz.Question]:
 def _feedback_html(choice: quiz.Choice) -> str:
     """What a click earns: a tick or a cross, the choice named, and why (role=status, so
     a screen reader says it)."""
-    text = escape(_(choice.text))
     if choice.correct:
-        color, lead = "#188038", _("✓ Right: “{choice}”.").format(choice=text)
+        color, lead = "#188038", f"✓ Right: “{escape(choice.text)}”."
     else:
-        color, lead = "#d93025", _("✗ Not “{choice}”:").format(choice=text)
-    more = "" if choice.correct else " " + _("Try another.")
-    why = escape(_(choice.why))
-    return f"<span role='status' style='color:{color}'>{lead} {why}{more}</span>"
+        color, lead = "#d93025", f"✗ Not “{escape(choice.text)}”:"
+    more = "" if choice.correct else " Try another."
+    return f"<span role='status' style='color:{color}'>{lead} {escape(choice.why)}{more}</span>"
 
 
 def _choices(question: quiz.Question, label: str) -> w.RadioButtons:
-    """The choices as radio buttons, labelled with the question for assistive technology;
-    the pick is read by its index (decide on data, never on the shown text)."""
+    """The choices as radio buttons, labelled with the question for assistive technology."""
     return w.RadioButtons(
-        options=[_(c.text) for c in question.choices],
+        options=[c.text for c in question.choices],
         value=None,
         description=label,
-        tooltip=_(question.text),
+        tooltip=question.text,
         layout={"width": "auto"},
         style={"description_width": "initial"},
     )
@@ -210,36 +207,30 @@ class Quiz(w.VBox):  # type: ignore[misc]
         self.add_class("ecslab-quiz")
 
     def _item(self, index: int, question: quiz.Question) -> w.VBox:
-        buttons = _choices(question, _("Answer {number}:").format(number=index + 1))
+        buttons = _choices(question, f"Answer {index + 1}:")
         feedback = w.HTML()
 
         def changed(change: dict[str, Any]) -> None:
             if change["new"] is None:
                 return
-            choice = question.choices[change["new"]]
+            choice = question.choices[[c.text for c in question.choices].index(change["new"])]
             self.first_tries.setdefault(question.id, choice.correct)
             feedback.value = _feedback_html(choice)
             self._count()
 
-        buttons.observe(changed, names="index")
-        title = w.HTML(f"<b>{index + 1}. {escape(_(question.text))}</b>")
+        buttons.observe(changed, names="value")
+        title = w.HTML(f"<b>{index + 1}. {escape(question.text)}</b>")
         return w.VBox([title, buttons, feedback])
 
     def _count(self) -> None:
         right = sum(self.first_tries.values())
-        tally = _("Answered {answered} of {total}; right at the first try: {right}.").format(
-            answered=len(self.first_tries), total=len(self.questions), right=right
+        self.tally.value = (
+            f"<p>Answered {len(self.first_tries)} of {len(self.questions)}; right at the "
+            f"first try: {right}.</p>"
         )
-        self.tally.value = f"<p>{tally}</p>"
 
     def __repr__(self) -> str:
-        count = len(self.questions)
-        what = ngettext(
-            "{count} question: click an answer to check it",
-            "{count} questions: click an answer to check it",
-            count,
-        ).format(count=count)
-        return f"Quiz({what})"
+        return f"Quiz({len(self.questions)} questions: click an answer to check it)"
 
 
 class Predict(w.VBox):  # type: ignore[misc]
@@ -248,29 +239,29 @@ class Predict(w.VBox):  # type: ignore[misc]
     def __init__(self, qid: str) -> None:
         self.question = quiz.question(qid)
         self.choice: int | None = None
-        self.buttons = _choices(self.question, _("My prediction:"))
+        labels = [c.text for c in self.question.choices]
+        self.buttons = _choices(self.question, "My prediction:")
         self.commit = w.Button(
-            description=_("Commit my prediction"),
-            tooltip=_("Lock your pick; the next cells show what really happens"),
+            description="Commit my prediction",
+            tooltip="Lock your pick; the next cells show what really happens",
             layout={"width": "auto"},
         )
         self.note = w.HTML()
-        self.commit.on_click(lambda _b: self._commit())
-        question = escape(_(self.question.text))
-        title = w.HTML("<b>" + _("Predict: {question}").format(question=question) + "</b>")
+        self.commit.on_click(lambda _: self._commit(labels))
+        title = w.HTML(f"<b>Predict: {escape(self.question.text)}</b>")
         super().__init__([title, self.buttons, self.commit, self.note])
         self.add_class("ecslab-predict")
 
-    def _commit(self) -> None:
+    def _commit(self, labels: list[str]) -> None:
         if self.buttons.value is None:
-            self.note.value = f"<span role='status'>{_('Pick one first.')}</span>"
+            self.note.value = "<span role='status'>Pick one first.</span>"
             return
-        self.choice = self.buttons.index
+        self.choice = labels.index(self.buttons.value)
         self.buttons.disabled = self.commit.disabled = True
-        noted = _(
-            "Noted. Run the next cells, then reveal: your pick will be compared with what happened."
+        self.note.value = (
+            "<span role='status'>Noted. Run the next cells, then reveal: your pick will "
+            "be compared with what happened.</span>"
         )
-        self.note.value = f"<span role='status'>{noted}</span>"
 
     def outcome(self) -> quiz.Outcome:
         """The committed prediction against what happened (data, for tests and text)."""
@@ -288,8 +279,7 @@ class Predict(w.VBox):  # type: ignore[misc]
         )
 
     def __repr__(self) -> str:
-        what = _("commit a prediction, then run the next cells")
-        return f"Predict({self.question.id}: {what})"
+        return f"Predict({self.question.id}: commit a prediction, then run the next cells)"
 
 
 # --- Terraform progress and buttons ------------------------------------------------------
