@@ -576,3 +576,16 @@ def test_the_book_commands_keep_their_words_in_japanese() -> None:
         text = repr(lab.terminal_commands())
     assert "terraform plan" in text and "# 何が変わるかを見る（本の plan）" in text
     assert "aws logs filter-log-events --log-group-name /ecs/example" in text
+
+
+def test_the_setup_report_speaks_japanese() -> None:
+    """Does the setup cell's report read Japanese, file names and paths unchanged?"""
+    placed = workspace.Placed(kept=["service.tf"], backups={"cluster.tf": Path("/w/.bak")})
+    report = lab.SetupReport(sections.section("03_web_server"), Path("/w"), ["a.tf"], placed, True)
+    with i18n.speaking("ja"):
+        lines = repr(report).splitlines()
+    assert lines[0].startswith("9.3 ") and lines[0].endswith(": 準備ができました。")
+    assert lines[1:3] == ["ワークスペース: /w", "前の節までのファイル: a.tf"]
+    assert "あなたの service.tf はそのまま残しました。" in lines[4]
+    assert lines[5] == "あなたの cluster.tf を置き換える前に /w/.bak へバックアップしました。"
+    assert lines[6].startswith("ネットワークとロードバランサー（8章）: 作成済みか")
