@@ -7,6 +7,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+from ecslab import i18n
 from ecslab.notebook import diagram
 
 INVENTORY = diagram.Inventory(
@@ -76,3 +77,32 @@ def test_revision_of_an_arn() -> None:
     """Is `example:2` read from a task definition ARN?"""
     arn = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/example:2"
     assert diagram.revision_of(arn) == "example:2"
+
+
+def test_the_japanese_diagram_uses_the_books_terms() -> None:
+    """Does the Japanese 9.1 diagram say ECSクラスタ, ECSサービス, タスク定義 and
+    ターゲットグループ, while ALB and the names of resources stay as AWS writes them?"""
+    with i18n.speaking("ja"):
+        svg = diagram.building_blocks().svg
+    for term in ("ECSクラスタ  example", "ECSサービス  example", "タスク定義  example:1"):
+        assert term in svg
+    assert "ターゲットグループ" in svg and ">ALB<" in svg and "desired_count = 2" in svg
+    assert "Task definition" not in svg
+    ET.fromstring(svg)
+
+
+def test_the_japanese_live_diagram_translates_words_not_states() -> None:
+    """Is a task outside the target group "未登録" in Japanese, while AWS's states
+    (RUNNING, healthy) stay as AWS reports them and colours follow the data?"""
+    tasks = [
+        diagram.TaskView("a" * 32, "10.0.65.10", "example:2", "RUNNING", "healthy"),
+        diagram.TaskView("b" * 32, "10.0.66.11", "example:2", "RUNNING", diagram.NOT_REGISTERED),
+    ]
+    inventory = diagram.Inventory(
+        "example", "example", "example", "example", 2, 2, "example:2", tasks
+    )
+    with i18n.speaking("ja"):
+        svg = diagram.live(inventory).svg
+    assert "RUNNING, healthy" in svg and "RUNNING, 未登録" in svg
+    assert "ロググループなし" in svg and "ECSサービス example: 2/2 実行中" in svg
+    assert svg.count(diagram.COLORS["other"]) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecslab import sections
+from ecslab import i18n, sections
 from ecslab.authoring import hclcompare
 from ecslab.errors import EcslabError
 from ecslab.notebook import lab
@@ -325,7 +325,7 @@ def test_workspace_file_refuses_a_todo(ws: Path) -> None:
 def test_workspace_file_strips_markers(ws: Path) -> None:
     """Does the solution cell write the file without its markers?"""
     body = '### BEGIN SOLUTION\n### HINT: x\nresource "a" "b" {}\n### END SOLUTION\n'
-    assert repr(lab.write_file("x.tf", body)) == "Wrote x.tf (1 lines) in your workspace."
+    assert repr(lab.write_file("x.tf", body)) == "Wrote x.tf (1 line) in your workspace."
     assert (ws / "x.tf").read_text() == 'resource "a" "b" {}\n'
 
 
@@ -537,3 +537,55 @@ def test_a_cell_still_holding_a_todo_offers_its_solution(
         lab._workspace_file_magic("service.tf", "### TODO: listing 9.4\n")
     (offered,) = shown
     assert isinstance(offered, lab.solution.Solution) and offered.name == "service.tf"
+
+
+# --- 日本語版 -----------------------------------------------------------------------------
+
+
+def test_terraform_error_hint_speaks_japanese_and_terraform_stays_english() -> None:
+    """In the Japanese edition, is our hint Japanese while Terraform's message is kept
+    exactly as Terraform printed it?"""
+    message = 'Error: Duplicate module call "loadbalancer"'
+    with i18n.speaking("ja"):
+        error = lab._with_hint(lab.TerraformError(message))
+    assert str(error) == message
+    assert error.hint == 'module "loadbalancer" はすでに network.tf にあります。'
+
+
+def test_an_unknown_terraform_error_points_at_its_message_in_japanese() -> None:
+    """Does an error with no hint of ours send the Japanese reader to Terraform's lines?"""
+    with i18n.speaking("ja"):
+        error = lab._with_hint(lab.TerraformError("Error: Something new"))
+    assert error.hint == "上の Terraform のメッセージでファイル名と行番号を確認してください。"
+
+
+def test_workspace_file_reports_in_japanese(ws: Path) -> None:
+    """Does `%%workspace_file` say what it wrote in Japanese, and refuse a TODO in Japanese?"""
+    with i18n.speaking("ja"):
+        written = repr(lab.write_file("x.tf", 'resource "a" "b" {}\n'))
+        with pytest.raises(lab.ExerciseIncomplete) as caught:
+            lab.write_file("cluster.tf", "### TODO: listing 9.1\n")
+    assert written == "ワークスペースに x.tf（1 行）を書き込みました。"
+    assert str(caught.value).startswith("cluster.tf はあなたが書くファイルです。")
+    assert caught.value.hint == "listing 9.1"
+
+
+def test_the_book_commands_keep_their_words_in_japanese() -> None:
+    """Are the terminal's commands unchanged in the Japanese edition, their notes Japanese?"""
+    with i18n.speaking("ja"):
+        text = repr(lab.terminal_commands())
+    assert "terraform plan" in text and "# 何が変わるかを見る（本の plan）" in text
+    assert "aws logs filter-log-events --log-group-name /ecs/example" in text
+
+
+def test_the_setup_report_speaks_japanese() -> None:
+    """Does the setup cell's report read Japanese, file names and paths unchanged?"""
+    placed = workspace.Placed(kept=["service.tf"], backups={"cluster.tf": Path("/w/.bak")})
+    report = lab.SetupReport(sections.section("03_web_server"), Path("/w"), ["a.tf"], placed, True)
+    with i18n.speaking("ja"):
+        lines = repr(report).splitlines()
+    assert lines[0].startswith("9.3 ") and lines[0].endswith(": 準備ができました。")
+    assert lines[1:3] == ["ワークスペース: /w", "前の節までのファイル: a.tf"]
+    assert "あなたの service.tf はそのまま残しました。" in lines[4]
+    assert lines[5] == "あなたの cluster.tf を置き換える前に /w/.bak へバックアップしました。"
+    assert lines[6].startswith("ネットワークとロードバランサー（8章）: 作成済みか")

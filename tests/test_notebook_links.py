@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ecslab import i18n
 from ecslab.notebook.links import lb_anchor, lb_link
 
 
@@ -40,3 +41,14 @@ def test_anchor_opens_in_a_new_tab(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ana/")
     html = lb_anchor("http://127.0.0.1:9/")
     assert 'href="/user/ana/proxy/9/"' in html and 'target="_blank"' in html
+
+
+def test_anchor_speaks_japanese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does the anchor read Japanese in the Japanese edition (the URL unchanged)?"""
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    with i18n.speaking("ja"):
+        html = lb_anchor("http://127.0.0.1:9/")
+    assert html == (
+        '<a href="http://127.0.0.1:9/" target="_blank" rel="noopener">'
+        "ロードバランサーのページを開く</a>"
+    )

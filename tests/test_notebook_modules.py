@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ecslab import sections
+from ecslab import i18n, sections
 from ecslab.notebook import modules
 from ecslab.tf import workspace
 
@@ -65,3 +65,11 @@ def test_an_unknown_module_names_the_real_ones(ws: Path) -> None:
     with pytest.raises(modules.UnknownModule, match="No module 'load_balancer'") as caught:
         modules.io("load_balancer", ws)
     assert caught.value.hint == "Modules: loadbalancer, security_group, iam_role."
+
+
+def test_an_unknown_module_is_refused_in_japanese(ws: Path) -> None:
+    """In the Japanese edition, does the refusal read Japanese and still list the modules?"""
+    with i18n.speaking("ja"), pytest.raises(modules.UnknownModule) as caught:
+        modules.io("load_balancer", ws)
+    assert str(caught.value) == "モジュール 'load_balancer' はありません。"
+    assert caught.value.hint == "モジュール: loadbalancer, security_group, iam_role。"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from ecslab import i18n
 from ecslab.notebook import planview
 from ecslab.tf.runner import PlanSummary, ResourceChange
 
@@ -131,3 +132,32 @@ def test_after_a_cli_deployment_the_plan_says_no_changes_and_why(applied_chapter
         )
         ecs.deregister_task_definition(taskDefinition=new)
         assert checks.running_revision(wait=True).passed
+
+
+def test_a_plan_summary_speaks_japanese_around_terraforms_words() -> None:
+    """In the Japanese edition, does the summary keep Terraform's count line and the
+    addresses, and explain the replacement in Japanese?"""
+    change = ResourceChange(
+        "aws_ecs_task_definition.example",
+        ("delete", "create"),
+        {"container_definitions": "a"},
+        {"container_definitions": "b"},
+    )
+    with i18n.speaking("ja"):
+        text = repr(planview.PlanView(PlanSummary(1, 0, 1, (change,))))
+    assert text == (
+        "Plan: 1 to add, 0 to change, 1 to destroy.\n"
+        "  -/+ aws_ecs_task_definition.example  （変更: container_definitions）"
+    )
+
+
+def test_an_empty_plan_explains_ignore_changes_in_japanese() -> None:
+    """Does "No changes" come with a Japanese reason naming the ignored attribute?"""
+    ignored = (planview.Ignored("aws_ecs_service.example", "task_definition", ARN.format(2)),)
+    with i18n.speaking("ja"):
+        lines = planview.PlanView(PlanSummary(0, 0, 0), ignored=ignored).lines()
+    assert lines[1:] == [
+        "クラウドの状態が違うのに何も変更されない理由:",
+        "  aws_ecs_service.example: task_definition は無視されます（ignore_changes）。"
+        "現在の値は example:2",
+    ]

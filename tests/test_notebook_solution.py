@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecslab import sections
+from ecslab import i18n, sections
 from ecslab.notebook import solution
 
 
@@ -42,3 +42,14 @@ def test_a_file_no_section_writes_is_refused(tmp_path: Path) -> None:
     with pytest.raises(solution.NoSolution, match=r"No section writes 'services\.tf'") as caught:
         solution.of("services.tf", ws=tmp_path)
     assert "service.tf" in caught.value.hint
+
+
+def test_the_japanese_reveal_asks_twice_in_japanese(tmp_path: Path) -> None:
+    """In the Japanese edition, are both disclosures Japanese and the solution unchanged?"""
+    found = solution.of("service.tf", ws=tmp_path)
+    with i18n.speaking("ja"):
+        html = found._repr_html_()
+        text = repr(found)
+    assert "<summary>service.tf の解答を表示しますか？</summary>" in html
+    assert html.index("まずは試してみましょう") < html.index("aws_ecs_service")
+    assert text.startswith("service.tf の解答（9.3節）は隠してあります。")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecslab import fargate, sections
+from ecslab import fargate, i18n, sections
 from ecslab.notebook import lab, progress, quiz, widgets
 from ecslab.tf.events import ApplyComplete, ApplyStart, PlannedChange
 from ecslab.tf.workspace import Placed
@@ -290,3 +290,52 @@ def test_reset_forgets_the_picked_size(ws: Path, monkeypatch: pytest.MonkeyPatch
     lab.reset("03_web_server")
     lab.write_file("task_definition.tf", LISTING_9_2)
     assert lab.current_task_size() == fargate.TaskSize(256, 512)
+
+
+# --- 日本語版 -----------------------------------------------------------------------------
+
+
+def test_picker_speaks_japanese_and_keeps_the_attribute_names() -> None:
+    """In the Japanese edition, are the picker's button and tooltip Japanese, while `cpu`
+    and `memory` (the task definition's arguments) stay as Terraform spells them?"""
+    with i18n.speaking("ja"):
+        picker = widgets.TaskSizePicker(write_to="task_definition.tf")
+    assert picker.write.description == "task_definition.tf に書き込む"
+    assert (
+        picker.write.tooltip
+        == "ワークスペースの task_definition.tf に cpu と memory を書き込みます"
+    )
+    assert (picker.cpu.description, picker.memory.description) == ("cpu", "memory")
+    assert picker.cpu.options[0] == ("256 (0.25 vCPU)", 256)
+
+
+def test_the_bill_line_speaks_japanese_with_the_same_numbers() -> None:
+    """Does the picker's cost line read Japanese, with the same price, region and date?"""
+    expected = fargate.TaskSize(256, 512).monthly_cost(2)
+    with i18n.speaking("ja"):
+        text = widgets.cost_text(256, 512, 2)
+    assert text.startswith(
+        f"タスク 2 個 × 0.25 vCPU / 0.5 GB: ap-northeast-1 で月に約 {expected:.2f} USD"
+    )
+    assert fargate.PRICES_AS_OF.isoformat() in text and "cost.estimate()" in text
+    assert "tasks" not in text
+
+
+def test_terraform_buttons_speak_japanese_and_still_name_the_commands() -> None:
+    """Are Plan/Apply/Destroy labelled in Japanese, each naming the terraform command?"""
+    with i18n.speaking("ja"):
+        buttons = widgets.TerraformButtons().buttons
+    assert [b.description for b in buttons] == ["プラン (plan)", "適用 (apply)", "削除 (destroy)"]
+    assert buttons[0].tooltip == "terraform plan: 何が変わるかを表示します"
+
+
+def test_progress_lines_speak_japanese() -> None:
+    """Do the live lines read Japanese, with the terraform command as typed?"""
+    panel = progress.TextReporter("apply")
+    panel.progress.feed(PlannedChange("aws_ecs_cluster.example", "create"))
+    panel.progress.feed(ApplyStart("aws_ecs_cluster.example", "create"))
+    with i18n.speaking("ja"):
+        line = progress.live_line("apply", panel.progress)
+        plan_line = progress.live_line("plan", panel.progress)
+    assert line == "terraform apply: 0/1 完了、処理中: aws_ecs_cluster.example"
+    assert plan_line == "terraform plan: ここまでに見つかった変更 1 件"

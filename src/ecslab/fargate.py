@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ecslab import prices
 from ecslab.errors import FargateSizeError
+from ecslab.i18n import _
 
 _GIB = 1024
 
@@ -38,6 +39,8 @@ PRICE_PER_VCPU_HOUR = prices.FARGATE_VCPU_HOUR
 PRICE_PER_GB_HOUR = prices.FARGATE_GB_HOUR
 HOURS_PER_MONTH = prices.HOURS_PER_MONTH
 
+#: AWS's own ClientException text (never translated: the learner meets it on AWS too);
+#: the local cloud's RegisterTaskDefinition answers with it.
 _INVALID = (
     "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. "
     "See the Amazon ECS documentation for the valid values."
@@ -108,9 +111,12 @@ def validate(cpu: int | str, memory: int | str) -> TaskSize:
 
 
 def _hint(cpu: int) -> str:
+    """Our explanation under AWS's message: which values the table allows."""
     if cpu not in SIZES:
-        return f"Valid cpu values: {', '.join(map(str, cpu_choices()))}."
-    return f"With cpu {cpu}, memory can be: {', '.join(map(str, SIZES[cpu]))}."
+        return _("Valid cpu values: {values}.").format(values=", ".join(map(str, cpu_choices())))
+    return _("With cpu {cpu}, memory can be: {values}.").format(
+        cpu=cpu, values=", ".join(map(str, SIZES[cpu]))
+    )
 
 
 def terraform_validation_map() -> dict[str, list[int]]:

@@ -15,8 +15,11 @@ from botocore.exceptions import ClientError
 
 from ecslab.account import clients
 from ecslab.book import CLUSTER, LOAD_BALANCER, LOG_GROUP, SERVICE, TARGET_GROUP, lab_name
+from ecslab.i18n import N_, _, ngettext
 
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+#: A task whose IP is not in the target group (data: the live diagram colours it grey).
+NOT_REGISTERED = N_("not registered")
 COLORS = {
     "alb": "#e8f0fe",
     "tg": "#fef7e0",
@@ -101,34 +104,32 @@ class Svg:
 def building_blocks() -> Svg:
     """Figure 9.1 in this lab's words: how the ECS pieces and the ALB fit together."""
     c = Canvas(840, 330)
-    c.box(10, 135, 95, 50, ["Internet", "browser"], "#ffffff")
-    c.box(135, 120, 120, 80, ["ALB", "listener :80", "(chapter 8)"], COLORS["alb"])
-    c.box(315, 120, 135, 80, ["Target group", "example", "target type: ip"], COLORS["tg"])
-    c.box(480, 10, 350, 310, ["ECS cluster  example"], COLORS["cluster"])
-    c.box(495, 40, 320, 165, ["ECS service  example", "desired_count = 2"], COLORS["service"])
-    c.box(505, 95, 145, 95, ["task", "nginx container", "IP 10.0.65.x"], COLORS["task"])
-    c.box(660, 95, 145, 95, ["task", "nginx container", "IP 10.0.66.x"], COLORS["task"])
-    c.box(
-        495,
-        240,
-        320,
-        65,
-        ["Task definition  example:1", "the class: image, cpu, memory, ports"],
-        COLORS["taskdef"],
-        dashed=True,
-    )
+    c.box(10, 135, 95, 50, [_("Internet"), _("browser")], "#ffffff")
+    c.box(135, 120, 120, 80, ["ALB", _("listener :80"), _("(chapter 8)")], COLORS["alb"])
+    tg = [_("Target group"), "example", _("target type: ip")]
+    c.box(315, 120, 135, 80, tg, COLORS["tg"])
+    c.box(480, 10, 350, 310, [_("ECS cluster  {name}").format(name="example")], COLORS["cluster"])
+    service = [_("ECS service  {name}").format(name="example"), "desired_count = 2"]
+    c.box(495, 40, 320, 165, service, COLORS["service"])
+    for x, ip in ((505, "10.0.65.x"), (660, "10.0.66.x")):
+        c.box(x, 95, 145, 95, [_("task"), _("nginx container"), f"IP {ip}"], COLORS["task"])
+    definition = [
+        _("Task definition  {name}").format(name="example:1"),
+        _("the class: image, cpu, memory, ports"),
+    ]
+    c.box(495, 240, 320, 65, definition, COLORS["taskdef"], dashed=True)
     c.arrow(105, 160, 135, 160)
     c.arrow(255, 160, 315, 160)
-    c.text(262, 152, "forward", size=11)
+    c.text(262, 152, _("forward"), size=11)
     c.arrow(450, 150, 505, 140)
     c.arrow(450, 170, 660, 175)
     c.arrow(575, 240, 575, 190, dashed=True)
-    c.text(582, 225, "instances", size=11)
+    c.text(582, 225, _("instances"), size=11)
     c.arrow(730, 240, 730, 190, dashed=True)
     c.arrow(495, 60, 430, 120, dashed=True)
-    c.text(330, 85, "registers", size=11)
-    c.text(330, 99, "task IPs", size=11)
-    text = (
+    c.text(330, 85, _("registers"), size=11)
+    c.text(330, 99, _("task IPs"), size=11)
+    text = _(
         "Diagram: Internet → ALB → target group → 2 tasks of service 'example' in cluster 'example'"
     )
     return Svg(c.svg(), text)
@@ -268,7 +269,7 @@ def _task_view(task: dict[str, Any], health: dict[str, str]) -> TaskView:
         ip=ip,
         revision=revision_of(task["taskDefinitionArn"]),
         status=task.get("lastStatus", ""),
-        health=health.get(ip, "not registered"),
+        health=health.get(ip, NOT_REGISTERED),
     )
 
 
@@ -289,40 +290,64 @@ def _logs(inv: Inventory, group: str) -> None:
 def live(inv: Inventory) -> Svg:
     """The live resources as a diagram: ALB → target group → tasks (with health)."""
     rows = max(2, len(inv.tasks))
+    none = _("(none)")
     c = Canvas(820, 160 + 60 * rows)
-    c.box(10, 60, 150, 60, ["ALB", inv.load_balancer or "(none)"], COLORS["alb"])
-    c.box(190, 60, 170, 60, ["Target group", inv.target_group or "(none)"], COLORS["tg"])
+    c.box(10, 60, 150, 60, ["ALB", inv.load_balancer or none], COLORS["alb"])
+    c.box(190, 60, 170, 60, [_("Target group"), inv.target_group or none], COLORS["tg"])
     c.arrow(160, 90, 190, 90)
-    cluster_label = f"ECS cluster  {inv.cluster or '(none)'}"
+    cluster_label = _("ECS cluster  {name}").format(name=inv.cluster or none)
     c.box(390, 10, 420, 80 + 60 * rows, [cluster_label], COLORS["cluster"])
-    service = (
-        f"service {inv.service}: {inv.running}/{inv.desired} running, runs {inv.service_revision}"
-        if inv.service
-        else "no service"
-    )
-    c.text(400, 50, service, weight="bold", size=12)
+    c.text(400, 50, _service_line(inv), weight="bold", size=12)
     for i, task in enumerate(inv.tasks):
         y = 65 + 60 * i
         stroke = COLORS.get(task.health, COLORS["other"])
+        health = _(NOT_REGISTERED) if task.health == NOT_REGISTERED else task.health
         lines = [
-            f"task {task.task_id[:8]}… {task.revision}",
-            f"{task.ip}  {task.status}, {task.health}",
+            _("task {id}… {revision}").format(id=task.task_id[:8], revision=task.revision),
+            f"{task.ip}  {task.status}, {health}",
         ]
         c.box(405, y, 390, 50, lines, COLORS["task"], stroke=stroke)
         c.arrow(360, 90, 405, y + 25)
     if not inv.tasks:
-        c.text(405, 85, "no tasks")
-    logs = f"{inv.log_group}: {inv.log_streams} log streams" if inv.log_group else "no log group"
-    c.box(10, 100 + 60 * rows, 370, 50, ["CloudWatch Logs", logs], COLORS["logs"])
+        c.text(405, 85, _("no tasks"))
+    c.box(10, 100 + 60 * rows, 370, 50, ["CloudWatch Logs", _logs_line(inv)], COLORS["logs"])
     return Svg(c.svg(), summary(inv))
+
+
+def _service_line(inv: Inventory) -> str:
+    """`service example: 2/2 running, runs example:1`, or that there is none."""
+    if not inv.service:
+        return _("no service")
+    return _("service {name}: {running}/{desired} running, runs {revision}").format(
+        name=inv.service, running=inv.running, desired=inv.desired, revision=inv.service_revision
+    )
+
+
+def _logs_line(inv: Inventory) -> str:
+    """`/ecs/example: 2 log streams`, or that there is no log group."""
+    if not inv.log_group:
+        return _("no log group")
+    return ngettext(
+        "{group}: {count} log stream", "{group}: {count} log streams", inv.log_streams
+    ).format(group=inv.log_group, count=inv.log_streams)
 
 
 def summary(inv: Inventory) -> str:
     """The live inventory in one stable paragraph (for text outputs and tests)."""
     healthy = sum(t.health == "healthy" for t in inv.tasks)
-    return (
-        f"ALB {inv.load_balancer or '-'} → target group {inv.target_group or '-'} → "
-        f"{len(inv.tasks)} tasks ({healthy} healthy); service {inv.service or '-'} "
-        f"{inv.running}/{inv.desired} on {inv.service_revision or '-'} in cluster "
-        f"{inv.cluster or '-'}; log group {inv.log_group or '-'}"
+    return _(
+        "ALB {load_balancer} → target group {target_group} → {tasks} tasks ({healthy} "
+        "healthy); service {service} {running}/{desired} on {revision} in cluster "
+        "{cluster}; log group {log_group}"
+    ).format(
+        load_balancer=inv.load_balancer or "-",
+        target_group=inv.target_group or "-",
+        tasks=len(inv.tasks),
+        healthy=healthy,
+        service=inv.service or "-",
+        running=inv.running,
+        desired=inv.desired,
+        revision=inv.service_revision or "-",
+        cluster=inv.cluster or "-",
+        log_group=inv.log_group or "-",
     )

@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 from ecslab import fargate, sections, settings
 from ecslab.account import cost
 from ecslab.errors import EcslabError, PreflightFailed, TerraformError
+from ecslab.i18n import N_, _, ngettext
 from ecslab.notebook import modules, planview, solution, task_size
 from ecslab.notebook.planview import PlanView
 from ecslab.notebook.progress import Reporter, reporter
@@ -36,7 +37,7 @@ class ExerciseIncomplete(EcslabError):
 
 def todo(hint: str) -> NoReturn:
     """Stop here: this step of the notebook is the learner's to write."""
-    raise ExerciseIncomplete("This step is yours to write.", hint=hint)
+    raise ExerciseIncomplete(_("This step is yours to write."), hint=hint)
 
 
 # --- setup ---------------------------------------------------------------------------
@@ -55,38 +56,64 @@ class SetupReport:
     awaiting_consent: bool = False
 
     def __repr__(self) -> str:
-        lines = [f"Section {self.section.book}, {self.section.title}: ready."]
-        lines.append(f"Workspace: {self.folder}")
+        section = self.section
+        lines = [
+            _("Section {book}, {title}: ready.").format(book=section.book, title=_(section.title)),
+            _("Workspace: {folder}").format(folder=self.folder),
+        ]
         if self.files:
-            lines.append(f"Files from earlier sections: {', '.join(sorted(self.files))}")
-        lines.append(f"Modules: {', '.join(f'./{m}' for m in workspace.MODULES)}")
-        if self.placed.kept:
-            kept = ", ".join(sorted(self.placed.kept))
-            lines.append(
-                f"Kept your own {kept}: Terraform reads it as this section expects "
-                "(your own task size included)."
-            )
-        for name, where in sorted(self.placed.backups.items()):
-            lines.append(f"Backed up your {name} to {where} before replacing it.")
-        for name, why in sorted(self.placed.unreadable.items()):
-            lines.append(
-                f"Left your {name} as it is: {why} Finish it, or delete it and rerun "
-                "this cell to get the section's version."
-            )
+            files = ", ".join(sorted(self.files))
+            lines.append(_("Files from earlier sections: {files}").format(files=files))
+        module_list = ", ".join(f"./{m}" for m in workspace.MODULES)
+        lines.append(_("Modules: {modules}").format(modules=module_list))
+        lines += self._placed_lines()
         if self.prerequisites and self.awaiting_consent:
             lines.append(
-                "Network and load balancer (chapter 8): NOT started: in AWS mode they bill "
-                "by the hour, so they wait for your confirmation of the cost.\n"
+                _(
+                    "Network and load balancer (chapter 8): NOT started: in AWS mode they bill "
+                    "by the hour, so they wait for your confirmation of the cost."
+                )
+                + "\n"
                 + cost.estimate().text()
-                + f'\nConfirm with cost.confirm("{cost.CONFIRMATION}") or '
-                "`ecslab cost --confirm`, then rerun this cell."
+                + "\n"
+                + _(
+                    'Confirm with cost.confirm("{confirmation}") or `ecslab cost --confirm`, '
+                    "then rerun this cell."
+                ).format(confirmation=cost.CONFIRMATION)
             )
         elif self.prerequisites:
             lines.append(
-                "Network and load balancer (chapter 8): in place or being applied in the "
-                "background; plan() and apply() wait for them."
+                _(
+                    "Network and load balancer (chapter 8): in place or being applied in the "
+                    "background; plan() and apply() wait for them."
+                )
             )
         return "\n".join(lines)
+
+    def _placed_lines(self) -> list[str]:
+        """What setup kept, backed up or left alone of the learner's own files."""
+        placed, lines = self.placed, []
+        if placed.kept:
+            lines.append(
+                _(
+                    "Kept your own {files}: Terraform reads it as this section expects "
+                    "(your own task size included)."
+                ).format(files=", ".join(sorted(placed.kept)))
+            )
+        for name, where in sorted(placed.backups.items()):
+            lines.append(
+                _("Backed up your {name} to {where} before replacing it.").format(
+                    name=name, where=where
+                )
+            )
+        for name, why in sorted(placed.unreadable.items()):
+            lines.append(
+                _(
+                    "Left your {name} as it is: {why} Finish it, or delete it and rerun "
+                    "this cell to get the section's version."
+                ).format(name=name, why=why)
+            )
+        return lines
 
 
 def setup(stem: str) -> SetupReport:
@@ -136,7 +163,7 @@ def _preflight() -> None:
 
     checks = preflight.run()
     if not all(c.ok for c in checks):
-        raise PreflightFailed(preflight.report(checks), hint="Fix what is MISSING, then rerun.")
+        raise PreflightFailed(preflight.report(checks), hint=_("Fix what is MISSING, then rerun."))
 
 
 def prepare_workspace(
@@ -187,13 +214,16 @@ class Written:
     kept_size: fargate.TaskSize | None = None
 
     def __repr__(self) -> str:
-        text = f"Wrote {self.name} ({self.lines} lines) in your workspace."
+        text = ngettext(
+            "Wrote {name} ({lines} line) in your workspace.",
+            "Wrote {name} ({lines} lines) in your workspace.",
+            self.lines,
+        ).format(name=self.name, lines=self.lines)
         if self.kept_size:
-            size = self.kept_size
-            text += (
-                f" It keeps the task size you chose with the picker: cpu {size.cpu}, "
-                f"memory {size.memory} (write another size in this cell to change it)."
-            )
+            text += " " + _(
+                "It keeps the task size you chose with the picker: cpu {cpu}, "
+                "memory {memory} (write another size in this cell to change it)."
+            ).format(cpu=self.kept_size.cpu, memory=self.kept_size.memory)
         return text
 
 
@@ -203,14 +233,18 @@ def write_file(name: str, body: str) -> Written:
     todo = workspace.first_todo(text)
     if todo is not None:
         raise ExerciseIncomplete(
-            f"{name} is yours to write: replace the ### TODO lines of this cell with "
-            "your code, then run the cell again.",
+            _(
+                "{name} is yours to write: replace the ### TODO lines of this cell with "
+                "your code, then run the cell again."
+            ).format(name=name),
             hint=todo,
         )
     if name.endswith(".json"):
         _check_json(name, text)
     if "/" in name or name.startswith("."):
-        raise EcslabError(f"{name!r}: write files at the top of the workspace only.")
+        raise EcslabError(
+            _("{name}: write files at the top of the workspace only.").format(name=repr(name))
+        )
     ws = workspace.root()
     text, kept = task_size.keep_choice(ws, name, text)
     (ws / name).write_text(text, encoding="utf-8")
@@ -222,8 +256,8 @@ def _check_json(name: str, text: str) -> None:
         json.loads(text)
     except ValueError as e:
         raise EcslabError(
-            f"{name} is not valid JSON: {e}",
-            hint="Look for a missing comma or quote, or a comma after the last item.",
+            _("{name} is not valid JSON: {error}").format(name=name, error=e),
+            hint=_("Look for a missing comma or quote, or a comma after the last item."),
         ) from e
 
 
@@ -275,11 +309,11 @@ def _show_error(
     shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None
 ) -> Any:
     """IPython handler for ecslab errors: the message and hint, never a traceback."""
-    mark = "✋ Your turn" if isinstance(value, ExerciseIncomplete) else f"✗ {etype.__name__}"
+    mark = _("✋ Your turn") if isinstance(value, ExerciseIncomplete) else f"✗ {etype.__name__}"
     lines = [f"{mark}: {value}"]
     hint = getattr(value, "hint", "")
     if hint:
-        lines.append(f"Hint: {hint}")
+        lines.append(_("Hint: {hint}").format(hint=hint))
     stb = ["\n".join(lines)]
     shell._showtraceback(etype, value, stb)
     return stb
@@ -325,11 +359,12 @@ def _ready() -> Path:
     ws = workspace.root()
     if not (ws / "versions.tf").exists():
         raise EcslabError(
-            "The workspace is not set up.", hint="Run the setup cell at the top of the notebook."
+            _("The workspace is not set up."),
+            hint=_("Run the setup cell at the top of the notebook."),
         )
     found = workspace.todo_hint(ws)
     if found:
-        todo(f"{found[0]} is not written yet: {found[1]}")
+        todo(_("{name} is not written yet: {hint}").format(name=found[0], hint=found[1]))
     return ws
 
 
@@ -355,7 +390,11 @@ def _run(kind: str, work: Any, progress: Reporter | None) -> Any:
 def _explain_failed_prepare(ws: Path, progress: Reporter) -> None:
     current = prepare.status(ws)
     if current.state == "failed":
-        progress.note(f"The background apply failed ({current.error}); this run includes it.")
+        progress.note(
+            _("The background apply failed ({error}); this run includes it.").format(
+                error=current.error
+            )
+        )
 
 
 def plan(progress: Reporter | None = None, note: str = "") -> PlanView:
@@ -403,16 +442,21 @@ def destroy(progress: Reporter | None = None) -> ApplyView:
 
 
 #: Hints for Terraform's most common complaints in this chapter, by words of the summary.
+#: The keys are Terraform's own words (never translated); the hints are ours, shown with `_`.
 HINTS = {
-    "Reference to undeclared resource": "Is the file that declares it written? Run its "
-    "%%workspace_file cell (or the setup cell, for earlier sections' files).",
-    "Reference to undeclared module": "Modules are declared in network.tf (loadbalancer), "
-    "service.tf (nginx_sg) and iam.tf (ecs_task_execution_role).",
-    "Unsupported argument": "Check the spelling against the book's listing.",
-    "Duplicate resource": "Listing 9.4 repeats 9.1 and 9.2: keep each block in one file only.",
-    "Duplicate module call": 'module "loadbalancer" is already in network.tf.',
-    "No Fargate configuration": "Pick a cpu/memory pair Fargate offers (TaskSizePicker).",
-    "Invalid function argument": "Is container_definitions.json in the workspace?",
+    "Reference to undeclared resource": N_(
+        "Is the file that declares it written? Run its "
+        "%%workspace_file cell (or the setup cell, for earlier sections' files)."
+    ),
+    "Reference to undeclared module": N_(
+        "Modules are declared in network.tf (loadbalancer), "
+        "service.tf (nginx_sg) and iam.tf (ecs_task_execution_role)."
+    ),
+    "Unsupported argument": N_("Check the spelling against the book's listing."),
+    "Duplicate resource": N_("Listing 9.4 repeats 9.1 and 9.2: keep each block in one file only."),
+    "Duplicate module call": N_('module "loadbalancer" is already in network.tf.'),
+    "No Fargate configuration": N_("Pick a cpu/memory pair Fargate offers (TaskSizePicker)."),
+    "Invalid function argument": N_("Is container_definitions.json in the workspace?"),
 }
 
 
@@ -420,7 +464,9 @@ def _with_hint(error: TerraformError) -> TerraformError:
     """Terraform's own diagnostics, plus what to look at next."""
     text = str(error)
     hint = next((h for key, h in HINTS.items() if key in text), "")
-    return TerraformError(text, hint=hint or "Read Terraform's message above: file and line.")
+    return TerraformError(
+        text, hint=_(hint) if hint else _("Read Terraform's message above: file and line.")
+    )
 
 
 def current_task_size(name: str = task_size.FILE) -> fargate.TaskSize | None:
@@ -465,12 +511,14 @@ class TerminalCommands:
 
     def __repr__(self) -> str:
         lines = [
-            f"Workspace: {self.folder}",
-            "In a terminal (JupyterLab: File → New → Terminal opens in the workspace, "
-            "pointed at the cloud; elsewhere: `ecslab shell`), the book's commands:",
+            _("Workspace: {folder}").format(folder=self.folder),
+            _(
+                "In a terminal (JupyterLab: File → New → Terminal opens in the workspace, "
+                "pointed at the cloud; elsewhere: `ecslab shell`), the book's commands:"
+            ),
         ]
-        width = max(len(command) for _, command in self.commands)
-        lines += [f"  {command:<{width}}  # {what}" for what, command in self.commands]
+        width = max(len(command) for _what, command in self.commands)
+        lines += [f"  {command:<{width}}  # {_(what)}" for what, command in self.commands]
         return "\n".join([*lines, self.note] if self.note else lines)
 
 
@@ -480,23 +528,26 @@ def terminal_commands() -> TerminalCommands:
     from ecslab.book import CLUSTER, LOG_GROUP, SERVICE, lab_name
 
     commands = (
-        ("install the AWS provider, read the modules", "terraform init"),
-        ("what would change (the book's plan)", "terraform plan"),
-        ("make the changes (type yes)", "terraform apply"),
+        (N_("install the AWS provider, read the modules"), "terraform init"),
+        (N_("what would change (the book's plan)"), "terraform plan"),
+        (N_("make the changes (type yes)"), "terraform apply"),
         (
-            "the service and its tasks",
+            N_("the service and its tasks"),
             f"aws ecs describe-services --cluster "
             f"{lab_name(CLUSTER)} --services {lab_name(SERVICE)}",
         ),
         (
-            "the containers' logs (9.4)",
+            N_("the containers' logs (9.4)"),
             f"aws logs filter-log-events --log-group-name {lab_name(LOG_GROUP)}",
         ),
-        ("remove everything (type yes)", "terraform destroy"),
+        (N_("remove everything (type yes)"), "terraform destroy"),
     )
     note = (
-        "AWS mode: after writing a new file, run lab.plan() once before `terraform plan` in "
-        "a terminal: it regenerates ecslab_override.tf, which gives the new names your prefix."
+        _(
+            "AWS mode: after writing a new file, run lab.plan() once before `terraform plan` "
+            "in a terminal: it regenerates ecslab_override.tf, which gives the new names your "
+            "prefix."
+        )
         if settings.target() == "aws"
         else ""
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ecslab import settings
+from ecslab.i18n import _
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -26,6 +27,7 @@ def lb_link(url: str) -> str:
     return f"{prefix.rstrip('/')}/proxy/{parts.port}{path}{query}"
 
 
-def lb_anchor(url: str, text: str = "Open the load balancer's page") -> str:
+def lb_anchor(url: str, text: str | None = None) -> str:
     """An HTML anchor for notebooks: opens `lb_link(url)` in a new tab."""
+    text = text or _("Open the load balancer's page")
     return f'<a href="{lb_link(url)}" target="_blank" rel="noopener">{text}</a>'

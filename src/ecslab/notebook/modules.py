@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 from ecslab.tf import hcl, workspace
 
 
@@ -52,10 +53,13 @@ class ModuleIO:
     outputs: tuple[Output, ...]
 
     def __repr__(self) -> str:
-        called = ", ".join(f'module "{c}"' for c in self.calls) or "not called yet"
-        lines = [f"Module ./{self.folder} ({called})", "Inputs (variables):"]
+        called = ", ".join(f'module "{c}"' for c in self.calls) or _("not called yet")
+        lines = [
+            _("Module ./{folder} ({calls})").format(folder=self.folder, calls=called),
+            _("Inputs (variables):"),
+        ]
         lines += [f"  {v.name} ({v.type}): {v.description}" for v in self.variables]
-        lines += ["Outputs:" if self.outputs else "Outputs: none"]
+        lines += [_("Outputs:") if self.outputs else _("Outputs: none")]
         for o in self.outputs:
             value = "" if o.value is None else f" = {_text(o.value)}"
             lines.append(f"  {self._reference(o.name)}{value}: {o.description}")
@@ -66,7 +70,8 @@ class ModuleIO:
         return f"module.{self.calls[0]}.{output}" if self.calls else output
 
     def _repr_html_(self) -> str:
-        head = f"<p><b>Module <code>./{escape(self.folder)}</code></b></p>"
+        module = _("Module {folder}").format(folder=f"<code>./{escape(self.folder)}</code>")
+        head = f"<p><b>{module}</b></p>"
         inputs = "".join(
             f"<tr><td><code>{escape(v.name)}</code></td><td><code>{escape(v.type)}</code></td>"
             f"<td>{escape(v.description)}</td></tr>"
@@ -80,12 +85,16 @@ class ModuleIO:
         )
         return (
             f"<div class='ecslab-module-io'>{head}"
-            "<table><caption>Inputs (variables)</caption><tr><th scope='col'>name</th>"
-            f"<th scope='col'>type</th><th scope='col'>description</th></tr>{inputs}</table>"
-            "<table><caption>Outputs</caption><tr><th scope='col'>reference</th>"
-            f"<th scope='col'>description</th><th scope='col'>value now</th></tr>{outputs}"
-            "</table></div>"
+            + _table(_("Inputs (variables)"), (_("name"), _("type"), _("description")), inputs)
+            + _table(_("Outputs"), (_("reference"), _("description"), _("value now")), outputs)
+            + "</div>"
         )
+
+
+def _table(caption: str, columns: tuple[str, ...], rows: str) -> str:
+    """An HTML table with a caption and column headings (for assistive technology)."""
+    heads = "".join(f"<th scope='col'>{c}</th>" for c in columns)
+    return f"<table><caption>{caption}</caption><tr>{heads}</tr>{rows}</table>"
 
 
 def _text(value: Any) -> str:
@@ -96,7 +105,8 @@ def io(folder: str, ws: Path) -> ModuleIO:
     """The inputs and outputs of module `folder`, with values from `ws`'s state."""
     if folder not in workspace.MODULES:
         raise UnknownModule(
-            f"No module {folder!r}.", hint=f"Modules: {', '.join(workspace.MODULES)}."
+            _("No module {name}.").format(name=repr(folder)),
+            hint=_("Modules: {modules}.").format(modules=", ".join(workspace.MODULES)),
         )
     source = ws / folder if (ws / folder).is_dir() else workspace.MODULES_DIR / folder
     blocks = hcl.read_folder(source)

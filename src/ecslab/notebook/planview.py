@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ecslab.i18n import _
 from ecslab.tf import hcl, runner
 
 
@@ -40,12 +41,15 @@ class Ignored:
     def __str__(self) -> str:
         now = _short(self.now)
         if self.before is not None and self.before != self.now:
-            return (
-                f"{self.address}: {self.attribute} is {now} in the cloud (changed outside "
-                f"Terraform from {_short(self.before)}); ignore_changes keeps Terraform from "
-                "setting it back"
+            return _(
+                "{address}: {attribute} is {now} in the cloud (changed outside Terraform "
+                "from {before}); ignore_changes keeps Terraform from setting it back"
+            ).format(
+                address=self.address, attribute=self.attribute, now=now, before=_short(self.before)
             )
-        return f"{self.address}: {self.attribute} is ignored (ignore_changes); now {now}"
+        return _("{address}: {attribute} is ignored (ignore_changes); now {now}").format(
+            address=self.address, attribute=self.attribute, now=now
+        )
 
 
 def _short(value: Any) -> str:
@@ -78,7 +82,7 @@ class PlanView:
         for change in sorted(self.summary.changes, key=lambda c: c.address):
             lines.append(f"  {_symbol(change.actions)} {change.address}{_why(change)}")
         if self.summary.empty and self.ignored:
-            lines.append("Why nothing changes although the cloud differs:")
+            lines.append(_("Why nothing changes although the cloud differs:"))
             lines += [f"  {item}" for item in self.ignored]
         if self.note:
             lines.append(self.note)
@@ -98,10 +102,10 @@ class PlanView:
     def _repr_html_(self) -> str:
         summary = escape("\n".join(self.lines()))
         own = escape(self.terraform_text)
+        heading = _("Terraform's own plan (what <code>terraform plan</code> prints in a terminal)")
         return (
             f"<div class='ecslab-plan-view'><pre>{summary}</pre>"
-            "<details><summary>Terraform's own plan (what <code>terraform plan</code> prints "
-            "in a terminal)</summary>"
+            f"<details><summary>{heading}</summary>"
             f"<pre style='font-size:12px;max-height:480px;overflow:auto'>{own}</pre>"
             "</details></div>"
         )
@@ -126,7 +130,7 @@ def _why(change: runner.ResourceChange) -> str:
         and (before.get(k) or after.get(k)) not in ("", {}, [])
         and k not in ("arn", "id", "revision", "tags_all", "arn_without_revision")
     )
-    return f"  (changes: {', '.join(keys)})" if keys else ""
+    return "  " + _("(changes: {attributes})").format(attributes=", ".join(keys)) if keys else ""
 
 
 # --- why a plan has no changes ------------------------------------------------------------

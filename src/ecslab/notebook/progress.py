@@ -17,6 +17,7 @@ from typing import Protocol
 import ipywidgets as w
 from IPython.display import display
 
+from ecslab.i18n import _
 from ecslab.tf.events import Event, Progress
 
 
@@ -34,16 +35,21 @@ class Reporter(Protocol):
 def live_line(kind: str, progress: Progress) -> str:
     """The line shown while Terraform works: a plan counts changes, an apply counts done."""
     if kind == "plan":
-        return f"terraform plan: {progress.total} change(s) found so far"
-    return f"terraform {kind}: {progress}"
+        found = _("{count} change(s) found so far").format(count=progress.total)
+        return f"terraform plan: {found}"
+    done = _("{done}/{total} done").format(done=len(progress.done), total=progress.total)
+    running = ", ".join(sorted(progress.in_progress))
+    if running:
+        done += _("; in progress: {resources}").format(resources=running)
+    return f"terraform {kind}: {done}"
 
 
 def waiting_line(seconds: float) -> str:
     """What a run waiting for the workspace lock shows."""
-    return (
-        f"waiting {int(seconds)} s for another Terraform run in the workspace "
+    return _(
+        "waiting {seconds} s for another Terraform run in the workspace "
         "(the background apply of the prerequisites?)"
-    )
+    ).format(seconds=int(seconds))
 
 
 class TextReporter:
@@ -91,7 +97,7 @@ class ProgressPanel(w.HBox):  # type: ignore[misc]
         self.kind, self.progress = kind, Progress()
         self.finished = False
         self.bar = w.IntProgress(value=0, min=0, max=1, description=kind)
-        self.label = w.Label(value="starting")
+        self.label = w.Label(value=_("starting"))
         super().__init__([self.bar, self.label])
         self.add_class("ecslab-progress")
 
@@ -127,10 +133,12 @@ class ProgressPanel(w.HBox):  # type: ignore[misc]
         self.bar.bar_style = "success" if ok else "danger"
         self.bar.value = self.bar.max
         if not self.finished:
-            self.label.value = f"terraform {self.kind} failed: see the message below"
+            self.label.value = _("terraform {kind} failed: see the message below").format(
+                kind=self.kind
+            )
 
     def __repr__(self) -> str:
-        return f"Progress of terraform {self.kind} (live)"
+        return _("Progress of terraform {kind} (live)").format(kind=self.kind)
 
 
 def in_notebook() -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ecslab import sections
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 from ecslab.tf import workspace
 
 #: Where setup records the section the workspace was last set up for.
@@ -62,33 +63,38 @@ class Solution:
         lines = difflib.unified_diff(
             self.mine.splitlines(keepends=True),
             self.text.splitlines(keepends=True),
-            fromfile=f"your {self.name}",
-            tofile=f"solution {self.name} ({self.section.book})",
+            fromfile=_("your {file}").format(file=self.name),
+            tofile=_("solution {file} ({section})").format(
+                file=self.name, section=self.section.book
+            ),
         )
         return "".join(lines)
 
     def __repr__(self) -> str:  # never the solution itself: it must be asked for
-        return (
-            f"Solution of {self.name} (section {self.section.book}) is hidden: click "
-            f"to reveal it in a notebook, or print lab.reveal({self.name!r}).text."
-        )
+        return _(
+            "Solution of {file} (section {section}) is hidden: click to reveal it in a "
+            "notebook, or print lab.reveal({name}).text."
+        ).format(file=self.name, section=self.section.book, name=repr(self.name))
 
     def _repr_html_(self) -> str:
         if self.same:
-            compared = "<p>Your file is exactly the solution.</p>"
+            compared = "<p>" + _("Your file is exactly the solution.") + "</p>"
         elif not self.mine:
-            compared = "<p>You have not written this file yet.</p>"
+            compared = "<p>" + _("You have not written this file yet.") + "</p>"
         else:
-            compared = (
-                "<p>Your file compared with it (<code>-</code> yours, <code>+</code> the "
-                f"solution):</p><pre>{escape(self.diff())}</pre>"
+            legend = _(
+                "Your file compared with it (<code>-</code> yours, <code>+</code> the solution):"
             )
+            compared = f"<p>{legend}</p><pre>{escape(self.diff())}</pre>"
+        ask = _("Show the solution of {file}?").format(file=escape(self.name))
+        try_first = _(
+            "Try first: write what you think, run the cell, and read Terraform's or AWS's "
+            "answer; a wrong try teaches more than a read solution. Still stuck?"
+        )
         return (
             f"<details class='ecslab-reveal' data-file='{escape(self.name)}'>"
-            f"<summary>Show the solution of {escape(self.name)}?</summary>"
-            "<p>Try first: write what you think, run the cell, and read Terraform's or AWS's "
-            "answer; a wrong try teaches more than a read solution. Still stuck?</p>"
-            "<details><summary>Yes, show me the solution</summary>"
+            f"<summary>{ask}</summary><p>{try_first}</p>"
+            f"<details><summary>{_('Yes, show me the solution')}</summary>"
             f"<pre>{escape(self.text)}</pre>{compared}</details></details>"
         )
 
@@ -108,5 +114,8 @@ def _section_writing(name: str, preferred: str | None) -> str:
     writers = [s.stem for s in sections.SECTIONS if name in sections.files_of(s.stem)]
     if not writers:
         files = sorted(sections.all_files())
-        raise NoSolution(f"No section writes {name!r}.", hint=f"Files: {', '.join(files)}.")
+        raise NoSolution(
+            _("No section writes {file}.").format(file=repr(name)),
+            hint=_("Files: {files}.").format(files=", ".join(files)),
+        )
     return preferred if preferred in writers else writers[0]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ecslab import fargate
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 from ecslab.tf import hcl, workspace
 
 FILE = "task_definition.tf"
@@ -46,8 +47,12 @@ def with_size(text: str, size: fargate.TaskSize, name: str = FILE) -> str:
         span = hcl.literal_span(text, RESOURCE, attribute)
         if span is None:
             raise EcslabError(
-                f"No `{attribute} = ...` in the {RESOURCE} of {name}.",
-                hint=f'Add `{attribute} = "..."` to it (listing 9.2), then write again.',
+                _("No `{attribute} = ...` in the {resource} of {file}.").format(
+                    attribute=attribute, resource=RESOURCE, file=name
+                ),
+                hint=_('Add `{attribute} = "..."` to it (listing 9.2), then write again.').format(
+                    attribute=attribute
+                ),
             )
         text = f'{text[: span[0]]}"{value}"{text[span[1] :]}'
     return text
@@ -58,7 +63,10 @@ def choose(ws: Path, cpu: int | str, memory: int | str, name: str = FILE) -> far
     size = fargate.validate(cpu, memory)
     path = ws / name
     if not path.exists():
-        raise EcslabError(f"{name} is not in your workspace yet.", hint="Write listing 9.2 first.")
+        raise EcslabError(
+            _("{file} is not in your workspace yet.").format(file=name),
+            hint=_("Write listing 9.2 first."),
+        )
     text = path.read_text(encoding="utf-8")
     before = size_in(text, name)
     path.write_text(with_size(text, size, name), encoding="utf-8")

@@ -32,6 +32,7 @@ from IPython.display import display
 from ecslab import fargate, prices, settings
 from ecslab.account import clients, cost
 from ecslab.errors import EcslabError
+from ecslab.i18n import _, ngettext
 from ecslab.notebook import diagram, lab, quiz
 from ecslab.notebook.progress import ProgressPanel
 
@@ -67,12 +68,22 @@ def cost_text(cpu: int, memory: int, count: int) -> str:
     chapter's bill with this size (the same price table: ecslab.prices)."""
     size = fargate.validate(cpu, memory)
     bill = cost.estimate(cpu, memory)
-    return (
-        f"{count} tasks × {size.vcpu:g} vCPU / {memory / 1024:g} GB: about USD "
-        f"{size.monthly_cost(count):.2f} a month in {prices.REGION} "
-        f"(Fargate on-demand, Linux/x86, prices as of {prices.AS_OF.isoformat()}); "
-        f"the whole chapter's stack with them: about USD {bill.per_month:.0f} a month "
-        "(cost.estimate())"
+    return ngettext(
+        "{count} task × {vcpu} vCPU / {gb} GB: about USD {monthly} a month in {region} "
+        "(Fargate on-demand, Linux/x86, prices as of {as_of}); the whole chapter's stack "
+        "with them: about USD {bill} a month (cost.estimate())",
+        "{count} tasks × {vcpu} vCPU / {gb} GB: about USD {monthly} a month in {region} "
+        "(Fargate on-demand, Linux/x86, prices as of {as_of}); the whole chapter's stack "
+        "with them: about USD {bill} a month (cost.estimate())",
+        count,
+    ).format(
+        count=count,
+        vcpu=f"{size.vcpu:g}",
+        gb=f"{memory / 1024:g}",
+        monthly=f"{size.monthly_cost(count):.2f}",
+        region=prices.REGION,
+        as_of=prices.AS_OF.isoformat(),
+        bill=f"{bill.per_month:.0f}",
     )
 
 
@@ -93,8 +104,10 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
         children: list[Any] = [self.cpu, self.memory, self.cost]
         if write_to:
             self.write = w.Button(
-                description=f"Write to {write_to}",
-                tooltip=f"Write cpu and memory into {write_to} in your workspace",
+                description=_("Write to {file}").format(file=write_to),
+                tooltip=_("Write cpu and memory into {file} in your workspace").format(
+                    file=write_to
+                ),
                 icon="pencil",
                 layout=w.Layout(width="auto"),
             )
@@ -114,7 +127,7 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
         try:
             stated = lab.current_task_size(self.write_to)
         except EcslabError as e:
-            self.status.value = f"✗ {escape(str(e))} {escape(e.hint)}"
+            self.status.value = _failure_html(e)
             return default
         return stated or default
 
@@ -134,13 +147,18 @@ class TaskSizePicker(w.VBox):  # type: ignore[misc]
         try:
             self.status.value = f"✓ {escape(lab.set_task_size(self.cpu.value, self.memory.value))}"
         except EcslabError as e:
-            self.status.value = f"✗ {escape(str(e))} {escape(e.hint)}"
+            self.status.value = _failure_html(e)
 
     def __repr__(self) -> str:
         return (
             f"TaskSizePicker(cpu={self.cpu.value}, memory={self.memory.value}, "
             f"desired_count={self.desired_count})"
         )
+
+
+def _failure_html(error: EcslabError) -> str:
+    """An error of ours, with its hint, in a widget's status line."""
+    return f"✗ {escape(str(error))} {escape(error.hint)}"
 
 
 # --- quiz and predictions (questions live in ecslab.notebook.questions) -------------------
@@ -264,9 +282,11 @@ class TerraformButtons(w.VBox):  # type: ignore[misc]
         self.output = w.Output()
         self.last = ""  # the text of the last result shown (for tests and the CLI)
         self.buttons = [
-            self._button("Plan", "terraform plan: show what would change", "search", "plan"),
-            self._button("Apply", "terraform apply: make the changes", "play", "apply"),
-            self._button("Destroy", "terraform destroy: remove everything", "trash", "destroy"),
+            self._button(_("Plan"), _("terraform plan: show what would change"), "search", "plan"),
+            self._button(_("Apply"), _("terraform apply: make the changes"), "play", "apply"),
+            self._button(
+                _("Destroy"), _("terraform destroy: remove everything"), "trash", "destroy"
+            ),
         ]
         self.buttons[2].button_style = "danger"
         super().__init__([w.HBox(self.buttons), self.output])
@@ -291,7 +311,8 @@ class TerraformButtons(w.VBox):  # type: ignore[misc]
                     self.last = repr(result)
                     display(result)  # type: ignore[no-untyped-call]
                 except EcslabError as e:
-                    self.last = f"✗ {e}\nHint: {e.hint}" if e.hint else f"✗ {e}"
+                    hint = "\n" + _("Hint: {hint}").format(hint=e.hint) if e.hint else ""
+                    self.last = f"✗ {e}{hint}"
                     print(self.last)
         finally:
             for button in self.buttons:
@@ -332,7 +353,10 @@ class LogViewer(w.VBox):  # type: ignore[misc]
         self.group, self.refresh = group, refresh
         self.text = w.HTML()
         self.follow = w.ToggleButton(
-            value=True, description="Follow", tooltip="Refresh every few seconds", icon="refresh"
+            value=True,
+            description=_("Follow"),
+            tooltip=_("Refresh every few seconds"),
+            icon="refresh",
         )
         super().__init__([self.follow, self.text])
         self.add_class("ecslab-log-viewer")
@@ -345,8 +369,8 @@ class LogViewer(w.VBox):  # type: ignore[misc]
         try:
             lines = latest_events(self.group)
         except Exception as e:  # shown to the learner; a thread must not raise
-            lines = [f"(cannot read {self.group}: {e})"]
-        body = escape("\n".join(lines) or "(no events yet)")
+            lines = [_("(cannot read {group}: {error})").format(group=self.group, error=e)]
+        body = escape("\n".join(lines) or _("(no events yet)"))
         self.text.value = f"<pre style='font-size:11px;max-height:300px;overflow:auto'>{body}</pre>"
 
     def _loop(self) -> None:
@@ -356,7 +380,7 @@ class LogViewer(w.VBox):  # type: ignore[misc]
                 self.update()
 
     def __repr__(self) -> str:
-        return f"LogViewer({self.group!r}: latest events, refreshing)"
+        return f"LogViewer({self.group!r}: {_('latest events, refreshing')})"
 
 
 # --- what was built ------------------------------------------------------------------------
@@ -368,7 +392,7 @@ class WhatWasBuilt(w.VBox):  # type: ignore[misc]
     def __init__(self) -> None:
         self.picture = w.HTML()
         self.refresh = w.Button(
-            description="Refresh", tooltip="Read the resources again", icon="refresh"
+            description=_("Refresh"), tooltip=_("Read the resources again"), icon="refresh"
         )
         self.refresh.on_click(lambda _b: self.update())
         super().__init__([self.refresh, self.picture])
@@ -380,4 +404,5 @@ class WhatWasBuilt(w.VBox):  # type: ignore[misc]
         self.picture.value = diagram.live(diagram.inventory()).svg
 
     def __repr__(self) -> str:
-        return f"WhatWasBuilt(live diagram; target {settings.target()})"
+        what = _("live diagram; target {target}").format(target=settings.target())
+        return f"WhatWasBuilt({what})"
