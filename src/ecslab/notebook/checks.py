@@ -519,7 +519,11 @@ def log_group(name: str | None = None, retention: int = 180) -> Result:
         return Result(
             "log-group",
             False,
-            _("Log group {name!r} keeps logs {days} days").format(name=name, days=days),
+            _("Log group {name!r} keeps logs {days} days").format(name=name, days=days)
+            if days
+            else _("Log group {name!r} keeps logs forever (no retention_in_days)").format(
+                name=name
+            ),
             hint=_("retention_in_days = {retention} (listing 9.5).").format(retention=retention),
             facts=facts,
         )
