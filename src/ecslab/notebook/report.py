@@ -51,10 +51,8 @@ def page(url: str, body: str) -> str:
     """Figure 9.2: the page itself, and a link the learner's browser can open."""
     from ecslab.notebook import links
 
-    frame, title = (
-        escape(body, quote=True),
-        escape(_("nginx through the load balancer"), quote=True),
-    )
+    frame = escape(body, quote=True)
+    title = escape(_("nginx through the load balancer"), quote=True)
     return (
         f"<p>{links.lb_anchor(url)}</p>"
         f"<iframe srcdoc=\"{frame}\" style='width:100%;height:260px;border:1px solid #ccc' "

@@ -123,11 +123,8 @@ def table_html(rows: Sequence[Second], last: int = 60) -> str:
         + f"<td>{row.failed}</td><td>{row.unknown}</td></tr>"
         for row in rows[-last:]
     )
-    time_, failed, unknown = (
-        escape(_("time")),
-        escape(_("failed")),
-        escape(_("not in the logs yet")),
-    )
+    time_, failed = escape(_("time")), escape(_("failed"))
+    unknown = escape(_("not in the logs yet"))
     return (
         f"<table class='ecslab-rollout'><tr><th>{time_}</th>"
         f"{head}<th>{failed}</th><th>{unknown}</th></tr>{body}</table>"
@@ -141,6 +138,7 @@ def _failures_text(statuses: tuple[int, ...]) -> str:
 def _phase_text(phase: tuple[Revision, ...]) -> str:
     if len(phase) == 1:
         return _("{revision} only").format(revision=phase[0])
+    # TRANSLATORS: " and " joins the revisions that serve at once: "example:1 and example:2".
     return _("{revisions} (both serving)").format(revisions=_(" and ").join(phase))
 
 
