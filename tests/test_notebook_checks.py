@@ -293,3 +293,19 @@ def test_english_stays_the_default_outside_the_japanese_edition(
     assert checks._lb_hint(502)[0].startswith("502: a target failed to answer.")
     with i18n.speaking("ja"):
         assert checks._lb_hint(502)[0].startswith("502: ターゲットが応答しませんでした。")
+
+
+def test_leftovers_are_named_in_japanese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locally, are the kinds of what is left named with the book's words in Japanese
+    (ECSクラスタ, NATゲートウェイ), counted from the cloud's inventory as in English?"""
+    from ecslab.cloud import client
+
+    counts = {"ec2": {"nat_gateways": 2, "vpcs": 0}, "logs": {"log_groups": 1}}
+    monkeypatch.setenv("ECSLAB_TARGET", "local")
+    monkeypatch.setattr(client, "admin", lambda path: {"counts": counts})
+    monkeypatch.setattr(checks, "_active_clusters", lambda: 1)
+    assert checks.leftovers() == ["ECS cluster: 1", "NAT gateway: 2", "log group: 1"]
+    with i18n.speaking("ja"):
+        result = checks.nothing_left()
+    assert result.details == ["ECSクラスタ: 1", "NATゲートウェイ: 2", "ロググループ: 1"]
+    assert result.summary == "3 個のリソースがまだ残っています"
