@@ -350,7 +350,7 @@ def service_steady(count: int = 2, wait: float = 120.0) -> Result:
         "service",
         True,
         ngettext(
-            "Service {service!r} is steady: {count} task running, healthy",
+            "Service {service!r} is steady: {count} task running, all healthy",
             "Service {service!r} is steady: {count} tasks running, all healthy",
             count,
         ).format(service=lab_name(SERVICE), count=count),
