@@ -47,7 +47,7 @@ def test_the_report_speaks_japanese() -> None:
     Japanese, with the HTTP codes as they are?"""
     with i18n.speaking("ja"):
         shown = repr(_report({200: 30, 503: 8, 0: 2}, scale=10))
-    assert "タスク aaaaaaaa" in shown and "（クラッシュしたときと同じです）" in shown
+    assert "タスク aaaaaaaa" in shown and "（クラッシュを模した停止です）" in shown
     assert (
         "ロードバランサーは 40 件中 10 件のリクエストに失敗しました（応答なし ×2, HTTP 503 ×8）。"
         in shown
