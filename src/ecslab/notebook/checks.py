@@ -46,7 +46,8 @@ class Result:
     """The outcome of one check: a clear pass or a failure with what to look at next.
 
     Decide on `passed`, `facts` and `reason`; `summary`, `details` and `hint` are for
-    people (ecslab.notebook.report renders them) and are never parsed.
+    people, in the learner's language (ecslab.i18n; AWS's codes and messages quoted in
+    them stay English), rendered by ecslab.notebook.report and never parsed.
     """
 
     name: str
