@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ecslab import book, cli
+from ecslab import book, cli, i18n
 from ecslab.errors import CheckFailed
 from ecslab.notebook import checks
 
@@ -230,3 +230,82 @@ def test_nothing_left_reads_the_local_clouds_inventory(applied_chapter: Any) -> 
     after = checks.nothing_left()
     assert after.passed, repr(after)
     assert after.facts == {"left": []}
+
+
+# --- in Japanese (日本語版) ---------------------------------------------------------------
+
+
+def test_a_size_problem_is_said_in_japanese() -> None:
+    """In the Japanese edition, does a wrong size say タスクサイズ, found and expected?"""
+    td: dict[str, Any] = {"cpu": "512", "memory": "1024", "networkMode": "bridge"}
+    td["requiresCompatibilities"] = ["FARGATE"]
+    with i18n.speaking("ja"):
+        problems = checks._task_definition_problems(td, 256, 512, False)
+    assert problems == [
+        "タスクサイズが 512/1024 です（期待値は 256/512）",
+        "Fargate では network_mode を awsvpc にする必要があります",
+    ]
+
+
+def test_an_unknown_check_is_refused_in_japanese() -> None:
+    """Does `ecslab check nope` refuse in Japanese, naming the checks as they are spelled?"""
+    with i18n.speaking("ja"), pytest.raises(checks.EcslabError) as caught:
+        checks.run(["nope"])
+    assert str(caught.value) == "'nope' というチェックはありません。"
+    assert caught.value.hint.startswith("使えるチェック: environment, cluster, ")
+
+
+def test_aws_mode_log_and_role_checks_speak_japanese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In Japanese, do the logs, log group and role checks say what they found and what to
+    write (listings 9.5, 9.6 to 9.8), with AWS's code NoSuchEntity left in English?"""
+    import boto3
+    from moto import mock_aws
+
+    _aws_mode_with_prefix(monkeypatch)
+    with mock_aws(), i18n.speaking("ja"):
+        boto3.client("logs", region_name="ap-northeast-1").create_log_group(
+            logGroupName="/ecs/ana-example"
+        )
+        logs, group, role = checks._logs_once(), checks.log_group(), checks.execution_role()
+        shown = repr(role)
+    assert logs.summary == "/ecs/ana-example には実行中のタスクのログがまだ届いていません"
+    assert logs.hint == "実行中のリビジョンのコンテナ定義に logConfiguration が入っていますか？"
+    assert group.summary == (
+        "ロググループ '/ecs/ana-example' のログは無期限に保持されます"
+        "（retention_in_days がありません）"
+    )
+    assert group.hint == "retention_in_days = 180 にしてください（リスト9.5）。"
+    assert role.summary == "IAMロール 'ana-ecs-task-execution' がありません"
+    assert role.reason == "NoSuchEntity"
+    assert shown == (
+        "✗ IAMロール 'ana-ecs-task-execution' がありません\n"
+        "    AWS が示す理由: NoSuchEntity\n"
+        "  → iam.tf（リスト9.6〜9.8）を書いてから、plan と apply を実行してください。"
+    )
+
+
+def test_english_stays_the_default_outside_the_japanese_edition(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a Japanese edition, setting or locale, do the checks still speak English?"""
+    for name in ("ECSLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    assert checks._lb_hint(502)[0].startswith("502: a target failed to answer.")
+    with i18n.speaking("ja"):
+        assert checks._lb_hint(502)[0].startswith("502: ターゲットが応答しませんでした。")
+
+
+def test_leftovers_are_named_in_japanese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locally, are the kinds of what is left named with the book's words in Japanese
+    (ECSクラスタ, NATゲートウェイ), counted from the cloud's inventory as in English?"""
+    from ecslab.cloud import client
+
+    counts = {"ec2": {"nat_gateways": 2, "vpcs": 0}, "logs": {"log_groups": 1}}
+    monkeypatch.setenv("ECSLAB_TARGET", "local")
+    monkeypatch.setattr(client, "admin", lambda path: {"counts": counts})
+    monkeypatch.setattr(checks, "_active_clusters", lambda: 1)
+    assert checks.leftovers() == ["ECS cluster: 1", "NAT gateway: 2", "log group: 1"]
+    with i18n.speaking("ja"):
+        result = checks.nothing_left()
+    assert result.details == ["ECSクラスタ: 1", "NATゲートウェイ: 2", "ロググループ: 1"]
+    assert result.summary == "3 個のリソースがまだ残っています"

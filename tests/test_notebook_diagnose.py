@@ -22,6 +22,7 @@ from dataplane_support import (
     wait_for,
 )
 
+from ecslab import i18n
 from ecslab.notebook import checks, diagnose
 
 #: Fast enough that a 30 s health-check interval takes 0.6 s.
@@ -136,3 +137,40 @@ def test_a_health_check_path_nginx_does_not_serve_is_a_response_code_mismatch(
     assert result.facts["description"] == "Health checks failed with these codes: [404]"
     assert "put the health check's path back to '/'" in result.hint
     assert "health check: GET /health on the traffic port, expects HTTP 200" in result.details
+
+
+# --- in Japanese (日本語版) ---------------------------------------------------------------
+
+
+def test_the_pull_failure_is_explained_in_japanese_with_awss_words_kept(cloud: Cloud) -> None:
+    """In the Japanese edition, do task_failure and the nginx check (a 503, for want of a
+    healthy target) explain CannotPullContainerError in Japanese, while AWS's code and its
+    stoppedReason stay as AWS writes them? (One cloud for both: they read the same failure.)"""
+    stack = _stack(cloud)
+    service(cloud, stack, task_definition(cloud, stack, image="nginx/latest"))
+    wait_for("a task that failed to start", lambda: _failed_tasks(cloud))
+    with i18n.speaking("ja"):
+        result, nginx = diagnose.task_failure(), checks.nginx_answers(wait=0)
+        shown = repr(result)
+    assert result.reason == "CannotPullContainerError"
+    assert result.summary == "example:1 のタスクが停止します: CannotPullContainerError"
+    assert result.hint.startswith("ECS がコンテナのイメージを取得（pull）できませんでした。")
+    assert 'container_definitions.json に "image": "nginx:latest" と書いてから' in result.hint
+    assert result.details[0] == "停止理由 (stoppedReason): " + result.facts["stopped_reason"]
+    assert result.facts["stopped_reason"].startswith("CannotPullContainerError: ")
+    assert "AWS が示す理由: CannotPullContainerError" in shown
+    assert not nginx.passed and nginx.facts["status"] == 503
+    assert nginx.summary == "ロードバランサーの応答は HTTP 503 で、nginx のページではありません"
+    assert nginx.hint.startswith("503: 正常なターゲットがありません。")
+    assert "停止したタスクがあります: CannotPullContainerError: " in nginx.hint
+    assert nginx.reason == "CannotPullContainerError"
+
+
+def test_an_unhealthy_target_is_explained_in_japanese() -> None:
+    """Is Target.ResponseCodeMismatch explained in Japanese (the book's ヘルスチェック猶予期間),
+    with AWS's code and the path left as they are?"""
+    with i18n.speaking("ja"):
+        hint = diagnose._target_hint("Target.ResponseCodeMismatch", {"path": "/health"}, True)
+    assert hint.startswith("ヘルスチェックに HTTP の応答はありましたが、matcher が受け付ける")
+    assert "/health ではありません" in hint and "フェイルオープン" in hint
+    assert "ヘルスチェック猶予期間が過ぎると" in hint

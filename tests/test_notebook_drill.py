@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ecslab import i18n
 from ecslab.notebook.checks import Result
 from ecslab.notebook.drill import DrillReport
 
@@ -39,3 +40,24 @@ def test_the_time_is_also_given_in_aws_time() -> None:
     )
     assert "(about 18 s on AWS)" in shown
     assert "on AWS" not in repr(_report({200: 1}, scale=1))
+
+
+def test_the_report_speaks_japanese() -> None:
+    """In the Japanese edition, does the report say the failures and the AWS time in
+    Japanese, with the HTTP codes as they are?"""
+    with i18n.speaking("ja"):
+        shown = repr(_report({200: 30, 503: 8, 0: 2}, scale=10))
+    assert "タスク aaaaaaaa" in shown and "（クラッシュを模した停止です）" in shown
+    assert (
+        "ロードバランサーは 40 件中 10 件のリクエストに失敗しました（応答なし ×2, HTTP 503 ×8）。"
+        in shown
+    )
+    assert "AWS では約 18 秒です。" in shown
+
+
+def test_no_replacement_is_said_as_none() -> None:
+    """When no replacement started, does the report say (none), in either language?"""
+    report = DrillReport("a" * 32, "", Counter({200: 1}), STEADY, 1.8, 1.0)
+    assert "started task (none) to replace it" in repr(report)
+    with i18n.speaking("ja"):
+        assert "代わりのタスク （なし） を起動しました" in repr(report)

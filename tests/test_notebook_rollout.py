@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from ecslab import i18n
 from ecslab.notebook import quiz, rollout
 from ecslab.notebook.rollout import Sample, Second
 
@@ -104,3 +105,16 @@ def test_a_forced_deployment_is_watched_until_the_old_tasks_stopped(
     served = set(watch.served.values())
     assert served & set(watch.old_tasks) and served - set(watch.old_tasks)
     assert rollout.stopped(watch.old_tasks)
+
+
+def test_report_and_table_speak_japanese() -> None:
+    """In the Japanese edition, do the report and the live table speak Japanese, with the
+    revisions, HTTP codes and deregistration_delay as they are?"""
+    samples = [Sample(0, 0.0, 200), Sample(1, 0.2, 0), Sample(2, 0.3, 502), Sample(3, 0.4, 200)]
+    served = {0: "example:1", 3: "example:2"}
+    with i18n.speaking("ja"):
+        text = repr(rollout.report(samples, served, completed_at=1.0, drain=300))
+        html = rollout.table_html([Second(0, {"example:2": 3}, 1, 0)])
+    assert "2 件のリクエストが失敗しました: 応答なし, HTTP 502。" in text
+    assert "  1. example:1 のみ" in text and "deregistration_delay は 300 秒" in text
+    assert "<th>時間</th><th>example:2</th><th>失敗</th><th>ログ未着</th>" in html

@@ -32,6 +32,7 @@ from ecslab.book import (
     lab_name,
 )
 from ecslab.errors import CheckFailed, EcslabError
+from ecslab.i18n import N_, _, ngettext
 from ecslab.notebook import diagram, polling, report, task_size
 from ecslab.tf import workspace
 
@@ -45,7 +46,8 @@ class Result:
     """The outcome of one check: a clear pass or a failure with what to look at next.
 
     Decide on `passed`, `facts` and `reason`; `summary`, `details` and `hint` are for
-    people (ecslab.notebook.report renders them) and are never parsed.
+    people, in the learner's language (ecslab.i18n; AWS's codes and messages quoted in
+    them stay English), rendered by ecslab.notebook.report and never parsed.
     """
 
     name: str
@@ -82,12 +84,14 @@ class Result:
 
 
 def _call(what: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """One AWS call; failures of the call itself become an ecslab error."""
+    """One AWS call; failures of the call itself become an ecslab error (`what` is marked
+    with N_ where it is written, and said in the learner's language here)."""
     try:
         return fn(**kwargs)
     except (BotoCoreError, ClientError) as e:
         raise EcslabError(
-            f"Could not {what}: {e}", hint="Is the local cloud running? `ecslab status`"
+            _("Could not {what}: {error}").format(what=_(what), error=e),
+            hint=_("Is the local cloud running? `ecslab status`"),
         ) from e
 
 
@@ -100,16 +104,20 @@ def environment() -> Result:
 
     found = preflight.run()
     failed = [c for c in found if not c.ok]
-    details = [f"{c.name}: {'ok' if c.ok else 'MISSING'}" for c in found]
+    details = [
+        _("{name}: {state}").format(name=c.name, state=_("ok") if c.ok else _("MISSING"))
+        for c in found
+    ]
     if failed:
         return Result(
             "environment",
             False,
-            "The environment is not ready",
+            _("The environment is not ready"),
             details,
             " ".join(c.hint for c in failed if c.hint),
         )
-    return Result("environment", True, f"Environment ready (target: {settings.target()})", details)
+    ready = _("Environment ready (target: {target})").format(target=settings.target())
+    return Result("environment", True, ready, details)
 
 
 # --- 9.3 --------------------------------------------------------------------------------
@@ -118,7 +126,7 @@ def environment() -> Result:
 def cluster_active(name: str | None = None) -> Result:
     """The ECS cluster of listing 9.1 exists and is ACTIVE."""
     name = name or lab_name(CLUSTER)
-    found = _call("describe clusters", clients.client("ecs").describe_clusters, clusters=[name])
+    found = _call(N_("describe clusters"), clients.client("ecs").describe_clusters, clusters=[name])
     clusters = [c for c in found.get("clusters", []) if c.get("status") == "ACTIVE"]
     failures = found.get("failures", [])
     facts = {"cluster": name, "exists": bool(clusters)}
@@ -126,12 +134,14 @@ def cluster_active(name: str | None = None) -> Result:
         return Result(
             "cluster",
             False,
-            f"No ACTIVE ECS cluster named {name!r}",
-            hint="Write cluster.tf (listing 9.1), then plan and apply.",
+            _("No ACTIVE ECS cluster named {name!r}").format(name=name),
+            hint=_("Write cluster.tf (listing 9.1), then plan and apply."),
             facts=facts,
             reason=failures[0].get("reason", "") if failures else "",
         )
-    return Result("cluster", True, f"ECS cluster {name!r} is ACTIVE", facts=facts)
+    return Result(
+        "cluster", True, _("ECS cluster {name!r} is ACTIVE").format(name=name), facts=facts
+    )
 
 
 def expected_size(name: str = task_size.FILE) -> tuple[int, int]:
@@ -149,7 +159,7 @@ def latest_task_definition(family: str | None = None) -> dict[str, Any] | None:
     family = family or lab_name(FAMILY)
     ecs = clients.client("ecs")
     arns = _call(
-        "list task definitions",
+        N_("list task definitions"),
         ecs.list_task_definitions,
         familyPrefix=family,
         status="ACTIVE",
@@ -159,7 +169,7 @@ def latest_task_definition(family: str | None = None) -> dict[str, Any] | None:
     if not arns:
         return None
     found = _call(
-        "describe the task definition", ecs.describe_task_definition, taskDefinition=arns[0]
+        N_("describe the task definition"), ecs.describe_task_definition, taskDefinition=arns[0]
     )
     result: dict[str, Any] = found["taskDefinition"]
     return result
@@ -179,32 +189,33 @@ def task_definition(
         return Result(
             "task-definition",
             False,
-            f"No task definition of family {lab_name(FAMILY)!r}",
-            hint="Write task_definition.tf (listing 9.2), then plan and apply.",
+            _("No task definition of family {family!r}").format(family=lab_name(FAMILY)),
+            hint=_("Write task_definition.tf (listing 9.2), then plan and apply."),
             facts={"exists": False},
         )
     name = f"{td['family']}:{td['revision']}"
     facts = _task_definition_facts(td)
     problems = _task_definition_problems(td, want_cpu, want_memory, execution_role)
     details = [
-        f"size: {td.get('cpu')} CPU units, {td.get('memory')} MiB",
-        f"network mode: {td.get('networkMode')}; requires: "
-        f"{', '.join(td.get('requiresCompatibilities', []))}",
+        _("size: {cpu} CPU units, {memory} MiB").format(cpu=td.get("cpu"), memory=td.get("memory")),
+        _("network mode: {mode}; requires: {requires}").format(
+            mode=td.get("networkMode"), requires=", ".join(td.get("requiresCompatibilities", []))
+        ),
     ]
     if execution_role:
-        details.append(f"execution role: {facts['execution_role']}")
+        role = facts["execution_role"] or _("(none)")
+        details.append(_("execution role: {role}").format(role=role))
     if problems:
         return Result(
             "task-definition",
             False,
-            f"Task definition {name}: {problems[0]}",
+            _("Task definition {name}: {problem}").format(name=name, problem=problems[0]),
             details,
-            hint="Compare your task_definition.tf with listing 9.2/9.9, then plan and apply.",
+            hint=_("Compare your task_definition.tf with listing 9.2/9.9, then plan and apply."),
             facts=facts | {"problems": problems},
         )
-    return Result(
-        "task-definition", True, f"Task definition {name} is as expected", details, facts=facts
-    )
+    fine = _("Task definition {name} is as expected").format(name=name)
+    return Result("task-definition", True, fine, details, facts=facts)
 
 
 def _task_definition_facts(td: dict[str, Any]) -> dict[str, Any]:
@@ -224,23 +235,32 @@ def _task_definition_problems(
 ) -> list[str]:
     problems = []
     if (str(td.get("cpu")), str(td.get("memory"))) != (str(cpu), str(memory)):
-        problems.append(f"size is {td.get('cpu')}/{td.get('memory')}, expected {cpu}/{memory}")
+        problems.append(
+            _("size is {cpu}/{memory}, expected {want_cpu}/{want_memory}").format(
+                cpu=td.get("cpu"), memory=td.get("memory"), want_cpu=cpu, want_memory=memory
+            )
+        )
     if td.get("networkMode") != "awsvpc":
-        problems.append("network_mode must be awsvpc for Fargate")
+        problems.append(_("network_mode must be awsvpc for Fargate"))
     if "FARGATE" not in td.get("requiresCompatibilities", []):
-        problems.append('requires_compatibilities must contain "FARGATE"')
+        problems.append(_('requires_compatibilities must contain "FARGATE"'))
     if execution_role and _role_name(td.get("executionRoleArn")) != lab_name(ROLE):
-        problems.append(f"execution_role_arn is not the role {lab_name(ROLE)!r} (listing 9.9)")
+        problems.append(
+            _("execution_role_arn is not the role {role!r} (listing 9.9)").format(
+                role=lab_name(ROLE)
+            )
+        )
     return problems
 
 
 def _role_name(arn: str | None) -> str:
-    return arn.rsplit("/", 1)[-1] if arn else "(none)"
+    """The role's name from its ARN ("" for no role)."""
+    return arn.rsplit("/", 1)[-1] if arn else ""
 
 
 def _describe_service() -> dict[str, Any] | None:
     found = _call(
-        "describe the service",
+        N_("describe the service"),
         clients.client("ecs").describe_services,
         cluster=lab_name(CLUSTER),
         services=[lab_name(SERVICE)],
@@ -296,20 +316,32 @@ def service_steady(count: int = 2, wait: float = 120.0) -> Result:
         return Result(
             "service",
             False,
-            f"No ACTIVE service {lab_name(SERVICE)!r} in cluster {lab_name(CLUSTER)!r}",
-            hint="Write service.tf (listing 9.4), then plan and apply.",
+            _("No ACTIVE service {service!r} in cluster {cluster!r}").format(
+                service=lab_name(SERVICE), cluster=lab_name(CLUSTER)
+            ),
+            hint=_("Write service.tf (listing 9.4), then plan and apply."),
             facts=state.facts(),
         )
     details = [
-        f"desired {svc['desiredCount']}, running {svc['runningCount']}, "
-        f"pending {svc['pendingCount']}, deployments {len(svc.get('deployments', []))}"
+        _(
+            "desired {desired}, running {running}, pending {pending}, deployments {deployments}"
+        ).format(
+            desired=svc["desiredCount"],
+            running=svc["runningCount"],
+            pending=svc["pendingCount"],
+            deployments=len(svc.get("deployments", [])),
+        )
     ]
     if not state.steady(count):
         why = why_not_steady(svc)
         return Result(
             "service",
             False,
-            f"Service {lab_name(SERVICE)!r} is not steady with {count} tasks",
+            ngettext(
+                "Service {service!r} is not steady with {count} task",
+                "Service {service!r} is not steady with {count} tasks",
+                count,
+            ).format(service=lab_name(SERVICE), count=count),
             details,
             hint=why.hint,
             facts=state.facts() | why.facts,
@@ -318,7 +350,11 @@ def service_steady(count: int = 2, wait: float = 120.0) -> Result:
     return Result(
         "service",
         True,
-        f"Service {lab_name(SERVICE)!r} is steady: {count} tasks running, all healthy",
+        ngettext(
+            "Service {service!r} is steady: {count} task running, all healthy",
+            "Service {service!r} is steady: {count} tasks running, all healthy",
+            count,
+        ).format(service=lab_name(SERVICE), count=count),
         details,
         facts=state.facts(),
     )
@@ -339,17 +375,20 @@ def why_not_steady(svc: dict[str, Any]) -> Why:
     if stopped:
         text = stopped.get("stoppedReason", "")
         facts = {"stopped_reason": text, "stop_code": stopped.get("stopCode", "")}
-        return Why(reason_code(text) or facts["stop_code"], f"A task stopped: {text}", facts)
+        said = _("A task stopped: {reason}").format(reason=text)
+        return Why(reason_code(text) or facts["stop_code"], said, facts)
     unhealthy = diagram.target_reasons()
     if unhealthy:
         ip, (code, description) = sorted(unhealthy.items())[0]
         facts = {"target_reason": code, "target_description": description}
-        return Why(code, f"Target {ip} is unhealthy: {code}: {description}", facts)
+        said = _("Target {ip} is unhealthy: {code}: {description}")
+        return Why(code, said.format(ip=ip, code=code, description=description), facts)
     events = svc.get("events", [])
     if events:
         message = events[0].get("message", "")
-        return Why("", f"Latest service event: {message}", {"latest_event": message})
-    return Why("", "Look at `ecslab ps` and the service's events.", {})
+        said = _("Latest service event: {message}").format(message=message)
+        return Why("", said, {"latest_event": message})
+    return Why("", _("Look at `ecslab ps` and the service's events."), {})
 
 
 def reason_code(stopped_reason: str) -> str:
@@ -387,7 +426,9 @@ def lb_url() -> str:
         found = clients.client("elbv2").describe_load_balancers().get("LoadBalancers", [])
         lbs = [lb for lb in found if lb["LoadBalancerName"] == name]
         if not lbs:
-            raise EcslabError("No load balancer found.", hint="Apply the network first (9.1).")
+            raise EcslabError(
+                _("No load balancer found."), hint=_("Apply the network first (9.1).")
+            )
         return f"http://{lbs[0]['DNSName']}"
     from ecslab.cloud import client
 
@@ -407,16 +448,23 @@ def nginx_answers(wait: float = 60.0) -> Result:
         return Result(
             "nginx",
             True,
-            f'nginx answers through the load balancer: HTTP 200, "{WELCOME}"',
+            _('nginx answers through the load balancer: HTTP 200, "{welcome}"').format(
+                welcome=WELCOME
+            ),
             [f"URL: {url}"],
             html_extra=report.page(url, body),
             facts=facts,
         )
     hint, reason = _lb_hint(status)
+    summary = (
+        _("The load balancer answers HTTP {status}, not nginx's page").format(status=status)
+        if status
+        else _("The load balancer answers HTTP nothing, not nginx's page")
+    )
     return Result(
         "nginx",
         False,
-        f"The load balancer answers HTTP {status or 'nothing'}, not nginx's page",
+        summary,
         [f"URL: {url}"],
         hint=hint,
         facts=facts,
@@ -437,14 +485,13 @@ def _lb_hint(status: int) -> tuple[str, str]:
     if status == 503:
         task = stopped_task()
         text = str(task.get("stoppedReason", "")) if task else ""
-        more = f" A task stopped: {text}" if text else ""
-        return (
-            "503: no healthy target. Are the service's tasks running and healthy?" + more,
-            reason_code(text),
-        )
+        hint = _("503: no healthy target. Are the service's tasks running and healthy?")
+        if text:
+            hint = _("{hint} A task stopped: {reason}").format(hint=hint, reason=text)
+        return hint, reason_code(text)
     if status == 502:
-        return "502: a target failed to answer. Is the container port 80 (container_port)?", ""
-    return "Is the service applied (listing 9.4)? `ecslab ps` lists the tasks.", ""
+        return _("502: a target failed to answer. Is the container port 80 (container_port)?"), ""
+    return _("Is the service applied (listing 9.4)? `ecslab ps` lists the tasks."), ""
 
 
 # --- 9.4 --------------------------------------------------------------------------------
@@ -454,15 +501,17 @@ def log_group(name: str | None = None, retention: int = 180) -> Result:
     """The log group of listing 9.5 exists with its retention."""
     name = name or lab_name(LOG_GROUP)
     found = _call(
-        "describe log groups", clients.client("logs").describe_log_groups, logGroupNamePrefix=name
+        N_("describe log groups"),
+        clients.client("logs").describe_log_groups,
+        logGroupNamePrefix=name,
     ).get("logGroups", [])
     group = next((g for g in found if g["logGroupName"] == name), None)
     if group is None:
         return Result(
             "log-group",
             False,
-            f"No log group {name!r}",
-            hint="Write logs.tf (listing 9.5), then plan and apply.",
+            _("No log group {name!r}").format(name=name),
+            hint=_("Write logs.tf (listing 9.5), then plan and apply."),
             facts={"exists": False, "log_group": name},
         )
     days = group.get("retentionInDays")
@@ -471,13 +520,16 @@ def log_group(name: str | None = None, retention: int = 180) -> Result:
         return Result(
             "log-group",
             False,
-            f"Log group {name!r} keeps logs {days} days",
-            hint=f"retention_in_days = {retention} (listing 9.5).",
+            _("Log group {name!r} keeps logs {days} days").format(name=name, days=days)
+            if days
+            else _("Log group {name!r} keeps logs forever (no retention_in_days)").format(
+                name=name
+            ),
+            hint=_("retention_in_days = {retention} (listing 9.5).").format(retention=retention),
             facts=facts,
         )
-    return Result(
-        "log-group", True, f"Log group {name!r} exists, retention {days} days", facts=facts
-    )
+    fine = _("Log group {name!r} exists, retention {days} days").format(name=name, days=days)
+    return Result("log-group", True, fine, facts=facts)
 
 
 def execution_role(name: str | None = None) -> Result:
@@ -490,8 +542,8 @@ def execution_role(name: str | None = None) -> Result:
         return Result(
             "execution-role",
             False,
-            f"No IAM role {name!r}",
-            hint="Write iam.tf (listings 9.6 to 9.8), then plan and apply.",
+            _("No IAM role {name!r}").format(name=name),
+            hint=_("Write iam.tf (listings 9.6 to 9.8), then plan and apply."),
             facts={"exists": False, "role": name},
             reason=e.response.get("Error", {}).get("Code", ""),
         )
@@ -504,31 +556,33 @@ def execution_role(name: str | None = None) -> Result:
         "may_put_log_events": policies.allows(actions, "logs:PutLogEvents"),
     }
     details = [
-        f"trusted service: {', '.join(sorted(trusted)) or '?'}",
-        f"allows logs:PutLogEvents: {'yes' if facts['may_put_log_events'] else 'no'}",
+        _("trusted service: {services}").format(services=", ".join(sorted(trusted)) or "?"),
+        _("allows logs:PutLogEvents: {answer}").format(
+            answer=_("yes") if facts["may_put_log_events"] else _("no")
+        ),
     ]
     if "ecs-tasks.amazonaws.com" not in trusted:
         return Result(
             "execution-role",
             False,
-            f"Role {name!r} cannot be assumed by ECS tasks",
+            _("Role {name!r} cannot be assumed by ECS tasks").format(name=name),
             details,
-            hint='identifier = "ecs-tasks.amazonaws.com" (listing 9.8).',
+            hint=_('identifier = "ecs-tasks.amazonaws.com" (listing 9.8).'),
             facts=facts,
         )
     if not facts["may_put_log_events"]:
         return Result(
             "execution-role",
             False,
-            f"Role {name!r} may not write logs",
+            _("Role {name!r} may not write logs").format(name=name),
             details,
-            hint="source_policy_documents must hold the managed policy (9.7).",
+            hint=_("source_policy_documents must hold the managed policy (9.7)."),
             facts=facts,
         )
     return Result(
         "execution-role",
         True,
-        f"Role {name!r}: ECS tasks may assume it and write logs",
+        _("Role {name!r}: ECS tasks may assume it and write logs").format(name=name),
         details,
         facts=facts,
     )
@@ -550,8 +604,8 @@ def _revision_once() -> Result:
         return Result(
             "revision",
             False,
-            "No service or task definition yet",
-            hint="Apply section 9.3 first.",
+            _("No service or task definition yet"),
+            hint=_("Apply section 9.3 first."),
             facts={"exists": False},
         )
     latest = f"{td['family']}:{td['revision']}"
@@ -564,15 +618,19 @@ def _revision_once() -> Result:
         "task_revisions": task_revs,
     }
     details = [
-        f"latest revision: {latest}",
-        f"service's revision: {service_rev}",
-        f"running tasks' revisions: {', '.join(task_revs) or 'none'}",
+        _("latest revision: {revision}").format(revision=latest),
+        _("service's revision: {revision}").format(revision=service_rev),
+        _("running tasks' revisions: {revisions}").format(
+            revisions=", ".join(task_revs) or _("none")
+        ),
     ]
     if service_rev != latest:
         return Result(
             "revision",
             False,
-            f"The service runs {service_rev}, not the latest {latest}",
+            _("The service runs {running}, not the latest {latest}").format(
+                running=service_rev, latest=latest
+            ),
             details,
             hint=revision_hint(),
             facts=facts,
@@ -581,26 +639,25 @@ def _revision_once() -> Result:
         return Result(
             "revision",
             False,
-            f"Rolling out {latest}: not every task runs it yet",
+            _("Rolling out {latest}: not every task runs it yet").format(latest=latest),
             details,
-            hint="Wait for the deployment: `ecslab ps` shows the tasks.",
+            hint=_("Wait for the deployment: `ecslab ps` shows the tasks."),
             facts=facts,
         )
-    return Result(
-        "revision", True, f"The service runs the latest revision, {latest}", details, facts=facts
-    )
+    fine = _("The service runs the latest revision, {latest}").format(latest=latest)
+    return Result("revision", True, fine, details, facts=facts)
 
 
 def revision_hint() -> str:
     """How to deploy the latest revision when `ignore_changes` keeps Terraform out of it
     (the lab's names, prefixed in AWS mode)."""
     cluster, service, family = lab_name(CLUSTER), lab_name(SERVICE), lab_name(FAMILY)
-    return (
+    return _(
         "ignore_changes = [task_definition] (listing 9.4) keeps Terraform from updating the "
-        f"service. Deploy the new revision: aws ecs update-service --cluster {cluster} "
-        f"--service {service} --task-definition {family} --force-new-deployment (or remove "
+        "service. Deploy the new revision: aws ecs update-service --cluster {cluster} "
+        "--service {service} --task-definition {family} --force-new-deployment (or remove "
         "the ignore_changes and apply)."
-    )
+    ).format(cluster=cluster, service=service, family=family)
 
 
 def stream_name(task_id: str) -> str:
@@ -616,7 +673,9 @@ def logs_arrive(timeout: float = 120.0) -> Result:
     if not result.passed and result.facts.get("log_group_exists"):
         revision = _revision_once()
         if not revision.passed:
-            result.hint = f"{revision.summary}. {revision_hint()}"
+            result.hint = _("{summary}. {hint}").format(
+                summary=revision.summary, hint=revision_hint()
+            )
             result.facts["revision"] = revision.facts
     return result
 
@@ -633,8 +692,8 @@ def _logs_once() -> Result:
         return Result(
             "logs",
             False,
-            f"No log group {group!r}",
-            hint="Write logs.tf (listing 9.5), then plan and apply (not yet done?).",
+            _("No log group {name!r}").format(name=group),
+            hint=_("Write logs.tf (listing 9.5), then plan and apply (not yet done?)."),
             facts={"log_group_exists": False},
             reason=e.response.get("Error", {}).get("Code", ""),
         )
@@ -646,20 +705,26 @@ def _logs_once() -> Result:
         "streams_with_events": sorted(with_events),
         "streams_missing": sorted(wanted - with_events),
     }
-    details = [f"running tasks: {len(tasks)}, their streams with events: {len(with_events)}"]
+    details = [
+        _("running tasks: {tasks}, their streams with events: {streams}").format(
+            tasks=len(tasks), streams=len(with_events)
+        )
+    ]
     if not tasks or with_events != wanted:
         return Result(
             "logs",
             False,
-            f"No logs from the running tasks in {group} yet",
+            _("No logs from the running tasks in {group} yet").format(group=group),
             details,
-            hint="Is the logConfiguration in the running revision?",
+            hint=_("Is the logConfiguration in the running revision?"),
             facts=facts,
         )
     return Result(
         "logs",
         True,
-        f"Logs arrive: every running task writes to {stream_name('<task-id>')} in {group}",
+        _("Logs arrive: every running task writes to {stream} in {group}").format(
+            stream=stream_name("<task-id>"), group=group
+        ),
         details,
         facts=facts,
     )
@@ -680,35 +745,43 @@ def nothing_left() -> Result:
         return Result(
             "nothing-left",
             False,
-            f"{len(left)} resources are still there",
+            ngettext(
+                "{count} resource is still there", "{count} resources are still there", len(left)
+            ).format(count=len(left)),
             left,
-            hint="Run lab.destroy() again; if Terraform has forgotten them, "
-            "`ecslab reset` wipes the local cloud.",
+            hint=_(
+                "Run lab.destroy() again; if Terraform has forgotten them, "
+                "`ecslab reset` wipes the local cloud."
+            ),
             facts={"left": left},
         )
     return Result(
         "nothing-left",
         True,
-        "Nothing is left: no ECS cluster, service, load "
-        "balancer, VPC, NAT gateway, log group or execution role of the lab",
+        _(
+            "Nothing is left: no ECS cluster, service, load "
+            "balancer, VPC, NAT gateway, log group or execution role of the lab"
+        ),
         facts={"left": []},
     )
 
 
 #: What of the local cloud's inventory (ecslab.cloud.inventory) the chapter creates and
-#: destroy must remove, with its name for people: (service, kind) -> label.
+#: destroy must remove, with its name for people (said with `_` where shown):
+#: (service, kind) -> label.
 #: ECS clusters are asked through the API instead: moto keeps a deleted cluster (INACTIVE, as
 #: AWS shows it for a while) and the inventory counts it.
 LOCAL_KINDS = {
-    ("ecs", "services"): "ECS service",
-    ("elbv2", "load_balancers"): "load balancer",
-    ("elbv2", "target_groups"): "target group",
-    ("ec2", "vpcs"): "VPC",
-    ("ec2", "nat_gateways"): "NAT gateway",
-    ("ec2", "elastic_ips"): "Elastic IP",
-    ("logs", "log_groups"): "log group",
-    ("iam", "roles"): "IAM role",
+    ("ecs", "services"): N_("ECS service"),
+    ("elbv2", "load_balancers"): N_("load balancer"),
+    ("elbv2", "target_groups"): N_("target group"),
+    ("ec2", "vpcs"): N_("VPC"),
+    ("ec2", "nat_gateways"): N_("NAT gateway"),
+    ("ec2", "elastic_ips"): N_("Elastic IP"),
+    ("logs", "log_groups"): N_("log group"),
+    ("iam", "roles"): N_("IAM role"),
 }
+CLUSTER_LABEL = N_("ECS cluster")
 
 
 def leftovers() -> list[str]:
@@ -722,12 +795,13 @@ def leftovers() -> list[str]:
 
     counts: dict[str, dict[str, int]] = client.admin("status")["counts"]
     clusters = _active_clusters()
-    found = [f"ECS cluster: {clusters}"] if clusters else []
-    return found + [
-        f"{label}: {counts[service][kind]}"
+    found = [(CLUSTER_LABEL, clusters)] if clusters else []
+    found += [
+        (label, counts[service][kind])
         for (service, kind), label in LOCAL_KINDS.items()
         if counts.get(service, {}).get(kind)
     ]
+    return [_("{kind}: {count}").format(kind=_(label), count=count) for label, count in found]
 
 
 def _active_clusters() -> int:
@@ -767,7 +841,10 @@ def run(names: list[str] | None = None) -> list[Result]:
     ]
     unknown = [n for n in chosen if n not in CHECKS]
     if unknown:
-        raise EcslabError(f"Unknown check {unknown[0]!r}.", hint=f"Checks: {', '.join(CHECKS)}.")
+        raise EcslabError(
+            _("Unknown check {name!r}.").format(name=unknown[0]),
+            hint=_("Checks: {names}.").format(names=", ".join(CHECKS)),
+        )
     return [CHECKS[name]() for name in chosen]
 
 

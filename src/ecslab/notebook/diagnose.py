@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from ecslab import book
 from ecslab.account import clients
+from ecslab.i18n import N_, _, ngettext
 from ecslab.notebook import diagram
 from ecslab.notebook.polling import until
 
@@ -30,18 +31,19 @@ T = TypeVar("T")
 
 #: What AWS's codes of a stopped task mean here, and where to look (ECS's "stopped tasks
 #: errors" guide). The code heads the stoppedReason ("CannotPullContainerError: ...").
+#: The codes stay AWS's; the meanings are said with `_` where shown.
 TASK_CODES = {
-    "CannotPullContainerError": (
+    "CannotPullContainerError": N_(
         "ECS could not pull the container's image: the image named in the task definition "
         "does not exist, or the task cannot reach its registry (private subnets reach "
         "Docker Hub through the NAT gateways)."
     ),
-    "ResourceInitializationError": (
+    "ResourceInitializationError": N_(
         "ECS could not prepare the task before its containers: a secret, a log group or "
         "the registry was out of reach, or the execution role lacks a permission."
     ),
-    "CannotStartContainerError": "The image was pulled, but its container could not start.",
-    "EssentialContainerExited": "An essential container exited, which stops the whole task.",
+    "CannotStartContainerError": N_("The image was pulled, but its container could not start."),
+    "EssentialContainerExited": N_("An essential container exited, which stops the whole task."),
 }
 #: The stoppedReason ECS gives a task it replaced for failing its health checks.
 ELB_FAILED = "Task failed ELB health checks"
@@ -50,17 +52,18 @@ FAILED_CODES = ("TaskFailedToStart", "EssentialContainerExited")
 #: The official image; "nginx/<anything>" names another Docker Hub user's repository.
 OFFICIAL_NGINX = "nginx:latest"
 
-#: What AWS's target health reason codes mean here (ELB's DescribeTargetHealth reference).
+#: What AWS's target health reason codes mean here (ELB's DescribeTargetHealth reference),
+#: said with `_` where shown.
 TARGET_CODES = {
-    "Target.ResponseCodeMismatch": (
+    "Target.ResponseCodeMismatch": N_(
         "The health check got an HTTP answer, but not one the matcher accepts: the path "
         "asked for is one the container does not serve."
     ),
-    "Target.Timeout": (
+    "Target.Timeout": N_(
         "The health check got no answer in time: a security group (module nginx_sg) or the "
         "container port keeps the load balancer out, or the container is overloaded."
     ),
-    "Target.FailedHealthChecks": (
+    "Target.FailedHealthChecks": N_(
         "The health check could not connect: nothing listens on the target's port."
     ),
 }
@@ -144,8 +147,8 @@ def task_failure(wait: float = 60.0) -> Result:
         return Result(
             "task-failure",
             False,
-            f"No ACTIVE service {_name(book.SERVICE)!r}",
-            hint="Write service.tf (listing 9.4), then plan and apply.",
+            _("No ACTIVE service {service!r}").format(service=_name(book.SERVICE)),
+            hint=_("Write service.tf (listing 9.4), then plan and apply."),
             facts={"exists": False},
         )
     if picture.serving or not picture.stopped:
@@ -166,8 +169,13 @@ def task_failure(wait: float = 60.0) -> Result:
     return Result(
         "task-failure",
         False,
-        f"Tasks of {picture.revision} stop: {code or _plain(text)}",
-        [f"stopped reason: {text}", f"image of {picture.revision}: {image}"],
+        _("Tasks of {revision} stop: {why}").format(
+            revision=picture.revision, why=code or _plain(text)
+        ),
+        [
+            _("stopped reason: {reason}").format(reason=text),
+            _("image of {revision}: {image}").format(revision=picture.revision, image=image),
+        ],
         hint=_task_hint(code, text, facts),
         facts=facts,
         reason=code,
@@ -177,8 +185,8 @@ def task_failure(wait: float = 60.0) -> Result:
 def _plain(stopped_reason: str) -> str:
     """A stopped reason without an AWS code, said without its volatile ARNs."""
     if stopped_reason.startswith(ELB_FAILED):
-        return "they failed the load balancer's health checks"
-    return "see the stopped reason"
+        return _("they failed the load balancer's health checks")
+    return _("see the stopped reason")
 
 
 def _no_failure(picture: TaskPicture) -> Result:
@@ -187,16 +195,15 @@ def _no_failure(picture: TaskPicture) -> Result:
     desired = picture.service["desiredCount"] if picture.service else 0
     passed = picture.running >= desired
     summary = (
-        f"No task of {picture.revision} stopped: {picture.running} of {desired} running"
+        _("No task of {revision} stopped: {running} of {desired} running")
         if passed
-        else f"Tasks of {picture.revision} are still starting: {picture.running} of "
-        f"{desired} running"
-    )
+        else _("Tasks of {revision} are still starting: {running} of {desired} running")
+    ).format(revision=picture.revision, running=picture.running, desired=desired)
     return Result(
         "task-failure",
         passed,
         summary,
-        hint="Wait a little and run this check again; `ecslab ps` lists the tasks.",
+        hint=_("Wait a little and run this check again; `ecslab ps` lists the tasks."),
         facts={"exists": True, "revision": picture.revision, "running": picture.running},
     )
 
@@ -221,26 +228,33 @@ def _latest_revision() -> str:
 def _task_hint(code: str, text: str, facts: dict[str, Any]) -> str:
     """What the code means, what to change, and whether the change can reach the service."""
     if text.startswith(ELB_FAILED):
-        meaning = (
+        meaning = _(
             "ECS stopped the task because the load balancer found it unhealthy after the "
             "grace period (health_check_grace_period_seconds). `checks.target_health()` says why."
         )
+    elif code in TASK_CODES:
+        meaning = _(TASK_CODES[code])
     else:
-        meaning = TASK_CODES.get(code, "Read the stopped reason: it is AWS's own explanation.")
+        meaning = _("Read the stopped reason: it is AWS's own explanation.")
     image = str(facts["image"])
     if code == "CannotPullContainerError" and image.startswith("nginx/"):
-        meaning += (
-            f' "{image}" names a repository "{image.split("/", 1)[1].split(":")[0]}" of a '
-            f'Docker Hub user called "nginx", not the official image: write '
-            f'"image": "{OFFICIAL_NGINX}" in container_definitions.json, then plan and apply.'
+        meaning = _(
+            '{meaning} "{image}" names a repository "{repository}" of a Docker Hub user '
+            'called "nginx", not the official image: write "image": "{official}" in '
+            "container_definitions.json, then plan and apply."
+        ).format(
+            meaning=meaning,
+            image=image,
+            repository=image.split("/", 1)[1].split(":")[0],
+            official=OFFICIAL_NGINX,
         )
     latest, running = facts["latest_revision"], facts["revision"]
     if latest and latest != running:
-        meaning += (
-            f" Your latest revision is {latest}, but the service still runs {running}: with "
-            "ignore_changes = [task_definition] Terraform no longer updates the service's "
-            "task definition after creating it."
-        )
+        meaning = _(
+            "{meaning} Your latest revision is {latest}, but the service still runs "
+            "{running}: with ignore_changes = [task_definition] Terraform no longer updates "
+            "the service's task definition after creating it."
+        ).format(meaning=meaning, latest=latest, running=running)
     return meaning
 
 
@@ -310,13 +324,15 @@ def target_health(wait: float = 60.0, changed: bool = False) -> Result:
         return Result(
             "target-health",
             False,
-            f"No target group {_name(book.TARGET_GROUP)!r}",
-            hint="The loadbalancer module makes it: run the setup cell.",
+            _("No target group {group!r}").format(group=_name(book.TARGET_GROUP)),
+            hint=_("The loadbalancer module makes it: run the setup cell."),
             facts={"exists": False},
         )
     check = _health_check(group)
     facts = {"exists": True, **check, "states": picture.states()}
-    said = f"health check: GET {check['path']} on the traffic port, expects HTTP {check['matcher']}"
+    said = _("health check: GET {path} on the traffic port, expects HTTP {matcher}").format(
+        path=check["path"], matcher=check["matcher"]
+    )
     unhealthy = picture.unhealthy()
     if not unhealthy:
         return _targets_fine(group, picture, said, facts)
@@ -326,7 +342,9 @@ def target_health(wait: float = 60.0, changed: bool = False) -> Result:
     return Result(
         "target-health",
         False,
-        f"Targets of target group {group['TargetGroupName']!r} are unhealthy: {code}",
+        _("Targets of target group {group!r} are unhealthy: {code}").format(
+            group=group["TargetGroupName"], code=code
+        ),
         [said, f"AWS: {description}"],
         hint=_target_hint(code, check, "healthy" not in picture.states()),
         facts=facts,
@@ -350,26 +368,38 @@ def _targets_fine(
     states = picture.states()
     healthy = bool(states) and all(s == "healthy" for s in states)
     summary = (
-        f"All {len(states)} targets of target group {group['TargetGroupName']!r} are healthy"
+        ngettext(
+            "The {count} target of target group {group!r} is healthy",
+            "All {count} targets of target group {group!r} are healthy",
+            len(states),
+        )
         if healthy
-        else f"Target group {group['TargetGroupName']!r}: no healthy target yet"
-    )
-    hint = "Is the service running (checks.service_steady())? Its tasks register themselves."
+        else _("Target group {group!r}: no healthy target yet")
+    ).format(count=len(states), group=group["TargetGroupName"])
+    hint = _("Is the service running (checks.service_steady())? Its tasks register themselves.")
     return Result("target-health", healthy, summary, [said], hint=hint, facts=facts)
 
 
 def _target_hint(code: str, check: dict[str, Any], all_unhealthy: bool) -> str:
-    meaning = TARGET_CODES.get(code, "Read AWS's description: it says what the check got.")
+    if code in TARGET_CODES:
+        meaning = _(TARGET_CODES[code])
+    else:
+        meaning = _("Read AWS's description: it says what the check got.")
     if code == "Target.ResponseCodeMismatch" and check["path"] != "/":
-        meaning += (
-            f" nginx's default site serves '/' (its welcome page), not {check['path']}: put "
+        meaning = _(
+            "{meaning} nginx's default site serves '/' (its welcome page), not {path}: put "
             "the health check's path back to '/' (the target group's health_check in the "
             "loadbalancer module), and plan and apply."
-        )
+        ).format(meaning=meaning, path=check["path"])
     routing = (
-        " Meanwhile the load balancer, with every target unhealthy, fails open: it routes "
-        "to all of them."
+        _(
+            "{meaning} Meanwhile the load balancer, with every target unhealthy, fails open: "
+            "it routes to all of them. After the grace period, ECS replaces each unhealthy task."
+        )
         if all_unhealthy
-        else " Meanwhile the load balancer routes only to the healthy targets."
+        else _(
+            "{meaning} Meanwhile the load balancer routes only to the healthy targets. After "
+            "the grace period, ECS replaces each unhealthy task."
+        )
     )
-    return meaning + routing + " After the grace period, ECS replaces each unhealthy task."
+    return routing.format(meaning=meaning)

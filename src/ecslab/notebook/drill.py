@@ -20,8 +20,10 @@ import requests
 from ecslab import book, settings
 from ecslab.account import clients
 from ecslab.errors import CheckFailed
+from ecslab.i18n import _
 from ecslab.notebook import checks, diagram
 
+#: The reason StopTask records (AWS's field, read through the API: stays English).
 REASON = "ecslab drill: stopped on purpose to watch the service replace it"
 
 
@@ -30,7 +32,7 @@ class DrillReport:
     """What happened during the drill, in stable words (ids and timings sanitised)."""
 
     stopped: str
-    replacement: str
+    replacement: str  # "" when no replacement started
     answers: Counter[int]
     steady: checks.Result
     seconds: float
@@ -54,8 +56,10 @@ class DrillReport:
     def __repr__(self) -> str:
         return "\n".join(
             [
-                f"Stopped task {self.stopped} (as a crash would).",
-                f"The service started task {self.replacement} to replace it: {self._took()}",
+                _("Stopped task {task} (as a crash would).").format(task=self.stopped),
+                _("The service started task {task} to replace it: {took}").format(
+                    task=self.replacement or _("(none)"), took=self._took()
+                ),
                 self._served(),
                 repr(self.steady),
             ]
@@ -64,28 +68,29 @@ class DrillReport:
     def _took(self) -> str:
         """How long until the service was steady again, here and in AWS time."""
         if self.scale == 1:
-            return f"took {self.seconds:.1f} s until the service was steady again."
-        return (
-            f"took {self.seconds:.1f} s until the service was steady again, here, where time "
-            f"runs {self.scale:g} times faster than on AWS (about "
-            f"{self.seconds * self.scale:.0f} s on AWS)."
-        )
+            return _("took {seconds:.1f} s until the service was steady again.").format(
+                seconds=self.seconds
+            )
+        return _(
+            "took {seconds:.1f} s until the service was steady again, here, where time "
+            "runs {scale:g} times faster than on AWS (about {aws:.0f} s on AWS)."
+        ).format(seconds=self.seconds, scale=self.scale, aws=self.seconds * self.scale)
 
     def _served(self) -> str:
         if self.all_answered:
-            return (
-                f"The load balancer answered all {self.total} requests with nginx's page "
+            return _(
+                "The load balancer answered all {total} requests with nginx's page "
                 "(HTTP 200): none failed."
-            )
+            ).format(total=self.total)
         codes = ", ".join(
-            f"HTTP {code} ×{count}" if code else f"no answer ×{count}"
+            f"HTTP {code} ×{count}" if code else _("no answer ×{count}").format(count=count)
             for code, count in sorted(self.answers.items())
             if code != 200
         )
-        return (
-            f"The load balancer failed {self.failed} of {self.total} requests ({codes}); "
+        return _(
+            "The load balancer failed {failed} of {total} requests ({codes}); "
             "nginx's page answered the rest."
-        )
+        ).format(failed=self.failed, total=self.total, codes=codes)
 
 
 class _Prober(threading.Thread):
@@ -107,7 +112,7 @@ def run(timeout: float = 120.0) -> DrillReport:
     """Stop the first task of the service; wait until a replacement runs and is healthy."""
     before = diagram.tasks()
     if not before:
-        raise CheckFailed("The service has no task to stop.", hint="Apply 9.3.3 first.")
+        raise CheckFailed(_("The service has no task to stop."), hint=_("Apply 9.3.3 first."))
     victim = before[0].task_id
     prober = _Prober(checks.lb_url())
     prober.start()
@@ -121,5 +126,5 @@ def run(timeout: float = 120.0) -> DrillReport:
     prober.join()
     new = sorted({t.task_id for t in diagram.tasks()} - {t.task_id for t in before})
     scale = settings.time_scale() if settings.target() == "local" else 1.0
-    replacement = new[0] if new else "(none)"
+    replacement = new[0] if new else ""
     return DrillReport(victim, replacement, prober.answers, steady, seconds, scale)

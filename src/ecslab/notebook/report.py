@@ -9,6 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from ecslab.i18n import _
+
 if TYPE_CHECKING:
     from ecslab.notebook.checks import Result
 
@@ -20,7 +22,7 @@ def text(result: Result) -> str:
     lines = [f"{'✓' if result.passed else '✗'} {result.summary}"]
     lines += [f"    {d}" for d in result.details]
     if not result.passed and result.reason:
-        lines.append(f"    AWS's reason: {result.reason}")
+        lines.append("    " + _("AWS's reason: {reason}").format(reason=result.reason))
     if result.hint and not result.passed:
         lines.append(f"  → {result.hint}")
     return "\n".join(lines)
@@ -30,11 +32,10 @@ def html(result: Result) -> str:
     """The result as a box with a coloured edge (data attributes for the browser test)."""
     color, mark = (GREEN, "✓") if result.passed else (RED, "✗")
     details = "".join(f"<li>{escape(d)}</li>" for d in result.details)
-    reason = (
-        f"<p>AWS's reason: <code>{escape(result.reason)}</code></p>"
-        if result.reason and not result.passed
-        else ""
+    said = escape(_("AWS's reason: {reason}"), quote=False).format(
+        reason=f"<code>{escape(result.reason)}</code>"
     )
+    reason = f"<p>{said}</p>" if result.reason and not result.passed else ""
     hint = f"<p>→ {escape(result.hint)}</p>" if result.hint and not result.passed else ""
     data_reason = f" data-reason='{escape(result.reason)}'" if result.reason else ""
     return (
@@ -51,8 +52,9 @@ def page(url: str, body: str) -> str:
     from ecslab.notebook import links
 
     frame = escape(body, quote=True)
+    title = escape(_("nginx through the load balancer"), quote=True)
     return (
         f"<p>{links.lb_anchor(url)}</p>"
         f"<iframe srcdoc=\"{frame}\" style='width:100%;height:260px;border:1px solid #ccc' "
-        f"title='nginx through the load balancer'></iframe>"
+        f"title='{title}'></iframe>"
     )

@@ -29,6 +29,7 @@ import requests
 from ecslab import settings
 from ecslab.account import clients
 from ecslab.book import CLUSTER, LOG_GROUP, SERVICE, lab_name
+from ecslab.i18n import _, ngettext
 from ecslab.notebook import checks, diagram, polling
 
 #: What every probe's User-Agent starts with; a run adds its own id and the request's number.
@@ -122,20 +123,23 @@ def table_html(rows: Sequence[Second], last: int = 60) -> str:
         + f"<td>{row.failed}</td><td>{row.unknown}</td></tr>"
         for row in rows[-last:]
     )
+    time_, failed = escape(_("time")), escape(_("failed"))
+    unknown = escape(_("not in the logs yet"))
     return (
-        "<table class='ecslab-rollout'><tr><th>time</th>"
-        f"{head}<th>failed</th><th>not in the logs yet</th></tr>{body}</table>"
+        f"<table class='ecslab-rollout'><tr><th>{time_}</th>"
+        f"{head}<th>{failed}</th><th>{unknown}</th></tr>{body}</table>"
     )
 
 
 def _failures_text(statuses: tuple[int, ...]) -> str:
-    return ", ".join(f"HTTP {s}" if s else "no answer" for s in statuses)
+    return ", ".join(f"HTTP {s}" if s else _("no answer") for s in statuses)
 
 
 def _phase_text(phase: tuple[Revision, ...]) -> str:
     if len(phase) == 1:
-        return f"{phase[0]} only"
-    return " and ".join(phase) + " (both serving)"
+        return _("{revision} only").format(revision=phase[0])
+    # TRANSLATORS: " and " joins the revisions that serve at once: "example:1 and example:2".
+    return _("{revisions} (both serving)").format(revisions=_(" and ").join(phase))
 
 
 @dataclass
@@ -151,22 +155,32 @@ class RolloutReport:
 
     def __repr__(self) -> str:
         lines = [
-            "Every request through the load balancer was answered: none failed."
+            _("Every request through the load balancer was answered: none failed.")
             if not self.failed
-            else f"{len(self.failed)} requests failed: {_failures_text(self.failed)}.",
-            "Who served them, in order:",
+            else ngettext(
+                "{count} request failed: {statuses}.",
+                "{count} requests failed: {statuses}.",
+                len(self.failed),
+            ).format(count=len(self.failed), statuses=_failures_text(self.failed)),
+            _("Who served them, in order:"),
         ]
         lines += [f"  {i}. {_phase_text(p)}" for i, p in enumerate(self.phases, 1)]
         if any(len(p) > 1 for p in self.phases):
             lines.append(
-                f"Both revisions served requests for a while: the switch took {self.switch:.1f} s."
+                _(
+                    "Both revisions served requests for a while: the switch took {seconds:.1f} s."
+                ).format(seconds=self.switch)
             )
         scale = settings.time_scale() if settings.target() == "local" else 1.0
         lines.append(
-            "The old tasks drained before they stopped: from the new revision's first "
-            f"request to the end of the deployment took {self.completed:.1f} s "
-            f"(deregistration_delay {self.drain:.0f} s: {self.drain / scale:.0f} s here, "
-            f"at {scale:g} times AWS's speed)."
+            _(
+                "The old tasks drained before they stopped: from the new revision's first "
+                "request to the end of the deployment took {completed:.1f} s "
+                "(deregistration_delay {drain:.0f} s: {here:.0f} s here, "
+                "at {scale:g} times AWS's speed)."
+            ).format(
+                completed=self.completed, drain=self.drain, here=self.drain / scale, scale=scale
+            )
         )
         return "\n".join(lines)
 
@@ -219,10 +233,13 @@ class Sent:
 
     def __repr__(self) -> str:
         answers = ", ".join(str(s) for s in self.statuses)
-        return (
-            f"Sent {len(self.statuses)} requests to /?{self.mark} (HTTP {answers}); "
-            f"{self.logged} of them in the tasks' access logs."
-        )
+        return ngettext(
+            "Sent {count} request to /?{mark} (HTTP {answers}); "
+            "{logged} of them in the tasks' access logs.",
+            "Sent {count} requests to /?{mark} (HTTP {answers}); "
+            "{logged} of them in the tasks' access logs.",
+            len(self.statuses),
+        ).format(count=len(self.statuses), mark=self.mark, answers=answers, logged=self.logged)
 
 
 def send_marked(mark: str, count: int = 3, wait: float = 120.0) -> Sent:
@@ -404,8 +421,8 @@ class Scaler:
     def __init__(self, start: int, most: int) -> None:
         import ipywidgets as w
 
-        self.slider = w.IntSlider(value=start, min=1, max=most, description="tasks")
-        self.button = w.Button(description="Scale the service")
+        self.slider = w.IntSlider(value=start, min=1, max=most, description=_("tasks"))
+        self.button = w.Button(description=_("Scale the service"))
         self.shown = w.HTML()
         self.button.on_click(lambda _: self._scale())
         self.widget = w.VBox([w.HBox([self.slider, self.button]), self.shown])
@@ -413,7 +430,10 @@ class Scaler:
 
     def _scale(self) -> None:
         self.button.disabled = True
-        self.shown.value = f"Scaling to {self.slider.value} tasks..."
+        count = self.slider.value
+        self.shown.value = escape(
+            ngettext("Scaling to {count} task...", "Scaling to {count} tasks...", count)
+        ).format(count=count)
         try:
             self.shown.value = scale(self.slider.value)._repr_html_()
         finally:
@@ -425,4 +445,4 @@ class Scaler:
         display(self.widget)  # type: ignore[no-untyped-call]
 
     def __repr__(self) -> str:
-        return "Scaler: pick a number of tasks, press the button, watch the service settle"
+        return _("Scaler: pick a number of tasks, press the button, watch the service settle")
