@@ -105,7 +105,24 @@ def verify(langs: Iterable[str], domains: Iterable[str]) -> list[str]:
             mo = path.with_suffix(".mo")
             if not mo.exists() or mo.read_bytes() != po.mo_bytes(catalog):
                 found.append(f"{where}: its .mo is not compiled from it (run `make catalogs`)")
-    return found
+    return found + [d for lang in langs for d in disagreements(lang, domains)]
+
+
+def disagreements(lang: str, domains: Iterable[str]) -> list[str]:
+    """Texts that two domains translate differently: gettext answers from the first
+    catalog that has a text, so one of the two translations would never show."""
+    seen: dict[tuple[object, object], dict[str, str]] = {}
+    for domain in domains:
+        for message in po.read(po_path(lang, domain), lang):
+            if message.id and not message.fuzzy:
+                key = (str(message.id), message.context)
+                seen.setdefault(key, {})[domain] = str(message.string)
+    return [
+        f"{lang}: {_first(key)!r} is translated differently in "
+        + ", ".join(f"{d} ({t!r})" for d, t in found.items())
+        for key, found in seen.items()
+        if len(set(found.values())) > 1
+    ]
 
 
 def _first(message_id: tuple[object, object]) -> str:
