@@ -114,3 +114,11 @@ def N_(message: str) -> str:
     """Marks a text for the catalogs where it is defined (a table, a constant), to be
     translated where it is shown, with `_(text)`."""
     return message
+
+
+def width(text: str) -> int:
+    """Terminal columns text takes: a CJK character takes two, so Japanese tables align
+    when padded by this rather than by len()."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
