@@ -79,10 +79,10 @@ class Estimate:
 
     def text(self) -> str:
         """A table for the notebook and the CLI."""
+        prices_of = _("${hour}/h  ${month}/month")
         rows = [
             f"  {line.item}{' ' * max(0, 52 - width(line.item))} x{line.quantity}  "
-            f"${line.per_hour:.4f}/h  "
-            f"${line.per_month:>6.2f}/month"
+            + prices_of.format(hour=f"{line.per_hour:.4f}", month=f"{line.per_month:>6.2f}")
             for line in self.lines
         ]
         total = _(
@@ -119,9 +119,10 @@ class Estimate:
             f"<td style='text-align:right'>{line.per_month:.2f}</td></tr>"
             for line in self.lines
         )
+        label = escape(_("Total"))
         total = (
             "<tr style='font-weight:bold;border-top:2px solid #5f6368'>"
-            f"<td>{escape(_('Total'))}</td><td></td>"
+            f"<td>{label}</td><td></td>"
             f"<td></td><td style='text-align:right'>{self.per_hour:.4f}</td>"
             f"<td style='text-align:right'>{self.per_month:.2f}</td></tr>"
         )
