@@ -128,10 +128,10 @@ class Estimate:
         )
         caption = _(
             "The chapter's stack on AWS, {region} (Tokyo), on-demand prices of {date}, USD"
-        ).format(region=self.region, date=self.prices_as_of)
+        ).format(region=escape(self.region), date=self.prices_as_of)  # our text: no escape
         heads = "".join(f"<th scope='col'>{escape(_(head))}</th>" for head in BILL_COLUMNS)
         return (
-            f"<table class='ecslab-bill'><caption>{escape(caption)}</caption>"
+            f"<table class='ecslab-bill'><caption>{caption}</caption>"
             f"<tr>{heads}</tr>{rows}{total}</table>"
             f"<p>{escape(not_included())}</p>"
         )
