@@ -19,7 +19,7 @@ from ecslab import book, settings
 from ecslab.account import clients, cost
 from ecslab.credentials import KEY_PREFIX
 from ecslab.errors import EcslabError, PreflightFailed
-from ecslab.i18n import _, width
+from ecslab.i18n import _, pgettext, width
 from ecslab.tf import providers, workspace
 
 
@@ -268,7 +268,7 @@ def check_names_free() -> Check:
 def check_cost() -> Check:
     """Whether the cost estimate was confirmed (asked before the first apply)."""
     if cost.is_confirmed("aws"):
-        return Check(_("Cost confirmed"), True, _("yes"))
+        return Check(_("Cost confirmed"), True, pgettext("preflight", "yes"))
     per_hour = cost.estimate().per_hour
     return Check(
         _("Cost confirmed"),
@@ -309,7 +309,7 @@ def report(checks: list[Check], target: str | None = None) -> str:
     """The table the CLI prints and the setup cell shows."""
     lines = [_("ecslab preflight (target: {target})").format(target=target or settings.target())]
     for check in checks:
-        mark = _("ok ") if check.ok else _("MISSING")
+        mark = pgettext("preflight", "ok ") if check.ok else pgettext("preflight", "MISSING")
         lines.append(f"  [{_padded(mark, 7)}] {check.name}: {check.detail}")
         if check.hint and not check.ok:
             lines.append(f"            -> {check.hint}")
