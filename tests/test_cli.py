@@ -192,8 +192,10 @@ def test_reset_to_an_unknown_section_names_the_sections(capsys: pytest.CaptureFi
 
 
 def _ecslab(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`python -m ecslab.cli ARGV` as a learner's shell runs it, with env added."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}
+    """`python -m ecslab.cli ARGV` as a learner's shell runs it: the language only from
+    env (the tests' own ECSLAB_LANG and locale are left out)."""
+    chosen = ("ECSLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+    environ = {k: v for k, v in os.environ.items() if k not in chosen}
     return subprocess.run(
         [sys.executable, "-m", "ecslab.cli", *argv],
         capture_output=True,
