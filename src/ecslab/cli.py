@@ -204,11 +204,6 @@ def cmd_snapshot(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _env_arguments(parser: argparse.ArgumentParser) -> None:
-    """`ecslab env [--target local|aws]`."""
-    _target_argument(parser)
-
-
 def cmd_env(args: argparse.Namespace) -> int:
     """Print the shell lines that point Terraform and the AWS CLI at the target."""
     from ecslab.tf.environment import export_lines, removed_names, target_env
@@ -342,7 +337,7 @@ COMMANDS: list[Command] = [
         cmd_snapshot,
     ),
     Command(
-        "env", N_('shell exports for the target: eval "$(ecslab env)"'), _env_arguments, cmd_env
+        "env", N_('shell exports for the target: eval "$(ecslab env)"'), _target_argument, cmd_env
     ),
     Command(
         "terraform-check",
