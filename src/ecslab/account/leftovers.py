@@ -47,12 +47,16 @@ FREE = {
 }
 
 
+#: The state of a resource only the tagging API lists (its true state is not asked).
+TAGGED = N_("tagged")
+
+
 @dataclass(frozen=True)
 class Leftover:
     """A billable resource still there: what, its id or ARN, its state, why it bills.
 
-    kind, bills and a state of ours are English (N_), shown translated by `report`;
-    AWS's own states (`available`) stay as AWS says them."""
+    kind, bills and our own state (TAGGED) are English (N_), shown translated by
+    `report`; AWS's own states (`available`) stay as AWS says them."""
 
     kind: str
     id: str
@@ -115,7 +119,8 @@ def report(items: list[Leftover]) -> str:
 def _line(item: Leftover) -> str:
     """One leftover: kind (padded to 22 columns), id, then state, why it bills, region."""
     kind = _(item.kind)
-    notes = [_(item.state), _(item.bills), *([item.region] if item.region else [])]
+    state = _(TAGGED) if item.state == TAGGED else item.state  # AWS's words stay AWS's
+    notes = [state, _(item.bills), *([item.region] if item.region else [])]
     return f"  {kind}{' ' * max(0, 22 - width(kind))} {item.id}  ({'; '.join(notes)})"
 
 
@@ -215,7 +220,7 @@ def _tagged(client: Client) -> Iterator[Leftover]:
             arn = mapping["ResourceARN"]
             kind = _arn_type(arn)
             if kind not in CHECKED_DIRECTLY | FREE:
-                yield Leftover(f"{kind[0]} {kind[1]}", arn, N_("tagged"), N_("may bill: check it"))
+                yield Leftover(f"{kind[0]} {kind[1]}", arn, TAGGED, N_("may bill: check it"))
 
 
 def _arn_type(arn: str) -> tuple[str, str]:

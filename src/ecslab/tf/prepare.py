@@ -68,7 +68,10 @@ class PrepareStatus:
             return _("prerequisites: not started")
         state = _(STATE_TEXTS.get(self.state, self.state))
         text = _("prerequisites of {section}: {state}").format(section=self.section, state=state)
-        return f"{text} ({_(self.error)})" if self.error else text
+        if not self.error:
+            return text
+        error = _(self.error) if self.error in (DIED, STOPPED, UNKNOWN) else self.error
+        return f"{text} ({error})"  # Terraform's and AWS's words stay theirs
 
 
 def status(ws: Path) -> PrepareStatus:
