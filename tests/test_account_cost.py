@@ -223,3 +223,30 @@ def test_fargate_and_the_bill_read_the_same_prices() -> None:
     assert fargate.PRICES_AS_OF is prices.AS_OF is cost.PRICES_AS_OF
     task = next(line for line in cost.estimate().lines if line.item.startswith("Fargate"))
     assert task.per_month == pytest.approx(fargate.validate(256, 512).monthly_cost(2), abs=0.01)
+
+
+def test_the_bill_speaks_japanese_with_aligned_columns() -> None:
+    """Under Japanese, are the bill's items, total and HTML headings Japanese, the prices
+    and AWS's product names unchanged, and the columns aligned in terminal columns?"""
+    from ecslab import i18n
+
+    with i18n.speaking("ja"):
+        bill = cost.estimate()
+        text, html = bill.text(), bill._repr_html_()
+    rows = text.splitlines()[1:8]
+    assert rows[0].startswith("  NATゲートウェイ (AZごとに1つ)")
+    assert len({i18n.width(row.split(" x")[0]) for row in rows}) == 1, rows
+    assert f"合計 ${bill.per_hour:.3f}/時間" in text
+    assert "Application Load Balancer (1 LCU 未満)" in text
+    assert "<th scope='col'>単価</th>" in html and "<td>合計</td>" in html
+
+
+def test_a_casual_yes_is_refused_in_japanese(aws_home: Path) -> None:
+    """Under Japanese, is a casual answer refused in Japanese, the hint still naming the
+    exact (English) phrase to type?"""
+    from ecslab import i18n
+
+    with i18n.speaking("ja"), pytest.raises(CostNotConfirmed) as info:
+        cost.confirm("はい")
+    assert str(info.value) == "確認されませんでした。AWS アカウントには何も作成しません。"
+    assert info.value.hint == f'続けるには、次のとおりに入力してください: "{cost.CONFIRMATION}"'

@@ -184,3 +184,17 @@ def test_every_region_the_lab_used_is_searched(
     found = leftovers.find()
     assert [(i.kind, i.region) for i in found] == [("Elastic IP", "us-east-1")]
     assert "us-east-1" in leftovers.report(found)
+
+
+def test_the_report_speaks_japanese_and_keeps_aws_words() -> None:
+    """Under Japanese, does the report name the kind in the book's words and why it bills,
+    while the id and AWS's own state (`available`) stay as AWS says them?"""
+    from ecslab import i18n
+
+    item = leftovers.Leftover("NAT gateway", "nat-123", "available", "$/hour + $/GB")
+    with i18n.speaking("ja"):
+        text = leftovers.report([item])
+        clean = leftovers.report([])
+    assert "ラボのリソースが 1 個残っていて" in text
+    assert "  NATゲートウェイ" + " " * 7 + " nat-123  (available; $/時間 + $/GB)" in text
+    assert clean == "料金のかかるラボのリソースは残っていません。アカウントはきれいな状態です。"

@@ -164,3 +164,18 @@ def test_a_name_in_the_learners_state_is_theirs(
     (tmp_path / "ws" / "terraform.tfstate").write_text(json.dumps(state))
     boto3.client("ecs", region_name="ap-northeast-1").create_cluster(clusterName="example")
     assert _by_name(preflight.require("aws"))["Lab names free"].ok
+
+
+def test_the_table_speaks_japanese_aligned(no_aws: Path) -> None:
+    """Under Japanese, is each line's name, finding and hint Japanese, the marks aligned
+    in terminal columns, and what to type (`aws configure`) unchanged?"""
+    from ecslab import i18n
+
+    with i18n.speaking("ja"):
+        text = preflight.report(preflight.run("aws"), "aws")
+    lines = text.splitlines()
+    assert lines[0] == "ecslab preflight (ターゲット: aws)"
+    missing = next(line for line in lines if "AWS 認証情報" in line)
+    assert missing.startswith("  [   不足] AWS 認証情報: 見つかりません")
+    assert i18n.width(missing.split("]")[0]) == i18n.width("  [MISSING")
+    assert "-> `aws configure` を実行して" in text

@@ -189,3 +189,70 @@ def test_reset_to_an_unknown_section_names_the_sections(capsys: pytest.CaptureFi
     said = capsys.readouterr().err
     assert "argument --to: invalid choice: '9.9' (choose from" in said
     assert "'04_logging'" in said and "'9.4'" in said
+
+
+def _ecslab(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m ecslab.cli ARGV` as a learner's shell runs it: the language only from
+    env (the tests' own ECSLAB_LANG and locale are left out)."""
+    chosen = ("ECSLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+    environ = {k: v for k, v in os.environ.items() if k not in chosen}
+    return subprocess.run(
+        [sys.executable, "-m", "ecslab.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environ, **env},
+    )
+
+
+def test_status_speaks_japanese_with_ecslab_lang(stopped_home: Path) -> None:
+    """With ECSLAB_LANG=ja, does `ecslab status` of a stopped cloud say so in Japanese
+    (the command to type staying as it is), with exit code 3?"""
+    out = _ecslab("status", ECSLAB_LANG="ja")
+    endpoint = f"http://127.0.0.1:{os.environ['ECSLAB_PORT']}"
+    assert out.returncode == 3, out.stderr
+    assert out.stdout == (
+        f"ローカルクラウドは停止しています ({endpoint} で動く予定です)。起動するには: ecslab up\n"
+    )
+
+
+def test_an_error_and_its_hint_speak_japanese(stopped_home: Path) -> None:
+    """With ECSLAB_LANG=ja, is an expected error (`ecslab url` with no cloud) printed as
+    a Japanese message and a Japanese hint, without a traceback?"""
+    out = _ecslab("url", ECSLAB_LANG="ja")
+    url = f"http://127.0.0.1:{os.environ['ECSLAB_PORT']}/_ecslab/loadbalancers"
+    assert out.returncode == 1
+    assert out.stderr == (
+        f"ecslab: エラー: ローカルクラウドが {url} で応答しません\n"
+        "ヒント: 起動するには: ecslab up\n"
+    )
+
+
+def test_a_japanese_locale_speaks_japanese_and_ecslab_lang_wins(stopped_home: Path) -> None:
+    """Without ECSLAB_LANG, does a ja_JP locale give Japanese, and ECSLAB_LANG=en English?"""
+    assert _ecslab("down", LANG="ja_JP.UTF-8").stdout == "ローカルクラウドは動いていませんでした\n"
+    english = _ecslab("down", LANG="ja_JP.UTF-8", ECSLAB_LANG="en").stdout
+    assert english == "local cloud was not running\n"
+
+
+def test_help_speaks_japanese_and_keeps_argparse_and_commands() -> None:
+    """Under Japanese, does `ecslab --help` describe each command in Japanese, while the
+    command names and the options stay as they are typed?"""
+    from ecslab import i18n
+
+    with i18n.speaking("ja"):
+        text = cli.build_parser().format_help()
+        cost_help = cli.build_parser().parse_args(["cost"])  # parses as in English
+    assert "up             ローカルクラウドをバックグラウンドで起動します" in text
+    assert "Terraform で ECS Fargate を学ぶハンズオンラボです。" in text
+    assert cost_help.cpu == "256"
+
+
+def test_a_command_without_help_has_none_in_japanese() -> None:
+    """Is an empty help left empty (gettext would answer "" with the catalog's header)?"""
+    from ecslab import i18n
+
+    extra = cli.Command("hello", "", cli._no_arguments, lambda args: 0)
+    with i18n.speaking("ja"):
+        text = cli.build_parser([extra]).format_help()
+    assert "Project-Id-Version" not in text

@@ -224,3 +224,20 @@ def test_check_names_the_mirror_and_its_versions(
     assert (
         f"the filesystem mirror {mirror.resolve()} (hashicorp/aws 5.100.0)" in providers.describe()
     )
+
+
+def test_the_install_hint_speaks_japanese_and_keeps_what_to_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under Japanese, is a missing Terraform explained in Japanese, with the version, the
+    download URL, the SHA-256 and the commands exactly as they are typed?"""
+    from ecslab import i18n
+
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setattr(providers, "venv_bin", lambda: tmp_path / "venv")
+    with i18n.speaking("ja"), pytest.raises(TerraformError) as err:
+        providers.terraform_binary()
+    assert str(err.value) == "Terraform 1.9 以降が見つかりません。"
+    hint = err.value.hint
+    assert hint.startswith(f"Terraform {providers.PINNED_VERSION} をインストールしてください")
+    assert providers.PINNED_SHA256["linux_amd64"] in hint and "`make terraform`" in hint

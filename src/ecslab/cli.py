@@ -26,8 +26,10 @@ from ecslab.cli_lab import (
     configure_check,
     configure_lab,
     configure_prepare,
+    error_text,
 )
 from ecslab.errors import CostNotConfirmed, EcslabError
+from ecslab.i18n import N_, _
 
 Handler = Callable[[argparse.Namespace], int]
 Configure = Callable[[argparse.ArgumentParser], None]
@@ -48,7 +50,12 @@ def _no_arguments(_parser: argparse.ArgumentParser) -> None:
 
 def _json_flag(parser: argparse.ArgumentParser) -> None:
     """A --json switch for machine-readable output."""
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
+
+
+def _warn(problem: str) -> None:
+    """One problem of the local cloud (each names its fix), on stderr."""
+    print(_("ecslab: warning: {problem}").format(problem=problem), file=sys.stderr)
 
 
 def cmd_up(_args: argparse.Namespace) -> int:
@@ -56,10 +63,11 @@ def cmd_up(_args: argparse.Namespace) -> int:
     from ecslab.cloud import daemon
 
     status = daemon.up()
-    print(f"local cloud running at {status.endpoint} (pid {status.pid})")
-    print('use it from a shell with: eval "$(ecslab env)"')
+    where = _("local cloud running at {endpoint} (pid {pid})")
+    print(where.format(endpoint=status.endpoint, pid=status.pid))
+    print(_('use it from a shell with: eval "$(ecslab env)"'))
     for problem in status.problems:  # each names its fix (e.g. sudo apt-get install nginx)
-        print(f"ecslab: warning: {problem}", file=sys.stderr)
+        _warn(problem)
     return 0
 
 
@@ -75,7 +83,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
         if cmd_prepare(first):
             return 1
     except CostNotConfirmed as e:  # AWS mode: nothing starts; the notebook asks again
-        print(f"ecslab: the network and ALB wait for your consent.\n{e}\n{e.hint}", file=sys.stderr)
+        consent = _("ecslab: the network and ALB wait for your consent.")
+        print(f"{consent}\n{e}\n{e.hint}", file=sys.stderr)
     desk.write_lab_overrides()
     command = desk.jupyter_command(extra=args.jupyter_args)
     sys.stdout.flush()  # exec drops what is still buffered (stdout to a file or pipe)
@@ -86,7 +95,7 @@ def cmd_down(_args: argparse.Namespace) -> int:
     """Stop the local cloud."""
     from ecslab.cloud import daemon
 
-    print("local cloud stopped" if daemon.down() else "local cloud was not running")
+    print(_("local cloud stopped") if daemon.down() else _("local cloud was not running"))
     return 0
 
 
@@ -108,10 +117,15 @@ def _format_status(status: object) -> str:
 
     assert isinstance(status, Status)
     if not status.running:
-        return f"local cloud not running (would be at {status.endpoint}); start it: ecslab up"
+        return _("local cloud not running (would be at {endpoint}); start it: ecslab up").format(
+            endpoint=status.endpoint
+        )
     lines = [
-        f"local cloud running at {status.endpoint}",
-        f"  pid {status.pid}, up {_duration(status.uptime_seconds or 0)}, log {status.log}",
+        _("local cloud running at {endpoint}").format(endpoint=status.endpoint),
+        "  "
+        + _("pid {pid}, up {uptime}, log {log}").format(
+            pid=status.pid, uptime=_duration(status.uptime_seconds or 0), log=status.log
+        ),
     ]
     for service, kinds in status.counts.items():
         shown = ", ".join(f"{kind} {n}" for kind, n in kinds.items() if n)
@@ -136,8 +150,10 @@ def _reset_arguments(parser: argparse.ArgumentParser) -> None:
         "--to",
         metavar="SECTION",
         choices=[s.stem for s in sections.SECTIONS] + [s.book for s in sections.SECTIONS],
-        help="then bring the cloud and the workspace to this section's start "
-        "(e.g. 9.4 or 04_logging); the section's and later files are backed up first",
+        help=_(
+            "then bring the cloud and the workspace to this section's start "
+            "(e.g. 9.4 or 04_logging); the section's and later files are backed up first"
+        ),
     )
 
 
@@ -147,7 +163,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from ecslab.cloud import daemon
 
     status = daemon.reset()
-    print(f"local cloud reset: empty and running at {status.endpoint}")
+    print(_("local cloud reset: empty and running at {endpoint}").format(endpoint=status.endpoint))
     if not args.to:
         return 0
     from ecslab import sections
@@ -157,9 +173,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
     stem = next(s.stem for s in sections.SECTIONS if args.to in (s.stem, s.book))
     report = lab.reset(stem)
     for name, where in sorted(report.placed.backups.items()):
-        print(f"backed up {name} to {where}")
+        print(_("backed up {name} to {where}").format(name=name, where=where))
     done = prepare.wait(report.folder)
-    print(done if report.prerequisites else f"{stem}: nothing to apply")
+    print(done if report.prerequisites else _("{section}: nothing to apply").format(section=stem))
     return 1 if done.state == "failed" else 0
 
 
@@ -170,7 +186,7 @@ def _snapshot_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         default="record",
         choices=["record"],
-        help="record (the default): the section starts this version lacks",
+        help=_("record (the default): the section starts this version lacks"),
     )
 
 
@@ -181,13 +197,11 @@ def cmd_snapshot(_args: argparse.Namespace) -> int:
 
     made = starts.record_all()
     where = settings.snapshots()
-    print(f"recorded {', '.join(made)} in {where}" if made else f"all recorded in {where}")
+    if made:
+        print(_("recorded {sections} in {where}").format(sections=", ".join(made), where=where))
+    else:
+        print(_("all recorded in {where}").format(where=where))
     return 0
-
-
-def _env_arguments(parser: argparse.ArgumentParser) -> None:
-    """`ecslab env [--target local|aws]`."""
-    parser.add_argument("--target", choices=["local", "aws"], help="default: ECSLAB_TARGET")
 
 
 def cmd_env(args: argparse.Namespace) -> int:
@@ -209,7 +223,7 @@ def cmd_terraform_check(_args: argparse.Namespace) -> int:
 
 def _target_argument(parser: argparse.ArgumentParser) -> None:
     """`--target local|aws` (default: ECSLAB_TARGET)."""
-    parser.add_argument("--target", choices=["local", "aws"], help="default: ECSLAB_TARGET")
+    parser.add_argument("--target", choices=["local", "aws"], help=_("default: ECSLAB_TARGET"))
 
 
 def cmd_preflight(args: argparse.Namespace) -> int:
@@ -223,9 +237,9 @@ def cmd_preflight(args: argparse.Namespace) -> int:
 
 def _cost_arguments(parser: argparse.ArgumentParser) -> None:
     """`ecslab cost [--cpu N --memory N] [--confirm]`."""
-    parser.add_argument("--cpu", default="256", help="task cpu units (default: the book's 256)")
-    parser.add_argument("--memory", default="512", help="task memory MiB (default: 512)")
-    parser.add_argument("--confirm", action="store_true", help="confirm it (asks you to type)")
+    parser.add_argument("--cpu", default="256", help=_("task cpu units (default: the book's 256)"))
+    parser.add_argument("--memory", default="512", help=_("task memory MiB (default: 512)"))
+    parser.add_argument("--confirm", action="store_true", help=_("confirm it (asks you to type)"))
 
 
 def cmd_cost(args: argparse.Namespace) -> int:
@@ -235,8 +249,8 @@ def cmd_cost(args: argparse.Namespace) -> int:
     estimate = cost.estimate(args.cpu, args.memory)
     print(estimate.text())
     if args.confirm:
-        print(f'Type "{cost.CONFIRMATION}" to confirm:')
-        print(f"confirmed: {cost.confirm(input('> '), estimate)}")
+        print(_('Type "{confirmation}" to confirm:').format(confirmation=cost.CONFIRMATION))
+        print(_("confirmed: {record}").format(record=cost.confirm(input("> "), estimate)))
     return 0
 
 
@@ -251,7 +265,7 @@ def cmd_leftovers(args: argparse.Namespace) -> int:
 
 def _ps_arguments(parser: argparse.ArgumentParser) -> None:
     """`ecslab ps [--all] [--json]`."""
-    parser.add_argument("--all", action="store_true", help="include stopped tasks")
+    parser.add_argument("--all", action="store_true", help=_("include stopped tasks"))
     _json_flag(parser)
 
 
@@ -262,14 +276,14 @@ def cmd_ps(args: argparse.Namespace) -> int:
     rows = client.tasks(include_stopped=args.all)
     print(json.dumps(rows, indent=2) if args.json else client.format_tasks(rows))
     for problem in client.problems():
-        print(f"ecslab: warning: {problem}", file=sys.stderr)
+        _warn(problem)
     return 0
 
 
 def _url_arguments(parser: argparse.ArgumentParser) -> None:
     """`ecslab url [LB_NAME]`."""
-    parser.add_argument("name", nargs="?", help="load balancer name (needed if several)")
-    parser.add_argument("--port", type=int, help="the listener's port (default: 80's)")
+    parser.add_argument("name", nargs="?", help=_("load balancer name (needed if several)"))
+    parser.add_argument("--port", type=int, help=_("the listener's port (default: 80's)"))
 
 
 def cmd_url(args: argparse.Namespace) -> int:
@@ -292,8 +306,8 @@ def cmd_ca(_args: argparse.Namespace) -> int:
 
 def _logs_arguments(parser: argparse.ArgumentParser) -> None:
     """`ecslab logs GROUP [--follow]`."""
-    parser.add_argument("group", help="log group name, e.g. /ecs/example")
-    parser.add_argument("--follow", "-f", action="store_true", help="keep printing new events")
+    parser.add_argument("group", help=_("log group name, e.g. /ecs/example"))
+    parser.add_argument("--follow", "-f", action="store_true", help=_("keep printing new events"))
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
@@ -307,54 +321,67 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 #: Every subcommand, in the order `ecslab --help` lists them.
 COMMANDS: list[Command] = [
-    Command("up", "start the local cloud in the background", _no_arguments, cmd_up),
-    Command("down", "stop the local cloud", _no_arguments, cmd_down),
-    Command("status", "is the local cloud running, and what it holds", _json_flag, cmd_status),
+    Command("up", N_("start the local cloud in the background"), _no_arguments, cmd_up),
+    Command("down", N_("stop the local cloud"), _no_arguments, cmd_down),
+    Command("status", N_("is the local cloud running, and what it holds"), _json_flag, cmd_status),
     Command(
         "reset",
-        "wipe the local cloud (your workspace is kept); --to 9.4",
+        N_("wipe the local cloud (your workspace is kept); --to 9.4"),
         _reset_arguments,
         cmd_reset,
     ),
     Command(
-        "snapshot", "record the section starts (make snapshots)", _snapshot_arguments, cmd_snapshot
+        "snapshot",
+        N_("record the section starts (make snapshots)"),
+        _snapshot_arguments,
+        cmd_snapshot,
     ),
-    Command("env", 'shell exports for the target: eval "$(ecslab env)"', _env_arguments, cmd_env),
+    Command(
+        "env", N_('shell exports for the target: eval "$(ecslab env)"'), _target_argument, cmd_env
+    ),
     Command(
         "terraform-check",
-        "which Terraform and provider source are used (installs Terraform if missing)",
+        N_("which Terraform and provider source are used (installs Terraform if missing)"),
         _no_arguments,
         cmd_terraform_check,
     ),
-    Command("preflight", "is everything ready for the target?", _target_argument, cmd_preflight),
-    Command("cost", "what the chapter costs on AWS; --confirm", _cost_arguments, cmd_cost),
-    Command("leftovers", "what of the lab still bills in AWS", _target_argument, cmd_leftovers),
     Command(
-        "ps", "the local cloud's tasks (id, service, status, health, IP)", _ps_arguments, cmd_ps
+        "preflight", N_("is everything ready for the target?"), _target_argument, cmd_preflight
+    ),
+    Command("cost", N_("what the chapter costs on AWS; --confirm"), _cost_arguments, cmd_cost),
+    Command("leftovers", N_("what of the lab still bills in AWS"), _target_argument, cmd_leftovers),
+    Command(
+        "ps", N_("the local cloud's tasks (id, service, status, health, IP)"), _ps_arguments, cmd_ps
     ),
     Command(
-        "url", "the local URL of a load balancer (prints just the URL)", _url_arguments, cmd_url
+        "url", N_("the local URL of a load balancer (prints just the URL)"), _url_arguments, cmd_url
     ),
-    Command("ca", "the local CA certificate HTTPS listeners use (path)", _no_arguments, cmd_ca),
+    Command("ca", N_("the local CA certificate HTTPS listeners use (path)"), _no_arguments, cmd_ca),
     Command(
-        "logs", "print a log group: ecslab logs /ecs/example [--follow]", _logs_arguments, cmd_logs
+        "logs",
+        N_("print a log group: ecslab logs /ecs/example [--follow]"),
+        _logs_arguments,
+        cmd_logs,
     ),
-    Command("check", "the lab's checks: nginx, logs, service...", configure_check, cmd_check),
-    Command("prepare", "apply the network and ALB (--background)", configure_prepare, cmd_prepare),
-    Command("desk", "copy the lab notebooks you lack to your desk", _no_arguments, cmd_desk),
-    Command("lab", "cloud up, desk ready, then JupyterLab on the desk", configure_lab, cmd_lab),
-    Command("shell", "a bash in the workspace, set for the target", _no_arguments, cmd_shell),
+    Command("check", N_("the lab's checks: nginx, logs, service..."), configure_check, cmd_check),
+    Command(
+        "prepare", N_("apply the network and ALB (--background)"), configure_prepare, cmd_prepare
+    ),
+    Command("desk", N_("copy the lab notebooks you lack to your desk"), _no_arguments, cmd_desk),
+    Command("lab", N_("cloud up, desk ready, then JupyterLab on the desk"), configure_lab, cmd_lab),
+    Command("shell", N_("a bash in the workspace, set for the target"), _no_arguments, cmd_shell),
 ]
 
 
 def build_parser(commands: Sequence[Command] | None = None) -> argparse.ArgumentParser:
     """The argument parser with one subparser per command (default: `COMMANDS`)."""
     parser = argparse.ArgumentParser(
-        prog="ecslab", description="Hands-on lab for ECS Fargate with Terraform."
+        prog="ecslab", description=_("Hands-on lab for ECS Fargate with Terraform.")
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS if commands is None else commands:
-        child = sub.add_parser(command.name, help=command.help, description=command.help)
+        text = _(command.help) if command.help else ""  # _("") is the catalog's header
+        child = sub.add_parser(command.name, help=text, description=text)
         command.configure(child)
         child.set_defaults(handler=command.handler)
     return parser
@@ -366,9 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except EcslabError as e:
-        print(f"ecslab: error: {e}", file=sys.stderr)
-        if e.hint:
-            print(f"hint: {e.hint}", file=sys.stderr)
+        print(error_text(e), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -11,6 +11,15 @@ import sys
 
 from ecslab import sections
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
+
+
+def error_text(error: EcslabError, fallback_hint: str = "") -> str:
+    """What the learner reads of an expected error: the message, then its hint."""
+    lines = [_("ecslab: error: {message}").format(message=error)]
+    if error.hint or fallback_hint:
+        lines.append(_("hint: {hint}").format(hint=error.hint or fallback_hint))
+    return "\n".join(lines)
 
 
 def configure_check(parser: argparse.ArgumentParser) -> None:
@@ -36,10 +45,12 @@ def configure_prepare(parser: argparse.ArgumentParser) -> None:
         "--section",
         default=sections.SECTIONS[0].stem,
         choices=[s.stem for s in sections.SECTIONS],
-        help="prepare the workspace for this section (default: the first)",
+        help=_("prepare the workspace for this section (default: the first)"),
     )
     parser.add_argument(
-        "--background", action="store_true", help="apply in the background and return at once"
+        "--background",
+        action="store_true",
+        help=_("apply in the background and return at once"),
     )
 
 
@@ -58,12 +69,12 @@ def cmd_desk(_args: argparse.Namespace) -> int:
 
     moved = desk.move_old_workspace()
     if moved:
-        print(f"desk: your workspace moved from ./workspace to {moved}")
+        print(_("desk: your workspace moved from ./workspace to {folder}").format(folder=moved))
     news = [f for f in desk.fetch() if f.action is not desk.Action.CURRENT]
     for fetched in news:
         print(fetched)
     if not news:
-        print(f"desk: your notebooks in {settings.desk()} are up to date")
+        print(_("desk: your notebooks in {folder} are up to date").format(folder=settings.desk()))
     return 0
 
 
@@ -73,7 +84,7 @@ def configure_lab(parser: argparse.ArgumentParser) -> None:
         "jupyter_args",
         nargs="*",
         metavar="JUPYTER_ARGUMENT",
-        help="after --, arguments for jupyter lab (e.g. -- --port=8890 --no-browser)",
+        help=_("after --, arguments for jupyter lab (e.g. -- --port=8890 --no-browser)"),
     )
 
 
@@ -88,7 +99,7 @@ def cmd_shell(_args: argparse.Namespace) -> int:
     try:
         environment.apply()
     except EcslabError as e:  # a terminal that closes at once teaches nothing: say why, stay
-        print(f"ecslab: error: {e}\nhint: {e.hint or 'ecslab status'}", file=sys.stderr)
+        print(error_text(e, fallback_hint="ecslab status"), file=sys.stderr)
     argv = desk.shell_argv()
     sys.stdout.flush()
     os.execvp(argv[0], argv)

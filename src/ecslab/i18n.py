@@ -110,7 +110,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(language()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """message in the learner's language, as meant in `context` (a short word such as
+    "MISSING" that two parts of the package would translate differently)."""
+    return translations(language()).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Marks a text for the catalogs where it is defined (a table, a constant), to be
     translated where it is shown, with `_(text)`."""
     return message
+
+
+def width(text: str) -> int:
+    """Terminal columns text takes: a CJK character takes two, so Japanese tables align
+    when padded by this rather than by len()."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from ecslab.errors import EcslabError
+from ecslab.i18n import N_, _
 from ecslab.settings import PROJECT_ROOT
 
 #: The magic a notebook cell uses to write one file into the workspace.
@@ -35,6 +36,7 @@ class Section:
 
     stem: str
     book: str
+    #: The section's title as the book has it, in English (N_: shown with `_(title)`).
     title: str
     #: Terraform targets applied (in the background) before the section begins;
     #: None: nothing to apply (the section needs no resources, or removes them).
@@ -44,22 +46,22 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("01_ecs_building_blocks", "9.1", "ECS building blocks", ("module.loadbalancer",)),
-    Section("02_launch_types", "9.2", "Launch types", ("module.loadbalancer",)),
-    Section("03_web_server", "9.3", "The web server", ("module.loadbalancer",)),
+    Section("01_ecs_building_blocks", "9.1", N_("ECS building blocks"), ("module.loadbalancer",)),
+    Section("02_launch_types", "9.2", N_("Launch types"), ("module.loadbalancer",)),
+    Section("03_web_server", "9.3", N_("The web server"), ("module.loadbalancer",)),
     # -target takes what a target depends on, not what depends on it: the security group's
     # rules (module.nginx_sg) must be named, or a section started here would lack them.
     Section(
         "04_logging",
         "9.4",
-        "Logging on Fargate",
+        N_("Logging on Fargate"),
         ("module.loadbalancer", "module.nginx_sg", "aws_ecs_service.example"),
     ),
     # Going further needs 9.4's end state; the log group is named: nothing depends on it.
     Section(
         "05_going_further",
         "9.4+",
-        "Going further",
+        N_("Going further"),
         (
             "module.loadbalancer",
             "module.nginx_sg",
@@ -69,7 +71,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
         optional=True,
     ),
-    Section("06_cleanup", "9.4+", "Clean up", None),
+    Section("06_cleanup", "9.4+", N_("Clean up"), None),
 )
 
 
@@ -79,7 +81,10 @@ def section(stem: str) -> Section:
         if item.stem == stem:
             return item
     names = ", ".join(s.stem for s in SECTIONS)
-    raise UnknownSection(f"No section {stem!r}.", hint=f"The sections are: {names}.")
+    raise UnknownSection(
+        _("No section {name!r}.").format(name=stem),
+        hint=_("The sections are: {names}.").format(names=names),
+    )
 
 
 def solutions_dir() -> Path:

@@ -102,8 +102,11 @@ def target() -> str:
     value = (os.environ.get("ECSLAB_TARGET") or "local").strip().lower()
     if value not in ("local", "aws"):
         from ecslab.errors import SettingError
+        from ecslab.i18n import _  # i18n reads this module: imported when needed
 
-        raise SettingError(f"ECSLAB_TARGET must be 'local' or 'aws', not {value!r}")
+        raise SettingError(
+            _("ECSLAB_TARGET must be 'local' or 'aws', not {value!r}").format(value=value)
+        )
     return value
 
 
@@ -125,8 +128,11 @@ def runtime() -> str:
     value = (os.environ.get("ECSLAB_RUNTIME") or "process").strip().lower()
     if value not in RUNTIMES:
         from ecslab.errors import SettingError
+        from ecslab.i18n import _  # i18n reads this module: imported when needed
 
-        raise SettingError(f"ECSLAB_RUNTIME must be 'process' or 'docker', not {value!r}")
+        raise SettingError(
+            _("ECSLAB_RUNTIME must be 'process' or 'docker', not {value!r}").format(value=value)
+        )
     return value
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from ecslab import fargate, prices, settings
 from ecslab.errors import CostNotConfirmed
+from ecslab.i18n import N_, _, width
 
 #: Tokyo on-demand prices (USD), from the one price table (ecslab.prices).
 PRICES_AS_OF = prices.AS_OF
@@ -78,19 +79,29 @@ class Estimate:
 
     def text(self) -> str:
         """A table for the notebook and the CLI."""
+        prices_of = _("${hour}/h  ${month}/month")
         rows = [
-            f"  {line.item:<52} x{line.quantity}  ${line.per_hour:.4f}/h  "
-            f"${line.per_month:>6.2f}/month"
+            f"  {line.item}{' ' * max(0, 52 - width(line.item))} x{line.quantity}  "
+            + prices_of.format(hour=f"{line.per_hour:.4f}", month=f"{line.per_month:>6.2f}")
             for line in self.lines
         ]
+        total = _(
+            "Total ${hour}/hour: ${lab} for a 3-hour lab, ${day} a day, ${month} a month if "
+            "you forget to destroy."
+        ).format(
+            hour=f"{self.per_hour:.3f}",
+            lab=f"{self.for_hours(3):.2f}",
+            day=f"{self.for_hours(24):.2f}",
+            month=f"{self.per_month:.0f}",
+        )
         return "\n".join(
             [
-                f"Estimated cost in {self.region} (on-demand prices of {self.prices_as_of}):",
+                _("Estimated cost in {region} (on-demand prices of {date}):").format(
+                    region=self.region, date=self.prices_as_of
+                ),
                 *rows,
-                f"  Total ${self.per_hour:.3f}/hour: ${self.for_hours(3):.2f} for a 3-hour "
-                f"lab, ${self.for_hours(24):.2f} a day, ${self.per_month:.0f} a month if "
-                "you forget to destroy.",
-                f"  {NOT_INCLUDED}",
+                f"  {total}",
+                f"  {not_included()}",
             ]
         )
 
@@ -108,26 +119,34 @@ class Estimate:
             f"<td style='text-align:right'>{line.per_month:.2f}</td></tr>"
             for line in self.lines
         )
+        label = escape(_("Total"))
         total = (
-            f"<tr style='font-weight:bold;border-top:2px solid #5f6368'><td>Total</td><td></td>"
+            "<tr style='font-weight:bold;border-top:2px solid #5f6368'>"
+            f"<td>{label}</td><td></td>"
             f"<td></td><td style='text-align:right'>{self.per_hour:.4f}</td>"
             f"<td style='text-align:right'>{self.per_month:.2f}</td></tr>"
         )
+        caption = _(
+            "The chapter's stack on AWS, {region} (Tokyo), on-demand prices of {date}, USD"
+        ).format(region=escape(self.region), date=self.prices_as_of)  # our text: no escape
+        heads = "".join(f"<th scope='col'>{escape(_(head))}</th>" for head in BILL_COLUMNS)
         return (
-            "<table class='ecslab-bill'><caption>The chapter's stack on AWS, "
-            f"{escape(self.region)} (Tokyo), on-demand prices of {self.prices_as_of}, USD"
-            "</caption><tr><th scope='col'>Item</th><th scope='col'>Qty</th>"
-            "<th scope='col'>Unit price</th><th scope='col'>Per hour</th>"
-            f"<th scope='col'>Per month (730 h)</th></tr>{rows}{total}</table>"
-            f"<p>{escape(NOT_INCLUDED)}</p>"
+            f"<table class='ecslab-bill'><caption>{caption}</caption>"
+            f"<tr>{heads}</tr>{rows}{total}</table>"
+            f"<p>{escape(not_included())}</p>"
         )
 
 
-#: What the bill leaves out, said with it.
-NOT_INCLUDED = (
-    f"Not included: data processed by the NAT gateways (${prices.NAT_GATEWAY_GB}/GB: "
-    "image pulls, log shipping) and data out to the internet; a lab moves well under 1 GB."
-)
+#: The columns of the bill (shown with `_`).
+BILL_COLUMNS = (N_("Item"), N_("Qty"), N_("Unit price"), N_("Per hour"), N_("Per month (730 h)"))
+
+
+def not_included() -> str:
+    """What the bill leaves out, said with it."""
+    return _(
+        "Not included: data processed by the NAT gateways (${price}/GB: "
+        "image pulls, log shipping) and data out to the internet; a lab moves well under 1 GB."
+    ).format(price=prices.NAT_GATEWAY_GB)
 
 
 def _unit(line: Line) -> str:
@@ -140,37 +159,45 @@ def estimate(cpu: int | str = 256, memory: int | str = 512) -> Estimate:
     ipv4 = prices.PUBLIC_IPV4_HOUR
     lines = (
         Line(
-            "NAT gateway (one per AZ)",
+            _("NAT gateway (one per AZ)"),
             NAT_GATEWAYS,
             NAT_GATEWAYS * prices.NAT_GATEWAY_HOUR,
             prices.NAT_GATEWAY_HOUR,
         ),
         Line(
-            "Public IPv4 address of each NAT gateway (EIP)", NAT_GATEWAYS, NAT_GATEWAYS * ipv4, ipv4
+            _("Public IPv4 address of each NAT gateway (EIP)"),
+            NAT_GATEWAYS,
+            NAT_GATEWAYS * ipv4,
+            ipv4,
         ),
         Line(
-            "Application Load Balancer (under 1 LCU)",
+            _("Application Load Balancer (under 1 LCU)"),
             1,
             prices.ALB_HOUR + prices.ALB_LCU_HOUR,
             prices.ALB_HOUR + prices.ALB_LCU_HOUR,
         ),
         Line(
-            "Public IPv4 address of the ALB (one per AZ)", ALB_ADDRESSES, ALB_ADDRESSES * ipv4, ipv4
+            _("Public IPv4 address of the ALB (one per AZ)"),
+            ALB_ADDRESSES,
+            ALB_ADDRESSES * ipv4,
+            ipv4,
         ),
         Line(
-            f"Fargate task {size.cpu} CPU / {size.memory} MiB",
+            _("Fargate task {cpu} CPU / {memory} MiB").format(cpu=size.cpu, memory=size.memory),
             TASKS,
             round(size.hourly_cost(TASKS), 5),
             round(size.hourly_cost(), 5),
         ),
         Line(
-            "Public IPv4 of the tasks (private subnets: none)",
+            _("Public IPv4 of the tasks (private subnets: none)"),
             TASK_PUBLIC_ADDRESSES,
             TASK_PUBLIC_ADDRESSES * ipv4,
             ipv4,
         ),
         Line(
-            f"CloudWatch Logs, {LOG_GB_PER_HOUR * 24 * 1000:.0f} MB/day ingested + stored",
+            _("CloudWatch Logs, {megabytes} MB/day ingested + stored").format(
+                megabytes=f"{LOG_GB_PER_HOUR * 24 * 1000:.0f}"
+            ),
             1,
             _logs_per_hour(),
             prices.LOGS_INGEST_GB,
@@ -211,13 +238,13 @@ def confirm(answer: str, current: Estimate | None = None) -> Path:
     `answer` must be exactly CONFIRMATION."""
     if answer.strip() != CONFIRMATION:
         raise CostNotConfirmed(
-            "Not confirmed: nothing will be created in your AWS account.",
-            hint=f'To go on, type exactly: "{CONFIRMATION}"',
+            _("Not confirmed: nothing will be created in your AWS account."),
+            hint=_('To go on, type exactly: "{confirmation}"').format(confirmation=CONFIRMATION),
         )
     if settings.target() != "aws":  # and never ask AWS who we are from local mode
         raise CostNotConfirmed(
-            "Nothing to confirm: local mode is free and never bills.",
-            hint="AWS mode is chosen with ECSLAB_TARGET=aws (see the README's Real AWS).",
+            _("Nothing to confirm: local mode is free and never bills."),
+            hint=_("AWS mode is chosen with ECSLAB_TARGET=aws (see the README's Real AWS)."),
         )
     refuse_without_persistence()
     current = current or estimate()
@@ -253,10 +280,14 @@ def refuse_without_persistence() -> None:
     """On Binder nothing survives the session, the Terraform state included: refuse AWS mode."""
     if settings.on_binder():
         raise CostNotConfirmed(
-            "AWS mode is refused on Binder: the session's files, your Terraform state "
-            "included, vanish when it ends, leaving billable resources nothing can destroy.",
-            hint="Use AWS mode from a laptop or a JupyterHub with persistent storage; "
-            "on Binder, stay with the free local cloud (ECSLAB_TARGET=local).",
+            _(
+                "AWS mode is refused on Binder: the session's files, your Terraform state "
+                "included, vanish when it ends, leaving billable resources nothing can destroy."
+            ),
+            hint=_(
+                "Use AWS mode from a laptop or a JupyterHub with persistent storage; "
+                "on Binder, stay with the free local cloud (ECSLAB_TARGET=local)."
+            ),
         )
 
 
@@ -282,11 +313,13 @@ def require_confirmation() -> None:
         refuse_without_persistence()
     if not is_confirmed():
         raise CostNotConfirmed(
-            "This apply creates billable resources in your AWS account.\n" + estimate().text(),
-            hint=(
-                f'Confirm with ecslab.account.cost.confirm("{CONFIRMATION}") '
+            _("This apply creates billable resources in your AWS account.")
+            + "\n"
+            + estimate().text(),
+            hint=_(
+                'Confirm with ecslab.account.cost.confirm("{confirmation}") '
                 "or `ecslab cost --confirm`."
-            ),
+            ).format(confirmation=CONFIRMATION),
         )
 
 

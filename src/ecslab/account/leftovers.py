@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ecslab.account import clients
+from ecslab.i18n import N_, _, width
 from ecslab.tf import overrides
 
 #: ARN (service, type) pairs a direct check below covers: their true state decides, since
@@ -46,9 +47,16 @@ FREE = {
 }
 
 
+#: The state of a resource only the tagging API lists (its true state is not asked).
+TAGGED = N_("tagged")
+
+
 @dataclass(frozen=True)
 class Leftover:
-    """A billable resource still there: what, its id or ARN, its state, why it bills."""
+    """A billable resource still there: what, its id or ARN, its state, why it bills.
+
+    kind, bills and our own state (TAGGED) are English (N_), shown translated by
+    `report`; AWS's own states (`available`) stay as AWS says them."""
 
     kind: str
     id: str
@@ -100,14 +108,20 @@ def _find_in(client: Client, region: str) -> list[Leftover]:
 def report(items: list[Leftover]) -> str:
     """What the destroy step prints."""
     if not items:
-        return "Nothing of the lab's is left that bills: the account is clean."
-    lines = [f"{len(items)} resource(s) of the lab still exist and bill:"]
-    lines += [
-        f"  {i.kind:<22} {i.id}  ({i.state}; {i.bills}{'; ' + i.region if i.region else ''})"
-        for i in items
-    ]
-    lines.append("Run the destroy again; if they stay, delete them in the AWS console.")
+        return _("Nothing of the lab's is left that bills: the account is clean.")
+    count = _("{count} resource(s) of the lab still exist and bill:")
+    lines = [count.format(count=len(items))]
+    lines += [_line(i) for i in items]
+    lines.append(_("Run the destroy again; if they stay, delete them in the AWS console."))
     return "\n".join(lines)
+
+
+def _line(item: Leftover) -> str:
+    """One leftover: kind (padded to 22 columns), id, then state, why it bills, region."""
+    kind = _(item.kind)
+    state = _(TAGGED) if item.state == TAGGED else item.state  # AWS's words stay AWS's
+    notes = [state, _(item.bills), *([item.region] if item.region else [])]
+    return f"  {kind}{' ' * max(0, 22 - width(kind))} {item.id}  ({'; '.join(notes)})"
 
 
 def _wanted(tags: dict[str, str]) -> bool:
@@ -133,7 +147,7 @@ def _nat_gateways(client: Client) -> Iterator[Leftover]:
             _tag_dict(gateway.get("Tags"))
         ):
             yield Leftover(
-                "NAT gateway", gateway["NatGatewayId"], gateway["State"], "$/hour + $/GB"
+                N_("NAT gateway"), gateway["NatGatewayId"], gateway["State"], N_("$/hour + $/GB")
             )
 
 
@@ -141,10 +155,10 @@ def _elastic_ips(client: Client) -> Iterator[Leftover]:
     for address in client("ec2").describe_addresses()["Addresses"]:
         if _wanted(_tag_dict(address.get("Tags"))):
             yield Leftover(
-                "Elastic IP",
+                N_("Elastic IP"),
                 address["AllocationId"],
                 address.get("PublicIp", ""),
-                "public IPv4 $/hour",
+                N_("public IPv4 $/hour"),
             )
 
 
@@ -156,7 +170,8 @@ def _load_balancers(client: Client) -> Iterator[Leftover]:
         for balancer, tags in zip(chunk, descriptions["TagDescriptions"], strict=True):
             if _wanted(_tag_dict(tags["Tags"])):
                 state = balancer.get("State", {}).get("Code", "")
-                yield Leftover("Load balancer", balancer["LoadBalancerArn"], state, "$/hour + LCU")
+                arn = balancer["LoadBalancerArn"]
+                yield Leftover(N_("Load balancer"), arn, state, N_("$/hour + LCU"))
 
 
 def _ecs_services(client: Client) -> Iterator[Leftover]:
@@ -172,8 +187,11 @@ def _active_services(services: list[dict[str, Any]]) -> Iterator[Leftover]:
     for service in services:
         tags = _tag_dict(service.get("tags"), "key", "value")
         if service["status"] == "ACTIVE" and _wanted(tags):
-            counts = f"{service['runningCount']}/{service['desiredCount']} tasks"
-            yield Leftover("ECS service", service["serviceArn"], counts, "Fargate $/hour per task")
+            counts = _("{running}/{desired} tasks").format(
+                running=service["runningCount"], desired=service["desiredCount"]
+            )
+            bills = N_("Fargate $/hour per task")
+            yield Leftover(N_("ECS service"), service["serviceArn"], counts, bills)
 
 
 def _log_groups(client: Client) -> Iterator[Leftover]:
@@ -182,10 +200,10 @@ def _log_groups(client: Client) -> Iterator[Leftover]:
         arn = group["arn"].removesuffix(":*")
         if _wanted(logs.list_tags_for_resource(resourceArn=arn).get("tags", {})):
             yield Leftover(
-                "Log group",
+                N_("Log group"),
                 group["logGroupName"],
-                f"{group.get('storedBytes', 0)} bytes",
-                "storage $/GB-month",
+                _("{bytes} bytes").format(bytes=group.get("storedBytes", 0)),
+                N_("storage $/GB-month"),
             )
 
 
@@ -202,7 +220,7 @@ def _tagged(client: Client) -> Iterator[Leftover]:
             arn = mapping["ResourceARN"]
             kind = _arn_type(arn)
             if kind not in CHECKED_DIRECTLY | FREE:
-                yield Leftover(f"{kind[0]} {kind[1]}", arn, "tagged", "may bill: check it")
+                yield Leftover(f"{kind[0]} {kind[1]}", arn, TAGGED, N_("may bill: check it"))
 
 
 def _arn_type(arn: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ecslab.account import clients
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 
 
 def _events(group: str, start: int | None) -> Iterator[dict[str, Any]]:
@@ -21,8 +22,8 @@ def _events(group: str, start: int | None) -> Iterator[dict[str, Any]]:
             yield from page["events"]
     except logs.exceptions.ResourceNotFoundException as e:
         raise EcslabError(
-            f"log group {group} does not exist",
-            hint="Apply listing 9.5 (aws_cloudwatch_log_group) first.",
+            _("log group {group} does not exist").format(group=group),
+            hint=_("Apply listing 9.5 (aws_cloudwatch_log_group) first."),
         ) from e
 
 

@@ -19,6 +19,7 @@ from ecslab import book, settings
 from ecslab.account import clients, cost
 from ecslab.credentials import KEY_PREFIX
 from ecslab.errors import EcslabError, PreflightFailed
+from ecslab.i18n import _, pgettext, width
 from ecslab.tf import providers, workspace
 
 
@@ -47,11 +48,12 @@ def check_provider() -> Check:
     try:
         mirror = providers.find_mirror()
     except EcslabError as e:
-        return Check("AWS provider", False, str(e), e.hint)
+        return Check(_("AWS provider"), False, str(e), e.hint)
     if mirror is None:
-        return Check("AWS provider", True, "from the Terraform registry (needs internet)")
+        return Check(_("AWS provider"), True, _("from the Terraform registry (needs internet)"))
     versions = ", ".join(providers.provider_versions(mirror))
-    return Check("AWS provider", True, f"hashicorp/aws {versions} from {mirror}")
+    found = _("hashicorp/aws {versions} from {mirror}").format(versions=versions, mirror=mirror)
+    return Check(_("AWS provider"), True, found)
 
 
 def check_local_cloud() -> Check:
@@ -60,12 +62,14 @@ def check_local_cloud() -> Check:
 
     state = daemon.status()
     if state.running:
-        return Check("Local cloud", True, f"running at {state.endpoint}")
+        return Check(
+            _("Local cloud"), True, _("running at {endpoint}").format(endpoint=state.endpoint)
+        )
     return Check(
-        "Local cloud",
+        _("Local cloud"),
         False,
-        f"not running (expected at {state.endpoint})",
-        "Start it: run `ecslab up` in a terminal, or the setup cell again.",
+        _("not running (expected at {endpoint})").format(endpoint=state.endpoint),
+        _("Start it: run `ecslab up` in a terminal, or the setup cell again."),
     )
 
 
@@ -74,13 +78,17 @@ def check_no_local_endpoint() -> Check:
     endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
     if endpoint:
         return Check(
-            "AWS endpoint",
+            _("AWS endpoint"),
             False,
-            f"AWS_ENDPOINT_URL={endpoint} would send every call there, not to AWS",
-            "It is left over from local mode: restart the notebook's kernel (or open a new "
-            "terminal, or `unset AWS_ENDPOINT_URL`), set ECSLAB_TARGET=aws, run this again.",
+            _("AWS_ENDPOINT_URL={endpoint} would send every call there, not to AWS").format(
+                endpoint=endpoint
+            ),
+            _(
+                "It is left over from local mode: restart the notebook's kernel (or open a new "
+                "terminal, or `unset AWS_ENDPOINT_URL`), set ECSLAB_TARGET=aws, run this again."
+            ),
         )
-    return Check("AWS endpoint", True, "AWS's own")
+    return Check(_("AWS endpoint"), True, _("AWS's own"))
 
 
 def check_credentials() -> Check:
@@ -88,28 +96,35 @@ def check_credentials() -> Check:
     credentials = clients.session("aws").get_credentials()
     if credentials is None:
         return Check(
-            "AWS credentials",
+            _("AWS credentials"),
             False,
-            "none found (no AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/credentials or SSO login)",
-            "Run `aws configure` (or `aws sso login --profile NAME` and set AWS_PROFILE), "
-            "then run this again. Or set ECSLAB_TARGET=local to work offline for free.",
+            _("none found (no AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/credentials or SSO login)"),
+            _(
+                "Run `aws configure` (or `aws sso login --profile NAME` and set AWS_PROFILE), "
+                "then run this again. Or set ECSLAB_TARGET=local to work offline for free."
+            ),
         )
     if credentials.access_key.startswith(KEY_PREFIX):
         return Check(
-            "AWS credentials",
+            _("AWS credentials"),
             False,
-            "these are the local cloud's own key, left over from local mode",
-            "Restart the notebook's kernel (or open a new terminal) with ECSLAB_TARGET=aws, "
-            "so your own credentials are used.",
+            _("these are the local cloud's own key, left over from local mode"),
+            _(
+                "Restart the notebook's kernel (or open a new terminal) with ECSLAB_TARGET=aws, "
+                "so your own credentials are used."
+            ),
         )
-    return Check("AWS credentials", True, f"found ({credentials.method})")
+    found = _("found ({method})").format(method=credentials.method)
+    return Check(_("AWS credentials"), True, found)
 
 
 def check_region() -> Check:
     """The region everything will be created in (and priced for)."""
     region = clients.session("aws").region_name
-    note = "" if region == settings.DEFAULT_REGION else " (cost estimate is for ap-northeast-1)"
-    return Check("AWS region", True, f"{region}{note}")
+    if region == settings.DEFAULT_REGION:
+        return Check(_("AWS region"), True, region)
+    note = _("{region} (cost estimate is for ap-northeast-1)").format(region=region)
+    return Check(_("AWS region"), True, note)
 
 
 def check_identity() -> Check:
@@ -118,13 +133,16 @@ def check_identity() -> Check:
         who = clients.client("sts", "aws").get_caller_identity()
     except (ClientError, BotoCoreError) as e:
         return Check(
-            "AWS identity",
+            _("AWS identity"),
             False,
-            f"STS refused the credentials: {e}",
-            "Your credentials are expired or wrong: log in again (`aws sso login`, "
-            "`aws configure`) and rerun.",
+            _("STS refused the credentials: {error}").format(error=e),
+            _(
+                "Your credentials are expired or wrong: log in again (`aws sso login`, "
+                "`aws configure`) and rerun."
+            ),
         )
-    return Check("AWS identity", True, f"account {who['Account']}, {who['Arn']}")
+    account = _("account {account}, {arn}").format(account=who["Account"], arn=who["Arn"])
+    return Check(_("AWS identity"), True, account)
 
 
 def check_name_prefix() -> Check:
@@ -132,12 +150,13 @@ def check_name_prefix() -> Check:
     prefix = settings.name_prefix()
     if not prefix:
         return Check(
-            "Name prefix",
+            _("Name prefix"),
             True,
-            "none: names are the book's (fine in an account of your own)",
-            "Sharing an account with other learners? Set ECSLAB_NAME_PREFIX (e.g. your name).",
+            _("none: names are the book's (fine in an account of your own)"),
+            _("Sharing an account with other learners? Set ECSLAB_NAME_PREFIX (e.g. your name)."),
         )
-    return Check("Name prefix", True, f"{prefix!r}: resource names start with {prefix}-")
+    starts = _("{prefix!r}: resource names start with {prefix}-").format(prefix=prefix)
+    return Check(_("Name prefix"), True, starts)
 
 
 #: The chapter's names that must be unique per account and region (the book's, before the
@@ -225,27 +244,38 @@ def check_names_free() -> Check:
             if (kind, prefixed(name)) not in ours and _exists(kind, prefixed(name))
         ]
     except (ClientError, BotoCoreError) as e:
-        return Check("Lab names free", False, f"could not look: {e}", "Check your permissions.")
+        return Check(
+            _("Lab names free"),
+            False,
+            _("could not look: {error}").format(error=e),
+            _("Check your permissions."),
+        )
     if taken:
         return Check(
-            "Lab names free",
+            _("Lab names free"),
             False,
-            "already in this account, and not in your Terraform state: " + ", ".join(taken),
-            "Someone (or an earlier lab) uses these names: set your own prefix, e.g. "
-            "export ECSLAB_NAME_PREFIX=yourname, then rerun.",
+            _("already in this account, and not in your Terraform state: {names}").format(
+                names=", ".join(taken)
+            ),
+            _(
+                "Someone (or an earlier lab) uses these names: set your own prefix, e.g. "
+                "export ECSLAB_NAME_PREFIX=yourname, then rerun."
+            ),
         )
-    return Check("Lab names free", True, "none of the lab's names is taken")
+    return Check(_("Lab names free"), True, _("none of the lab's names is taken"))
 
 
 def check_cost() -> Check:
     """Whether the cost estimate was confirmed (asked before the first apply)."""
     if cost.is_confirmed("aws"):
-        return Check("Cost confirmed", True, "yes")
+        return Check(_("Cost confirmed"), True, pgettext("preflight", "yes"))
     per_hour = cost.estimate().per_hour
     return Check(
-        "Cost confirmed",
+        _("Cost confirmed"),
         True,
-        f"not yet: about ${per_hour:.2f}/hour once applied; you will be asked first",
+        _("not yet: about ${per_hour}/hour once applied; you will be asked first").format(
+            per_hour=f"{per_hour:.2f}"
+        ),
     )
 
 
@@ -277,13 +307,18 @@ def run(target: str | None = None) -> list[Check]:
 
 def report(checks: list[Check], target: str | None = None) -> str:
     """The table the CLI prints and the setup cell shows."""
-    lines = [f"ecslab preflight (target: {target or settings.target()})"]
+    lines = [_("ecslab preflight (target: {target})").format(target=target or settings.target())]
     for check in checks:
-        mark = "ok " if check.ok else "MISSING"
-        lines.append(f"  [{mark:>7}] {check.name}: {check.detail}")
+        mark = pgettext("preflight", "ok ") if check.ok else pgettext("preflight", "MISSING")
+        lines.append(f"  [{_padded(mark, 7)}] {check.name}: {check.detail}")
         if check.hint and not check.ok:
             lines.append(f"            -> {check.hint}")
     return "\n".join(lines)
+
+
+def _padded(text: str, columns: int) -> str:
+    """text right-aligned in `columns` terminal columns (a CJK character takes two)."""
+    return " " * max(0, columns - width(text)) + text
 
 
 def require(target: str | None = None) -> list[Check]:

@@ -24,8 +24,9 @@ from ecslab import i18n
 from ecslab.authoring import po
 
 PACKAGE = Path(i18n.__file__).parent
-#: Python's keywords for Babel: `_(text)`, `ngettext(singular, plural, n)`, `N_(text)`.
-KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+#: Python's keywords for Babel: `_(text)`, `ngettext(singular, plural, n)`, `N_(text)`,
+#: `pgettext(context, text)`.
+KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
 
 
 #: The modules of each domain but "cli" (which has every other module), by path in the

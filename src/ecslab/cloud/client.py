@@ -16,8 +16,9 @@ from typing import Any
 from ecslab import credentials, settings
 from ecslab.cloud import auth
 from ecslab.errors import EcslabError, LocalCloudError
+from ecslab.i18n import N_, _
 
-_NOT_RUNNING_HINT = "Start it with: ecslab up"
+_NOT_RUNNING_HINT = N_("Start it with: ecslab up")
 
 
 #: Straight to loopback: a proxy set in the shell never sees (or breaks) the local cloud.
@@ -38,10 +39,11 @@ def admin(path: str, timeout: float = 5, port: int | None = None, post: Any = No
             return json.load(response)
     except urllib.error.HTTPError as e:
         said = _error_of(e)
-        raise LocalCloudError(f"the local cloud answered {e.code} to {url}{said}") from e
+        answered = _("the local cloud answered {code} to {url}").format(code=e.code, url=url)
+        raise LocalCloudError(answered + said) from e
     except OSError as e:
         raise LocalCloudError(
-            f"the local cloud does not answer at {url}", hint=_NOT_RUNNING_HINT
+            _("the local cloud does not answer at {url}").format(url=url), hint=_(_NOT_RUNNING_HINT)
         ) from e
 
 
@@ -78,17 +80,31 @@ def url(name: str | None = None, port: int | None = None) -> str:
         listeners = [x for x in listeners if x["listener_port"] == port]
     names = sorted({x["load_balancer"] for x in listeners})
     if not listeners:
-        which = f"named {name!r} " if name else ""
-        on = f" with a listener on port {port}" if port is not None else ""
         raise EcslabError(
-            f"no load balancer {which}in the local cloud{on}",
-            hint="Apply the chapter's Terraform first (it creates the ALB and its listener).",
+            _no_load_balancer(name, port),
+            hint=_("Apply the chapter's Terraform first (it creates the ALB and its listener)."),
         )
     if len(names) > 1:
         raise EcslabError(
-            f"several load balancers: {', '.join(names)}", hint="Name one: ecslab url NAME"
+            _("several load balancers: {names}").format(names=", ".join(names)),
+            hint=_("Name one: ecslab url NAME"),
         )
     return str(min(listeners, key=lambda x: (x["listener_port"] != 80, x["listener_port"]))["url"])
+
+
+def _no_load_balancer(name: str | None, port: int | None) -> str:
+    """Why `url` found nothing: no load balancer (of that name) (with that port)."""
+    if name and port is not None:
+        text = _(
+            "no load balancer named {name!r} in the local cloud with a listener on port {port}"
+        )
+    elif name:
+        text = _("no load balancer named {name!r} in the local cloud")
+    elif port is not None:
+        text = _("no load balancer in the local cloud with a listener on port {port}")
+    else:
+        text = _("no load balancer in the local cloud")
+    return text.format(name=name, port=port)
 
 
 def _uptime(seconds: float) -> str:

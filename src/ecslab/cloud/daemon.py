@@ -24,6 +24,7 @@ from typing import Any
 from ecslab import credentials, pids, settings
 from ecslab.cloud import dataplane_dir, log_file, pid_file, state_file
 from ecslab.errors import LocalCloudError
+from ecslab.i18n import _
 
 #: The module the background process runs; also how we recognise it in /proc.
 SERVER_MODULE = "ecslab.cloud.server"
@@ -82,7 +83,7 @@ def _up() -> Status:
     if requested is not None:
         _check_port_free(requested)
         return _start_on(requested)
-    for _ in range(PORT_ATTEMPTS - 1):
+    for _attempt in range(PORT_ATTEMPTS - 1):
         port = _choose_port()
         try:
             return _start_on(port)
@@ -180,7 +181,7 @@ def log_tail(lines: int = 20) -> str:
     try:
         text = log_file().read_text(errors="replace")
     except OSError:
-        return "(no log)"
+        return _("(no log)")
     return "\n".join(text.splitlines()[-lines:])
 
 
@@ -220,8 +221,8 @@ def _wait_ready(pid: int, port: int, deadline: float) -> Status:
         if not pids.alive(pid):
             pid_file().unlink(missing_ok=True)
             raise LocalCloudError(
-                f"the local cloud exited while starting; its log ends with:\n{log_tail()}",
-                hint=f"Full log: {log_file()}",
+                _("the local cloud exited while starting; its log ends with:") + f"\n{log_tail()}",
+                hint=_("Full log: {log}").format(log=log_file()),
             )
         data = _admin_get(port, "status")
         if data is not None and data.get("pid") == pid and data.get("ready"):
@@ -229,10 +230,10 @@ def _wait_ready(pid: int, port: int, deadline: float) -> Status:
         time.sleep(0.1)
     _terminate(pid)
     pid_file().unlink(missing_ok=True)
+    silent = _("the local cloud did not answer within {seconds} s; its log ends with:")
     raise LocalCloudError(
-        f"the local cloud did not answer within {START_TIMEOUT:.0f} s; its log ends with:\n"
-        f"{log_tail()}",
-        hint=f"Full log: {log_file()}",
+        silent.format(seconds=f"{START_TIMEOUT:.0f}") + f"\n{log_tail()}",
+        hint=_("Full log: {log}").format(log=log_file()),
     )
 
 
@@ -247,8 +248,8 @@ def _check_port_free(port: int) -> None:
     """Fail clearly when something else listens on the port (before starting anything)."""
     if _port_busy(port):
         raise LocalCloudError(
-            f"port {port} on 127.0.0.1 is already used by another program",
-            hint="Stop that program, or unset ECSLAB_PORT: ecslab then picks a free port.",
+            _("port {port} on 127.0.0.1 is already used by another program").format(port=port),
+            hint=_("Stop that program, or unset ECSLAB_PORT: ecslab then picks a free port."),
         )
 
 

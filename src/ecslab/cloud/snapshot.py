@@ -28,6 +28,7 @@ from typing import Any
 
 from ecslab import moto_seam
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 
 #: Bump when the payload's shape changes (what is saved, not moto's classes: the moto
 #: version is checked on its own).
@@ -62,7 +63,8 @@ class Identity:
         for name, theirs in asdict(self).items():
             ours = getattr(here, name)
             if theirs != ours:
-                return f"it was made with {name} {theirs}, this is {name} {ours}"
+                made = _("it was made with {name} {theirs}, this is {name} {ours}")
+                return made.format(name=name, theirs=theirs, ours=ours)
         return None
 
 
@@ -75,7 +77,8 @@ def read_identity(path: Path) -> Identity:
     except FileNotFoundError:
         raise
     except Exception as e:
-        raise SnapshotRefused(f"{path.name} is not a snapshot of the local cloud: {e}") from e
+        refused = _("{file} is not a snapshot of the local cloud: {error}")
+        raise SnapshotRefused(refused.format(file=path.name, error=e)) from e
 
 
 def check(path: Path) -> Identity:
@@ -84,8 +87,8 @@ def check(path: Path) -> Identity:
     why = identity.refusal()
     if why is not None:
         raise SnapshotRefused(
-            f"The snapshot {path.name} cannot be restored: {why}.",
-            hint="Record the section starts again: make snapshots.",
+            _("The snapshot {file} cannot be restored: {why}.").format(file=path.name, why=why),
+            hint=_("Record the section starts again: make snapshots."),
         )
     return identity
 

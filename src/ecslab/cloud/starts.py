@@ -40,6 +40,7 @@ from pathlib import Path
 from ecslab import sections, settings
 from ecslab.cloud import client, snapshot
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 from ecslab.tf import hcl, overrides, prepare, workspace
 
 STATE_FILE = "terraform.tfstate"
@@ -132,18 +133,21 @@ def restore_start(stem: str, ws: Path) -> bool:
         return False
     if stale(ws):
         moved = workspace.remove_files(ws, {STATE_FILE, STATE_FILE + ".backup"})
-        print(f"the state described a cloud that is gone; moved to {sorted(moved.values())}")
+        gone = _("the state described a cloud that is gone; moved to {files}")
+        print(gone.format(files=sorted(moved.values())))
     pair = files(stem)
     if pair is None or prepare.satisfied(ws, stem) or cloud_vpcs():
         return False
     unusable = not_restorable(stem) or differing_file(ws, stem)
     if unusable:
-        print(f"{unusable}: applying instead")
+        print(_("{reason}: applying instead").format(reason=unusable))
         return False
     cloud, state = pair
     client.admin("snapshot/restore", timeout=60, post={"path": str(cloud)})
     shutil.copyfile(state, ws / STATE_FILE)
-    print(f"restored the recorded start of {stem} ({cloud.name})")
+    print(
+        _("restored the recorded start of {section} ({file})").format(section=stem, file=cloud.name)
+    )
     return True
 
 
@@ -154,10 +158,11 @@ def differing_file(ws: Path, stem: str) -> str | None:
     for name, text in {**workspace.scaffolding(), **sections.files_before(stem)}.items():
         path = ws / name
         if not path.exists():
-            return f"Your workspace has no {name}."
+            return _("Your workspace has no {file}.").format(file=name)
         mine = path.read_text(encoding="utf-8")
         if mine != text and not _same_text_meaning(name, mine, text):
-            return f"Your {name} differs from the one {stem}'s recording applied."
+            differs = _("Your {file} differs from the one {section}'s recording applied.")
+            return differs.format(file=name, section=stem)
     return None
 
 
@@ -178,10 +183,11 @@ def not_restorable(stem: str) -> str | None:
     another project or moto), or None when it can."""
     pair = files(stem)
     if pair is None:
-        return f"{stem} has nothing to apply"
+        return _("{section} has nothing to apply").format(section=stem)
     cloud, state = pair
     if not cloud.exists() or not state.exists():
-        return f"No recorded start of {stem} in {cloud.parent} (make snapshots)."
+        none = _("No recorded start of {section} in {folder} (make snapshots).")
+        return none.format(section=stem, folder=cloud.parent)
     try:
         snapshot.check(cloud)
     except snapshot.SnapshotRefused as e:
@@ -207,7 +213,7 @@ def record_here(ws: Path) -> list[Path]:
     which must be fresh (each start builds on the previous one, as a learner's does)."""
     if cloud_vpcs():
         raise EcslabError(
-            "The local cloud already holds a VPC: section starts are recorded on a fresh one."
+            _("The local cloud already holds a VPC: section starts are recorded on a fresh one.")
         )
     made = []
     for stem in distinct_starts():
@@ -222,7 +228,7 @@ def record_here(ws: Path) -> list[Path]:
         client.admin("snapshot/save", timeout=60, post={"path": str(pair[0])})
         shutil.copyfile(ws / STATE_FILE, pair[1])
         made += list(pair)
-        print(f"recorded {stem}: {pair[0].name}")
+        print(_("recorded {section}: {file}").format(section=stem, file=pair[0].name))
     return made
 
 

@@ -25,6 +25,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 
 Body = dict[str, Any]
 Blocks = dict[str, Body]
@@ -43,11 +44,15 @@ def parse(text: str, name: str = "the file") -> Blocks:
         raw = hcl2.loads(text)
     except UnexpectedInput as e:
         raise Unreadable(
-            f"{name} cannot be read as Terraform (line {e.line}, column {e.column}).",
-            hint="Look for a missing closing brace, bracket or quote, or an unfinished `=`.",
+            _("{name} cannot be read as Terraform (line {line}, column {column}).").format(
+                name=name, line=e.line, column=e.column
+            ),
+            hint=_("Look for a missing closing brace, bracket or quote, or an unfinished `=`."),
         ) from e
     except (LarkError, ValueError) as e:
-        raise Unreadable(f"{name} cannot be read as Terraform: {e}") from e
+        raise Unreadable(
+            _("{name} cannot be read as Terraform: {error}").format(name=name, error=e)
+        ) from e
     return _blocks(raw)
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from ecslab import pids, sections
 from ecslab.errors import EcslabError
+from ecslab.i18n import N_, _
 from ecslab.tf import overrides, runner, workspace
 from ecslab.tf.events import ChangeSummary
 
@@ -42,6 +43,13 @@ CHILD_MODULE = "ecslab.cloud.starts"
 
 #: restore(stem, ws) -> True when it brought the section's start without applying.
 Restore = Callable[[str, Path], bool]
+
+#: How each state reads (the state itself is data: "none", "running", "done", "failed").
+STATE_TEXTS = {"running": N_("running"), "done": N_("done"), "failed": N_("failed")}
+#: Why a run failed when no error of its own says it (recorded in English, shown with `_`).
+DIED = N_("the process died")
+STOPPED = N_("stopped")
+UNKNOWN = N_("unknown error")
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,13 @@ class PrepareStatus:
 
     def __str__(self) -> str:
         if self.state == "none":
-            return "prerequisites: not started"
-        text = f"prerequisites of {self.section}: {self.state}"
-        return f"{text} ({self.error})" if self.error else text
+            return _("prerequisites: not started")
+        state = _(STATE_TEXTS.get(self.state, self.state))
+        text = _("prerequisites of {section}: {state}").format(section=self.section, state=state)
+        if not self.error:
+            return text
+        error = _(self.error) if self.error in (DIED, STOPPED, UNKNOWN) else self.error
+        return f"{text} ({error})"  # Terraform's and AWS's words stay theirs
 
 
 def status(ws: Path) -> PrepareStatus:
@@ -70,7 +82,7 @@ def status(ws: Path) -> PrepareStatus:
     data: dict[str, Any] = json.loads(path.read_text())
     current = PrepareStatus(**data)
     if current.state == "running" and not pids.alive(current.pid):
-        return PrepareStatus("failed", current.section, current.pid, "the process died")
+        return PrepareStatus("failed", current.section, current.pid, DIED)
     return current
 
 
@@ -119,7 +131,7 @@ def run(
         print(f"{e}\n{e.hint}".rstrip(), file=sys.stderr)  # the whole story, in the log
         done = PrepareStatus("failed", stem, os.getpid(), _first_line(e), started)
     except KeyboardInterrupt:  # `stop()`: Terraform was interrupted and has exited cleanly
-        done = PrepareStatus("failed", stem, os.getpid(), "stopped", started)
+        done = PrepareStatus("failed", stem, os.getpid(), STOPPED, started)
     finally:
         os.close(fd)
     _record(ws, done)
@@ -127,10 +139,11 @@ def run(
 
 
 def _first_line(error: Exception) -> str:
-    """The first line of an error that says something (Terraform's start with a header)."""
-    lines = [ln.strip() for ln in str(error).splitlines() if ln.strip()]
-    meaningful = [ln for ln in lines if not ln.endswith("failed:")]
-    return (meaningful or lines or ["unknown error"])[0]
+    """The first line of an error that says something (Terraform's own words, not the
+    header ours put above them)."""
+    text = error.details if isinstance(error, runner.TerraformDiagnosticError) else str(error)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return (lines or [UNKNOWN])[0]
 
 
 def start(stem: str, ws: Path) -> PrepareStatus:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ecslab import settings
 from ecslab.errors import SettingError, TerraformError
+from ecslab.i18n import _
 
 #: Oldest Terraform the chapter runs on: its variables.tf validates one variable against
 #: another, which Terraform allows since 1.9.
@@ -110,8 +111,12 @@ def find_mirror() -> Path | None:
     if configured is not None:
         if not has_aws_provider(configured):
             raise SettingError(
-                f"ECSLAB_PROVIDER_MIRROR={configured} holds no {AWS_PROVIDER} for {tf_platform()}.",
-                hint=f"Point it at the folder that contains {AWS_PROVIDER.parts[0]}/, or unset it.",
+                _("ECSLAB_PROVIDER_MIRROR={mirror} holds no {provider} for {platform}.").format(
+                    mirror=configured, provider=AWS_PROVIDER, platform=tf_platform()
+                ),
+                hint=_("Point it at the folder that contains {folder}/, or unset it.").format(
+                    folder=AWS_PROVIDER.parts[0]
+                ),
             )
         return configured.resolve()
     for folder in implied_mirror_dirs() + scanned_mirror_dirs():
@@ -189,7 +194,8 @@ def terraform_version(binary: Path) -> tuple[int, int, int]:
         ).stdout
         text = json.loads(out)["terraform_version"]
     except (OSError, subprocess.SubprocessError, ValueError, KeyError) as e:
-        raise TerraformError(f"Cannot run {binary} to read its version: {e}") from e
+        cannot = _("Cannot run {binary} to read its version: {error}")
+        raise TerraformError(cannot.format(binary=binary, error=e)) from e
     return _parse_version(text)
 
 
@@ -213,11 +219,14 @@ def terraform_binary() -> Path:
             version = terraform_version(binary)
             if version >= MIN_VERSION:
                 return binary
-            seen.append(f"{binary} is {'.'.join(map(str, version))}")
-    raise TerraformError(
-        f"No Terraform {_min()} or later found" + (f" ({'; '.join(seen)})." if seen else "."),
-        hint=install_hint(),
-    )
+            found = _("{binary} is {version}")
+            seen.append(found.format(binary=binary, version=".".join(map(str, version))))
+    missing = _("No Terraform {version} or later found.").format(version=_min())
+    if seen:
+        missing = _("No Terraform {version} or later found ({found}).").format(
+            version=_min(), found="; ".join(seen)
+        )
+    raise TerraformError(missing, hint=install_hint())
 
 
 def _min() -> str:
@@ -228,12 +237,20 @@ def install_hint() -> str:
     """Exactly what to install, for machines where ecslab cannot download it."""
     plat = tf_platform()
     name = f"terraform_{PINNED_VERSION}_{plat}.zip"
-    sha = PINNED_SHA256.get(plat, f"(see {RELEASES_URL}/{PINNED_VERSION}/)")
-    return (
-        f"Install Terraform {PINNED_VERSION} (any {_min()}+ works): download "
-        f"{RELEASES_URL}/{PINNED_VERSION}/{name}, check `sha256sum {name}` prints {sha}, "
-        f"and unzip `terraform` into a folder on PATH or into {venv_bin()}. "
-        "Or run `make terraform` on a machine that reaches releases.hashicorp.com."
+    sha = PINNED_SHA256.get(plat) or _("(see {url})").format(
+        url=f"{RELEASES_URL}/{PINNED_VERSION}/"
+    )
+    return _(
+        "Install Terraform {version} (any {minimum}+ works): download {url}, check "
+        "`sha256sum {name}` prints {sha}, and unzip `terraform` into a folder on PATH or into "
+        "{venv}. Or run `make terraform` on a machine that reaches releases.hashicorp.com."
+    ).format(
+        version=PINNED_VERSION,
+        minimum=_min(),
+        url=f"{RELEASES_URL}/{PINNED_VERSION}/{name}",
+        name=name,
+        sha=sha,
+        venv=venv_bin(),
     )
 
 
@@ -241,13 +258,18 @@ def install_terraform(dest: Path | None = None) -> Path:
     """Download the pinned Terraform, check its SHA-256, and unzip it into dest (the venv)."""
     plat = tf_platform()
     if plat not in PINNED_SHA256:
-        raise TerraformError(f"ecslab has no pinned Terraform for {plat}.", hint=install_hint())
+        raise TerraformError(
+            _("ecslab has no pinned Terraform for {platform}.").format(platform=plat),
+            hint=install_hint(),
+        )
     url = f"{RELEASES_URL}/{PINNED_VERSION}/terraform_{PINNED_VERSION}_{plat}.zip"
     data = _download(url)
     digest = hashlib.sha256(data).hexdigest()
     if digest != PINNED_SHA256[plat]:
         raise TerraformError(
-            f"{url} has SHA-256 {digest}, not the published {PINNED_SHA256[plat]}: not installed.",
+            _("{url} has SHA-256 {digest}, not the published {sha}: not installed.").format(
+                url=url, digest=digest, sha=PINNED_SHA256[plat]
+            ),
             hint=install_hint(),
         )
     return _unzip_binary(data, dest or venv_bin())
@@ -259,7 +281,8 @@ def _download(url: str) -> bytes:
             body: bytes = response.read()
             return body
     except (urllib.error.URLError, OSError) as e:
-        raise TerraformError(f"Cannot download {url}: {e}", hint=install_hint()) from e
+        cannot = _("Cannot download {url}: {error}").format(url=url, error=e)
+        raise TerraformError(cannot, hint=install_hint()) from e
 
 
 def _unzip_binary(data: bytes, dest: Path) -> Path:
@@ -284,7 +307,8 @@ def ensure_terraform() -> Path:
         try:
             return install_terraform()
         except TerraformError as e:
-            raise TerraformError(f"{missing} Installing it failed: {e}", hint=e.hint) from e
+            failed = _("{missing} Installing it failed: {error}")
+            raise TerraformError(failed.format(missing=missing, error=e), hint=e.hint) from e
 
 
 def describe() -> str:
@@ -293,12 +317,18 @@ def describe() -> str:
     version = ".".join(map(str, terraform_version(binary)))
     mirror = find_mirror()
     source = (
-        f"the filesystem mirror {mirror} (hashicorp/aws {', '.join(provider_versions(mirror))})"
+        _("the filesystem mirror {mirror} (hashicorp/aws {versions})").format(
+            mirror=mirror, versions=", ".join(provider_versions(mirror))
+        )
         if mirror
-        else "the Terraform registry, directly (no provider mirror found)"
+        else _("the Terraform registry, directly (no provider mirror found)")
     )
-    return (
-        f"Terraform {version}: {binary}\n"
-        f"Providers from: {source}\n"
-        f"CLI config: {cli_config_file()} (plugin cache {plugin_cache_dir()})"
+    return "\n".join(
+        [
+            f"Terraform {version}: {binary}",
+            _("Providers from: {source}").format(source=source),
+            _("CLI config: {config} (plugin cache {cache})").format(
+                config=cli_config_file(), cache=plugin_cache_dir()
+            ),
+        ]
     )

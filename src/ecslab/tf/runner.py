@@ -34,6 +34,7 @@ from typing import IO, Any
 import python_terraform
 
 from ecslab.errors import TerraformError
+from ecslab.i18n import _
 from ecslab.tf import environment, providers
 from ecslab.tf.events import ChangeSummary, Diagnostic, Event, parse_diagnostic, parse_event
 
@@ -56,8 +57,10 @@ class TerraformDiagnosticError(TerraformError):
         self.command = command
         self.diagnostics = diagnostics
         errors = [d for d in diagnostics if d.severity == "error"] or diagnostics
-        text = "\n\n".join(str(d) for d in errors) or output.strip() or "no output"
-        super().__init__(f"terraform {command} failed:\n\n{text}")
+        #: Terraform's own words (its diagnostics, else its output), without our header.
+        self.details = "\n\n".join(str(d) for d in errors) or output.strip() or _("no output")
+        header = _("terraform {command} failed:").format(command=command)
+        super().__init__(f"{header}\n\n{self.details}")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class PlanSummary:
         return f"Plan: {self.add} to add, {self.change} to change, {self.destroy} to destroy."
 
 
-def _ignore(_: Event) -> None:
+def _ignore(_event: Event) -> None:
     return None
 
 
@@ -203,7 +206,7 @@ class Terraform(python_terraform.Terraform):  # type: ignore[misc]
         """`terraform output -json`, as {name: value}."""
         raw = super().output()
         if raw is None:
-            _, out, err = self.cmd("output", json=IsFlagged)
+            _code, out, err = self.cmd("output", json=IsFlagged)
             raise TerraformDiagnosticError("output", [], err or out)
         return {name: item["value"] for name, item in raw.items()}
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ecslab import fargate, settings
 from ecslab.errors import EcslabError, FargateSizeError, TerraformError
+from ecslab.i18n import _
 from ecslab.sections import TODO
 from ecslab.settings import PROJECT_ROOT
 from ecslab.tf import hcl, providers
@@ -169,7 +170,9 @@ def _json(name: str, text: str) -> object:
     try:
         return json.loads(text)
     except ValueError as e:
-        raise hcl.Unreadable(f"{name} is not valid JSON: {e}.") from e
+        raise hcl.Unreadable(
+            _("{name} is not valid JSON: {error}.").format(name=name, error=e)
+        ) from e
 
 
 def _valid_choices(blocks: hcl.Blocks) -> dict[str, tuple[str, ...]]:
@@ -207,7 +210,8 @@ def formatted(text: str) -> str:
         check=False,
     )
     if done.returncode:
-        raise TerraformError(f"terraform fmt refused the text: {done.stderr.strip()}")
+        refused = _("terraform fmt refused the text: {error}")
+        raise TerraformError(refused.format(error=done.stderr.strip()))
     return done.stdout
 
 
@@ -348,8 +352,12 @@ def acquire(fd: int, on_wait: Callable[[float], None] | None = None) -> None:
             waited = time.monotonic() - start
             if waited > LOCK_TIMEOUT:
                 raise WorkspaceBusy(
-                    f"Another Terraform operation has held the workspace for {int(waited)} s.",
-                    hint="Check `ecslab prepare` (its log is in the workspace's .ecslab/ folder).",
+                    _("Another Terraform operation has held the workspace for {seconds} s.").format(
+                        seconds=int(waited)
+                    ),
+                    hint=_(
+                        "Check `ecslab prepare` (its log is in the workspace's .ecslab/ folder)."
+                    ),
                 ) from None
             if on_wait:
                 on_wait(waited)
