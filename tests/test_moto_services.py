@@ -80,11 +80,11 @@ def test_the_runtime_lock_imports_every_service_and_the_cloud() -> None:
 
 
 def test_the_probe_refuses_what_the_lock_lacks() -> None:
-    """Does the check above have teeth: is docker (installed here for the tests, not in the
+    """Does the check above have teeth: is pytest (installed here for the tests, not in the
     runtime lock) refused, and does CloudFormation, whose extra is dropped, fail?"""
-    assert probe(sys.executable, [], modules=["docker"]) == {"docker": None}
-    found = probe(sys.executable, ["cloudformation"], modules=["docker"], only=_runtime())
-    assert found["docker"] == "ModuleNotFoundError: No module named 'docker' (outside the set)"
+    assert probe(sys.executable, [], modules=["pytest"]) == {"pytest": None}
+    found = probe(sys.executable, ["cloudformation"], modules=["pytest"], only=_runtime())
+    assert found["pytest"] == "ModuleNotFoundError: No module named 'pytest' (outside the set)"
     assert (found["cloudformation"] or "").startswith("ModuleNotFoundError: No module named")
 
 
@@ -143,11 +143,11 @@ def test_a_runtime_only_cloud_serves_every_service_and_snapshots(
 ) -> None:
     """Does a local cloud that can import the runtime lock only answer every service the
     lab reaches, and save and restore a snapshot holding only those services?"""
-    # The cloud's environment (os.environ here) does block: docker is installed, not locked.
+    # The cloud's environment (os.environ here) does block: pytest is installed, not locked.
     blocked = subprocess.run(
-        [sys.executable, "-c", "import docker"], capture_output=True, text=True
+        [sys.executable, "-c", "import pytest"], capture_output=True, text=True
     )
-    assert "No module named 'docker' (outside the set)" in blocked.stderr
+    assert "No module named 'pytest' (outside the set)" in blocked.stderr
     aws = lambda service: clients.client(service, target="local")  # noqa: E731
     _one_call_each(aws)
     path = runtime_only_cloud / "all.cloud"
