@@ -570,16 +570,16 @@ def _first_heading(path: Path) -> str:
 
 
 def _ask_kernel(notebook: Notebook, code: str) -> str:
-    """Add a cell below the last one (command mode, `b`), run `code` in it; its output."""
-    last = notebook.cells.count() - 1
-    notebook.cell(last).scroll_into_view_if_needed()
-    notebook.cell(last).locator(".jp-InputPrompt").click()
-    notebook.page.keyboard.press("Escape")
-    notebook.page.keyboard.press("b")
-    notebook.type_into(last + 1, code)
-    notebook.run(last + 1)
-    notebook.assert_no_error(last + 1)
-    return notebook.output_text(last + 1)
+    """Select the first cell, insert a cell below it (the toolbar's +), run `code` there;
+    its output."""
+    notebook.cell(0).scroll_into_view_if_needed()
+    notebook.cell(0).locator(".jp-InputPrompt").click()
+    insert = "[data-command='notebook:insert-cell-below']"
+    notebook.page.locator(f".jp-NotebookPanel:visible .jp-NotebookPanel-toolbar {insert}").click()
+    notebook.type_into(1, code)
+    notebook.run(1)
+    notebook.assert_no_error(1)
+    return notebook.output_text(1)
 
 
 def test_make_lab_opens_the_japanese_edition_for_a_japanese_learner(
@@ -617,11 +617,23 @@ def test_the_kernel_speaks_the_language_of_its_notebooks_folder(
     """Does a notebook in desk/ja/ get a Japanese kernel, and one at the desk's root an
     English kernel, even though the learner's ECSLAB_LANG is ja?"""
     ask = "from ecslab.i18n import language\nlanguage()"
+    _wait_showing(japanese_page, _first_heading(ROOT / "labs" / JA / FIRST))
     assert "'ja'" in _ask_kernel(Notebook(japanese_page), ask)
     japanese_page.goto(japanese_lab.open_url(f"lab/tree/{FIRST}"))
+    _wait_showing(japanese_page, _first_heading(ROOT / "labs" / FIRST))
     english = Notebook(japanese_page)
     english.wait_ready()
     assert "'en'" in _ask_kernel(english, ask)
+
+
+def _wait_showing(page: Any, title: str) -> None:
+    """Until the notebook in front is the one titled `title` (the two editions' files
+    share a name; JupyterLab restores the other's tab on a reload)."""
+    headings = page.locator(".jp-NotebookPanel:visible .jp-Notebook h1")
+    _until(
+        lambda: [t.removesuffix("¶").strip() for t in headings.all_inner_texts()][:1] == [title],
+        f"the notebook {title!r} in front",
+    )
 
 
 def test_tracked_files_are_unchanged_after_the_session(tracked_before: str) -> None:
