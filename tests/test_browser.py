@@ -31,6 +31,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -372,16 +373,23 @@ def learner(tracked_before: str, tmp_path_factory: pytest.TempPathFactory) -> It
         person.ecslab("down")
 
 
-@pytest.fixture(scope="module")
-def jupyterlab(learner: Learner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+@contextmanager
+def make_lab(learner: Learner, home: Path) -> Iterator[JupyterLab]:
     """`ecslab lab -- ...`, all that `make lab` runs (local cloud up, desk fetched, 9.1's
-    prerequisites applying in the background, JupyterLab), with the test's port and config."""
-    command = [str(venv_bin() / "ecslab"), "lab", "--"]
-    server = start_jupyterlab(command, tmp_path_factory.mktemp("jupyter"), learner.env)
+    prerequisites applying in the background, JupyterLab), in the learner's environment
+    with the test's port and config; stopped after."""
+    server = start_jupyterlab([str(venv_bin() / "ecslab"), "lab", "--"], home, learner.env)
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(learner: Learner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    """The learner's `make lab`."""
+    with make_lab(learner, tmp_path_factory.mktemp("jupyter")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -537,13 +545,9 @@ def japanese_learner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learn
 def japanese_lab(
     japanese_learner: Learner, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[JupyterLab]:
-    """`ecslab lab -- ...` (what `make lab` runs) in the Japanese learner's environment."""
-    command = [str(venv_bin() / "ecslab"), "lab", "--"]
-    server = start_jupyterlab(command, tmp_path_factory.mktemp("jupyter-ja"), japanese_learner.env)
-    try:
+    """The Japanese learner's `make lab`."""
+    with make_lab(japanese_learner, tmp_path_factory.mktemp("jupyter-ja")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -611,24 +615,22 @@ def test_japanese_text_renders_as_glyphs(japanese_page: Any) -> None:
     assert jitsu != sen, "実 and 践 are drawn alike: both are missing glyphs"
 
 
-def test_the_kernel_speaks_the_language_of_its_notebooks_folder(
-    japanese_page: Any, japanese_lab: JupyterLab
-) -> None:
+def test_the_kernel_speaks_the_language_of_its_notebooks_folder(japanese_page: Any) -> None:
     """Does a notebook in desk/ja/ get a Japanese kernel, and one at the desk's root an
     English kernel, even though the learner's ECSLAB_LANG is ja?"""
     ask = "from ecslab.i18n import language\nlanguage()"
     _wait_showing(japanese_page, _first_heading(ROOT / "labs" / JA / FIRST))
     assert "'ja'" in _ask_kernel(Notebook(japanese_page), ask)
-    japanese_page.goto(japanese_lab.open_url(f"lab/tree/{FIRST}"))
+    japanese_page.locator(".jp-BreadCrumbs-home").click()  # the file browser: up to the desk
+    japanese_page.locator(".jp-DirListing-item", has_text="workspace").wait_for()
+    english = _open_from_file_browser(japanese_page, [FIRST])
     _wait_showing(japanese_page, _first_heading(ROOT / "labs" / FIRST))
-    english = Notebook(japanese_page)
-    english.wait_ready()
     assert "'en'" in _ask_kernel(english, ask)
 
 
 def _wait_showing(page: Any, title: str) -> None:
     """Until the notebook in front is the one titled `title` (the two editions' files
-    share a name; JupyterLab restores the other's tab on a reload)."""
+    share a name)."""
     headings = page.locator(".jp-NotebookPanel:visible .jp-Notebook h1")
     _until(
         lambda: [t.removesuffix("¶").strip() for t in headings.all_inner_texts()][:1] == [title],
