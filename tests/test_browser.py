@@ -751,7 +751,8 @@ def _plan_and_apply_with_buttons(notebook: Notebook, index: int) -> None:
     cell = notebook.run(index)
     buttons = cell.locator(".ecslab-terraform-buttons")
     buttons.locator("button.ecslab-plan").click()
-    _until(lambda: "Plan:" in buttons.inner_text() or "to add" in buttons.inner_text(), "plan")
+    # The first plan waits for the background apply of 9.1's network and load balancer.
+    _until(lambda: re.search("Plan:|to add", buttons.inner_text()), "plan", CELL_TIMEOUT)
     shot(notebook.page, "04-plan")
     buttons.locator("button.ecslab-apply").click()
     progress = buttons.locator(".ecslab-progress")
