@@ -3,8 +3,9 @@
 #   system-deps.sh lab    what `make lab` needs: nginx (the local Fargate runs it for `nginx`
 #                         images; the local load balancers are nginx too).
 #   system-deps.sh test   what `make test` needs on top: chromium + chromium-driver (the
-#                         browser test), fonts-noto-cjk (Japanese terms render in it, not as
-#                         boxes), shellcheck (tests/test_binder.py lints binder's scripts),
+#                         browser test), fonts-ipafont-gothic (the Japanese edition renders
+#                         in it, not as boxes: kana and kanji in 12 MB, where fonts-noto-cjk
+#                         takes 91 MB), shellcheck (tests/test_binder.py lints binder's scripts),
 #                         curl (binder/postBuild downloads with it; tested on local files),
 #                         nodejs + npm (the classroom test's JupyterHub proxy, from npm).
 # A package counts as present when dpkg says it is installed: no root needed then, so a
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 LAB=(nginx)
-TEST=(chromium chromium-driver fonts-noto-cjk shellcheck curl nodejs npm)
+TEST=(chromium chromium-driver fonts-ipafont-gothic shellcheck curl nodejs npm)
 
 usage() {
   echo "usage: $0 lab|test" >&2

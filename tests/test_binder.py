@@ -56,7 +56,7 @@ def test_repo2docker_renders_the_image() -> None:
     postBuild, start?"""
     dockerfile = _rendered(ROOT)
     assert "Building conda environment for python=3.11" in dockerfile
-    assert "apt-get install --yes --no-install-recommends fonts-noto-cjk nginx" in dockerfile
+    assert "apt-get install --yes --no-install-recommends fonts-ipafont-gothic nginx" in dockerfile
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
     assert "RUN ./binder/postBuild" in dockerfile
     assert 'R2D_ENTRYPOINT="${REPO_DIR}/binder/start"' in dockerfile

@@ -31,6 +31,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -329,15 +330,17 @@ class Learner:
         return done.stdout
 
 
-def _learner_env(home: Path) -> dict[str, str]:
+def _learner_env(home: Path, lang: str = "en") -> dict[str, str]:
     """The test's environment without anything that points a client at a cloud, plus
-    the module's own home, port and desk (the workspace is the desk's default one)."""
+    the learner's own home, port, desk (the workspace is the desk's default one) and
+    language (so the developer's locale does not pick the edition)."""
     removed = ("AWS_", "TF_CLI_CONFIG_FILE", "ECSLAB_", "JUPYTERHUB_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(removed)}
     env |= {
         "ECSLAB_HOME": str(home / "ecslab"),
         "ECSLAB_PORT": str(_free_port()),
         "ECSLAB_DESK": str(home / "desk"),
+        "ECSLAB_LANG": lang,
     }
     return env
 
@@ -370,16 +373,23 @@ def learner(tracked_before: str, tmp_path_factory: pytest.TempPathFactory) -> It
         person.ecslab("down")
 
 
-@pytest.fixture(scope="module")
-def jupyterlab(learner: Learner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+@contextmanager
+def make_lab(learner: Learner, home: Path) -> Iterator[JupyterLab]:
     """`ecslab lab -- ...`, all that `make lab` runs (local cloud up, desk fetched, 9.1's
-    prerequisites applying in the background, JupyterLab), with the test's port and config."""
-    command = [str(venv_bin() / "ecslab"), "lab", "--"]
-    server = start_jupyterlab(command, tmp_path_factory.mktemp("jupyter"), learner.env)
+    prerequisites applying in the background, JupyterLab), in the learner's environment
+    with the test's port and config; stopped after."""
+    server = start_jupyterlab([str(venv_bin() / "ecslab"), "lab", "--"], home, learner.env)
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(learner: Learner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    """The learner's `make lab`."""
+    with make_lab(learner, tmp_path_factory.mktemp("jupyter")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -511,6 +521,123 @@ def test_terminal_runs_the_books_commands_in_the_workspace(page: Any, learner: L
     _until(lambda: re.search(r"^[1-9]\d*$", terminal.inner_text(), re.MULTILINE), "a count")
 
 
+# --- the Japanese edition: a learner whose language is Japanese runs `make lab` ----------
+
+#: The Japanese edition's folder, on the desk as in labs/.
+JA = "ja/"
+
+
+@pytest.fixture(scope="module")
+def japanese_learner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learner]:
+    """A second learner, ECSLAB_LANG=ja, with a local cloud of their own; their background
+    apply (which `ecslab lab` starts) and cloud stopped after."""
+    person = Learner(_learner_env(tmp_path_factory.mktemp("japanese"), lang="ja"))
+    try:
+        yield person
+    finally:
+        from ecslab.tf import prepare
+
+        prepare.stop(person.workspace)
+        person.ecslab("down")
+
+
+@pytest.fixture(scope="module")
+def japanese_lab(
+    japanese_learner: Learner, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[JupyterLab]:
+    """The Japanese learner's `make lab`."""
+    with make_lab(japanese_learner, tmp_path_factory.mktemp("jupyter-ja")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def japanese_page(browser: Any, japanese_lab: JupyterLab) -> Iterator[Any]:
+    """The Japanese learner's tab, opened on the URL `make lab` printed (JupyterLab prints
+    `?token=...` for a token it was given: the test adds its own)."""
+    printed = re.compile(r"(http://127\.0\.0\.1:\d+/\S*)\?token=")
+    _until(lambda: printed.search(japanese_lab.log.read_text()), "JupyterLab's URL", 30)
+    match = printed.search(japanese_lab.log.read_text())
+    assert match is not None
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        tab.goto(f"{match.group(1)}?token={japanese_lab.token}")
+        yield tab
+    finally:
+        tab.close()
+
+
+def _first_heading(path: Path) -> str:
+    """The title of a notebook: the text of its first Markdown heading."""
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    first = next(c for c in notebook.cells if c.cell_type == "markdown")
+    return str(first.source).splitlines()[0].lstrip("# ").strip()
+
+
+def _ask_kernel(notebook: Notebook, code: str) -> str:
+    """Select the first cell, insert a cell below it (the toolbar's +), run `code` there;
+    its output."""
+    notebook.cell(0).scroll_into_view_if_needed()
+    notebook.cell(0).locator(".jp-InputPrompt").click()
+    insert = "[data-command='notebook:insert-cell-below']"
+    notebook.page.locator(f".jp-NotebookPanel:visible .jp-NotebookPanel-toolbar {insert}").click()
+    notebook.type_into(1, code)
+    notebook.run(1)
+    notebook.assert_no_error(1)
+    return notebook.output_text(1)
+
+
+def test_make_lab_opens_the_japanese_edition_for_a_japanese_learner(
+    japanese_page: Any, japanese_learner: Learner
+) -> None:
+    """With ECSLAB_LANG=ja, does `make lab`'s URL land on desk/ja/'s first lab, titled as
+    the Japanese edition is (9.1 ECSの構成要素), with the English desk beside it?"""
+    desk_folder = Path(japanese_learner.env["ECSLAB_DESK"])
+    assert (desk_folder / JA / FIRST).is_file() and (desk_folder / FIRST).is_file()
+    notebook = Notebook(japanese_page)
+    notebook.wait_ready()
+    assert japanese_page.url.split("?")[0].endswith(f"/lab/tree/{JA}{FIRST}")
+    title = japanese_page.locator(".jp-Notebook h1").first.inner_text()
+    expected = _first_heading(ROOT / "labs" / JA / FIRST)
+    assert expected.startswith("9.1 ")
+    assert title.removesuffix("¶").strip() == expected
+    shot(japanese_page, "12-japanese-edition")
+
+
+def test_japanese_text_renders_as_glyphs(japanese_page: Any) -> None:
+    """Is タスク定義 drawn with glyphs, not as the boxes of code points no font has, and do
+    two different kanji differ (the same pixels would be two boxes)?"""
+    heading = japanese_page.locator(".jp-Notebook h1").first
+    term, boxes, other_boxes, jitsu, sen = heading.evaluate(
+        DRAW_GLYPHS, ["タスク定義", "\u0378" * 5, "\u0379" * 5, "実", "践"]
+    )
+    assert boxes == other_boxes, "the canvas does not show missing glyphs as one box"
+    assert term != boxes, "タスク定義 is drawn as missing glyphs"
+    assert jitsu != sen, "実 and 践 are drawn alike: both are missing glyphs"
+
+
+def test_the_kernel_speaks_the_language_of_its_notebooks_folder(japanese_page: Any) -> None:
+    """Does a notebook in desk/ja/ get a Japanese kernel, and one at the desk's root an
+    English kernel, even though the learner's ECSLAB_LANG is ja?"""
+    ask = "from ecslab.i18n import language\nlanguage()"
+    _wait_showing(japanese_page, _first_heading(ROOT / "labs" / JA / FIRST))
+    assert "'ja'" in _ask_kernel(Notebook(japanese_page), ask)
+    japanese_page.locator(".jp-BreadCrumbs-home").click()  # the file browser: up to the desk
+    japanese_page.locator(".jp-DirListing-item", has_text="workspace").wait_for()
+    english = _open_from_file_browser(japanese_page, [FIRST])
+    _wait_showing(japanese_page, _first_heading(ROOT / "labs" / FIRST))
+    assert "'en'" in _ask_kernel(english, ask)
+
+
+def _wait_showing(page: Any, title: str) -> None:
+    """Until the notebook in front is the one titled `title` (the two editions' files
+    share a name)."""
+    headings = page.locator(".jp-NotebookPanel:visible .jp-Notebook h1")
+    _until(
+        lambda: [t.removesuffix("¶").strip() for t in headings.all_inner_texts()][:1] == [title],
+        f"the notebook {title!r} in front",
+    )
+
+
 def test_tracked_files_are_unchanged_after_the_session(tracked_before: str) -> None:
     """After the whole session, does `git status` of the checkout read as before it?"""
     assert _tracked_state() == tracked_before
@@ -624,7 +751,8 @@ def _plan_and_apply_with_buttons(notebook: Notebook, index: int) -> None:
     cell = notebook.run(index)
     buttons = cell.locator(".ecslab-terraform-buttons")
     buttons.locator("button.ecslab-plan").click()
-    _until(lambda: "Plan:" in buttons.inner_text() or "to add" in buttons.inner_text(), "plan")
+    # The first plan waits for the background apply of 9.1's network and load balancer.
+    _until(lambda: re.search("Plan:|to add", buttons.inner_text()), "plan", CELL_TIMEOUT)
     shot(notebook.page, "04-plan")
     buttons.locator("button.ecslab-apply").click()
     progress = buttons.locator(".ecslab-progress")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ecslab import desk, sections, settings
+from ecslab import desk, i18n, sections, settings
 from ecslab.desk import Action
+from ecslab.i18n import LANGUAGES
 
 BIN = Path(sys.prefix) / "bin"
 
@@ -49,9 +50,15 @@ def _learner_edits(path: Path, text: str) -> None:
     path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
 
 
+def _released_labs() -> dict[str, bytes]:
+    """Every notebook of labs/, each edition's, by its path in labs/ (`ja/01_x.ipynb`)."""
+    paths = [p for lang in LANGUAGES for p in desk.LABS.glob(f"{desk.edition(lang)}*.ipynb")]
+    return {p.relative_to(desk.LABS).as_posix(): p.read_bytes() for p in paths}
+
+
 def test_first_fetch_copies_every_released_lab_and_leaves_labs_alone(my_desk: Path) -> None:
     """Does a first start copy each of labs/ to the desk, recording what it was made from?"""
-    before = {p.name: p.read_bytes() for p in desk.LABS.glob("*.ipynb")}
+    before = _released_labs()
     fetched = desk.fetch(my_desk)
     assert [f.name for f in fetched] == sorted(before)
     assert {f.action for f in fetched} == {Action.COPIED}
@@ -61,6 +68,49 @@ def test_first_fetch_copies_every_released_lab_and_leaves_labs_alone(my_desk: Pa
     assert str(fetched[0]) == (
         f"desk: {fetched[0].name} copied from labs/ (your own copy from now on)"
     )
+
+
+@pytest.fixture
+def japanese_labs(labs: Path) -> Path:
+    """labs/ with a Japanese edition of its first notebook in labs/ja/."""
+    (labs / "ja").mkdir()
+    (labs / "ja" / "01_first.ipynb").write_text(_notebook("最初, release 1"))
+    return labs
+
+
+def test_each_edition_is_copied_to_its_own_folder(japanese_labs: Path, my_desk: Path) -> None:
+    """Does labs/ja/ go to desk/ja/ (beside the English copies), saying where it came from?"""
+    fetched = desk.fetch(my_desk, japanese_labs)
+    assert [f.name for f in fetched] == ["01_first.ipynb", "02_second.ipynb", "ja/01_first.ipynb"]
+    assert _cell_text(my_desk / "ja" / "01_first.ipynb") == "最初, release 1"
+    assert _cell_text(my_desk / "01_first.ipynb") == "first, release 1"
+    copy = json.loads((my_desk / "ja" / "01_first.ipynb").read_text(encoding="utf-8"))
+    assert copy["metadata"]["ecslab"]["copied_from"] == "labs/ja/01_first.ipynb"
+    assert str(fetched[2]) == (
+        "desk: ja/01_first.ipynb copied from labs/ja/ (your own copy from now on)"
+    )
+
+
+def test_a_changed_edition_is_offered_in_its_folder(japanese_labs: Path, my_desk: Path) -> None:
+    """When labs/ja/ changes, is its new version offered in desk/ja/, the English left as is?"""
+    desk.fetch(my_desk, japanese_labs)
+    _learner_edits(my_desk / "ja" / "01_first.ipynb", "私の答え")
+    (japanese_labs / "ja" / "01_first.ipynb").write_text(_notebook("最初, release 2"))
+    fetched = desk.fetch(my_desk, japanese_labs)
+    assert [f.action for f in fetched] == [Action.CURRENT, Action.CURRENT, Action.OFFERED]
+    assert fetched[2].offer == my_desk / "ja" / "01_first.new.ipynb"
+    assert _cell_text(my_desk / "ja" / "01_first.ipynb") == "私の答え"
+    assert "Your ja/01_first.ipynb is kept as it is; the new version is 01_first.new.ipynb" in (
+        str(fetched[2])
+    )
+
+
+def test_labs_without_a_translation_give_the_english_edition_only(
+    labs: Path, my_desk: Path
+) -> None:
+    """Without labs/ja/, does the desk get the English labs and no empty ja/ folder?"""
+    assert [f.name for f in desk.fetch(my_desk, labs)] == ["01_first.ipynb", "02_second.ipynb"]
+    assert not (my_desk / "ja").exists()
 
 
 def test_the_learners_copy_is_kept_on_the_next_start(labs: Path, my_desk: Path) -> None:
@@ -139,13 +189,40 @@ def test_the_default_workspace_is_on_the_desk(monkeypatch: pytest.MonkeyPatch) -
 
 def test_jupyter_opens_the_desk_on_the_first_lab(my_desk: Path) -> None:
     """Does the command give JupyterLab the desk as root, the first lab, the terminal's shell?"""
-    command = desk.jupyter_command(my_desk, extra=["--no-browser"])
+    command = desk.jupyter_command(my_desk, extra=["--no-browser"], lang="en")
     assert command[:2] == [str(BIN / "jupyter"), "lab"]
     assert f"--ServerApp.root_dir={my_desk}" in command
     first = sections.SECTIONS[0].stem
     assert f"--ServerApp.default_url=/lab/tree/{first}.ipynb" in command
     assert '--ServerApp.terminado_settings={"shell_command": ["ecslab", "shell"]}' in command
     assert command[-1] == "--no-browser"
+
+
+@pytest.mark.parametrize(
+    ("environment", "folder"),
+    [({"ECSLAB_LANG": "ja"}, "ja/"), ({"LANG": "ja_JP.UTF-8"}, "ja/"), ({"LANG": "C.UTF-8"}, "")],
+)
+def test_jupyter_lands_on_the_edition_of_the_learners_language(
+    my_desk: Path, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], folder: str
+) -> None:
+    """Does `make lab` open desk/ja/'s first lab for ECSLAB_LANG=ja or a Japanese locale,
+    and the English one otherwise?"""
+    for name in ("ECSLAB_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    first = sections.SECTIONS[0].stem
+    assert f"--LabApp.default_url=/lab/tree/{folder}{first}.ipynb" in desk.jupyter_command(my_desk)
+
+
+def test_an_explicit_language_wins_over_the_environment(
+    my_desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within `i18n.speaking("en")`, does a Japanese ECSLAB_LANG still land on English?"""
+    monkeypatch.setenv("ECSLAB_LANG", "ja")
+    with i18n.speaking("en"):
+        command = desk.jupyter_command(my_desk)
+    assert f"--ServerApp.default_url={desk.landing_url()}" in command
 
 
 def test_binder_serves_the_same_desk() -> None:
@@ -215,8 +292,7 @@ def test_ecslab_desk_says_what_it_copied_then_that_all_is_current(
     monkeypatch.setenv("ECSLAB_DESK", str(tmp_path / "desk"))
     assert cli.main(["desk"]) == 0
     first = capsys.readouterr().out.splitlines()
-    assert len(first) == len(list(desk.LABS.glob("*.ipynb")))
-    assert all(line.endswith("copied from labs/ (your own copy from now on)") for line in first)
+    assert first == [str(desk.Fetched(name, Action.COPIED)) for name in sorted(_released_labs())]
     assert cli.main(["desk"]) == 0
     assert (
         capsys.readouterr().out == f"desk: your notebooks in {tmp_path / 'desk'} are up to date\n"

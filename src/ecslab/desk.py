@@ -3,13 +3,16 @@ folder (settings.desk()) that JupyterLab opens as its root.
 
 nbgrader's "fetch": labs/ is the release, tracked by git; the learner works on copies made
 on first start, so a lab session never changes a tracked file, and `git pull` or
-`make labs` never touches the learner's work. Each copy records in its metadata the
+`make labs` never touches the learner's work. Every edition is fetched: labs/*.ipynb
+(English, the source) to the desk's root, labs/ja/*.ipynb to desk/ja/ (a kernel in a
+folder named after a language speaks it, see ecslab.i18n). Each copy records in its metadata the
 SHA-256 of the labs/ file it was made from. When labs/ later holds another version,
 `fetch` writes it beside the learner's copy (`NN_slug.new.ipynb`) and says so; the
 learner's own copy stays as it is.
 
 `jupyter_command` is how JupyterLab starts, for `ecslab lab` (what `make lab` runs) and
-the browser test alike: the desk as root, the first lab as the landing page, and
+the browser test alike: the desk as root, the first lab of the learner's edition
+(i18n.language(): ECSLAB_LANG, else the locale) as the landing page, and
 terminals that run `ecslab shell`, a bash in the workspace with the target's environment
 set (see `shell_argv`). `jupyter_env` puts the venv's bin first on PATH, so kernels and
 terminals find `ecslab`, `aws` and a Terraform installed into the venv.
@@ -26,11 +29,12 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ecslab import sections, settings
+from ecslab import i18n, sections, settings
 from ecslab.errors import EcslabError
+from ecslab.i18n import _
 from ecslab.tf.environment import with_venv_bin
 from ecslab.tf.providers import venv_bin
 
@@ -56,6 +60,7 @@ class Action(Enum):
 class Fetched:
     """One lab notebook on the desk after `fetch`."""
 
+    #: Its path on the desk and in labs/ alike: `01_x.ipynb`, `ja/01_x.ipynb`.
     name: str
     action: Action
     #: The new version written beside the learner's copy (OFFERED only).
@@ -63,14 +68,23 @@ class Fetched:
 
     def __str__(self) -> str:
         if self.action is Action.COPIED:
-            return f"desk: {self.name} copied from labs/ (your own copy from now on)"
-        if self.action is Action.OFFERED and self.offer is not None:
-            return (
-                f"desk: labs/{self.name} has changed since your copy was made. Your "
-                f"{self.name} is kept as it is; the new version is {self.offer.name}, "
-                "beside it (rename it over yours to switch)."
+            labs = "labs/" + self.name.removesuffix(PurePosixPath(self.name).name)
+            return _("desk: {name} copied from {labs} (your own copy from now on)").format(
+                name=self.name, labs=labs
             )
-        return f"desk: {self.name} is yours and up to date"
+        if self.action is Action.OFFERED and self.offer is not None:
+            return _(
+                "desk: labs/{name} has changed since your copy was made. Your {name} is kept "
+                "as it is; the new version is {offer}, beside it (rename it over yours to "
+                "switch)."
+            ).format(name=self.name, offer=self.offer.name)
+        return _("desk: {name} is yours and up to date").format(name=self.name)
+
+
+def edition(lang: str) -> str:
+    """The folder of `lang`'s edition, in labs/ and on the desk alike: the source
+    language's notebooks sit at the top (`""`), another's in its folder (`"ja/"`)."""
+    return "" if lang == i18n.SOURCE else f"{lang}/"
 
 
 class NoLabs(EcslabError):
@@ -78,16 +92,27 @@ class NoLabs(EcslabError):
 
 
 def fetch(desk: Path | None = None, labs: Path = LABS) -> list[Fetched]:
-    """Give the learner a copy of every lab they lack; offer the new version of changed ones."""
-    released = sorted(labs.glob("[0-9][0-9]_*.ipynb"))
-    if not released:
+    """Give the learner a copy of every lab they lack, in every edition labs/ holds (the
+    source's required, a translation's where released); offer the new version of changed
+    ones."""
+    if not _released(labs):
         raise NoLabs(
-            f"no lab notebooks in {labs}",
-            hint="run ecslab from its source checkout (git clone, then make lab)",
+            _("no lab notebooks in {labs}").format(labs=labs),
+            hint=_("run ecslab from its source checkout (git clone, then make lab)"),
         )
     desk = settings.desk() if desk is None else desk
-    desk.mkdir(parents=True, exist_ok=True)
-    return [_fetch_one(source, desk) for source in released]
+    fetched = []
+    for lang in i18n.LANGUAGES:
+        folder = edition(lang)
+        for source in _released(labs / folder):
+            (desk / folder).mkdir(parents=True, exist_ok=True)
+            fetched.append(_fetch_one(source, desk / folder, folder))
+    return fetched
+
+
+def _released(labs: Path) -> list[Path]:
+    """The lab notebooks of one edition's folder, in reading order."""
+    return sorted(labs.glob("[0-9][0-9]_*.ipynb"))
 
 
 def move_old_workspace(old: Path | None = None) -> Path | None:
@@ -105,18 +130,20 @@ def move_old_workspace(old: Path | None = None) -> Path | None:
     return new
 
 
-def _fetch_one(source: Path, desk: Path) -> Fetched:
+def _fetch_one(source: Path, desk: Path, folder: str) -> Fetched:
+    """`source` (labs/`folder`NN_x.ipynb) onto `desk` (the desk's `folder`)."""
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    name = folder + source.name
     mine = desk / source.name
     if not mine.exists():
-        _copy(source, mine, digest)
-        return Fetched(source.name, Action.COPIED)
+        _copy(source, mine, digest, name)
+        return Fetched(name, Action.COPIED)
     if made_from(mine) == digest:
-        return Fetched(source.name, Action.CURRENT)
+        return Fetched(name, Action.CURRENT)
     offer = desk / (source.stem + NEW_SUFFIX)
     if made_from(offer) != digest:  # none yet, or an offer of an older version
-        _copy(source, offer, digest)
-    return Fetched(source.name, Action.OFFERED, offer)
+        _copy(source, offer, digest, name)
+    return Fetched(name, Action.OFFERED, offer)
 
 
 def made_from(copy: Path) -> str | None:
@@ -129,10 +156,11 @@ def made_from(copy: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _copy(source: Path, dest: Path, digest: str) -> None:
-    """Write `source` to `dest` (atomically) with its origin in the notebook's metadata."""
+def _copy(source: Path, dest: Path, digest: str, name: str) -> None:
+    """Write `source` (labs/`name`) to `dest` (atomically) with its origin in the
+    notebook's metadata."""
     notebook = json.loads(source.read_text(encoding="utf-8"))
-    origin = {"copied_from": f"labs/{source.name}", "source_sha256": digest}
+    origin = {"copied_from": f"labs/{name}", "source_sha256": digest}
     metadata = notebook.setdefault("metadata", {})
     metadata[METADATA_KEY] = origin
     metadata["language_info"] = kernel_language_info()
@@ -161,31 +189,36 @@ def _write_atomically(path: Path, text: str) -> None:
 # --- JupyterLab ----------------------------------------------------------------------------
 
 
-def landing_url(tree: str = "") -> str:
-    """The URL JupyterLab opens on: the first lab (in folder `tree` of the server's root)."""
-    return f"/lab/tree/{tree}{sections.SECTIONS[0].stem}.ipynb"
+def landing_url(tree: str = "", lang: str = i18n.SOURCE) -> str:
+    """The URL JupyterLab opens on: the first lab of `lang`'s edition (in folder `tree` of
+    the server's root)."""
+    return f"/lab/tree/{tree}{edition(lang)}{sections.SECTIONS[0].stem}.ipynb"
 
 
-def server_config(tree: str = "") -> dict[str, Any]:
+def server_config(tree: str = "", lang: str = i18n.SOURCE) -> dict[str, Any]:
     """The Jupyter server settings of the desk (also binder/jupyter_server_config.json's).
 
     The landing page is set twice: `jupyter lab` takes LabApp's (which overrides the
     server's), a server started otherwise (a hub's single-user server) takes ServerApp's.
     """
     return {
-        "LabApp": {"default_url": landing_url(tree)},
+        "LabApp": {"default_url": landing_url(tree, lang)},
         "ServerApp": {
-            "default_url": landing_url(tree),
+            "default_url": landing_url(tree, lang),
             "terminado_settings": {"shell_command": list(SHELL_COMMAND)},
         },
     }
 
 
-def jupyter_command(desk: Path | None = None, extra: Sequence[str] = ()) -> list[str]:
-    """`jupyter lab` over the desk with the desk's server settings, then `extra` arguments."""
+def jupyter_command(
+    desk: Path | None = None, extra: Sequence[str] = (), lang: str | None = None
+) -> list[str]:
+    """`jupyter lab` over the desk with the desk's server settings, landing on the first lab
+    of `lang`'s edition (default: the learner's language), then `extra` arguments."""
     desk = settings.desk() if desk is None else desk
+    lang = i18n.language() if lang is None else lang
     options = [f"--ServerApp.root_dir={desk}"]
-    for app, values in server_config().items():
+    for app, values in server_config(lang=lang).items():
         for name, value in values.items():
             text = value if isinstance(value, str) else json.dumps(value)
             options.append(f"--{app}.{name}={text}")
@@ -253,7 +286,7 @@ def write_shell_rc(folder: Path | None = None) -> Path:
 def _greeting() -> str:
     """One line: where `terraform` and `aws` point in this shell."""
     if settings.target() == "aws":
-        where = "your AWS account (billed)"
-    else:
-        where = f"the local cloud at {settings.local_endpoint()}"
-    return f"ecslab: terraform and aws in this shell work on {where}."
+        return _("ecslab: terraform and aws in this shell work on your AWS account (billed).")
+    return _(
+        "ecslab: terraform and aws in this shell work on the local cloud at {endpoint}."
+    ).format(endpoint=settings.local_endpoint())

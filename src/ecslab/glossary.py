@@ -26,7 +26,7 @@ class Term:
 TERMS: tuple[Term, ...] = (
     Term("コンテナオーケストレーション", "container orchestration", "", "9"),
     Term("ECSクラスタ", "cluster", "aws_ecs_cluster / CreateCluster", "9.3.1"),
-    Term("タスク", "task", "RunTask, DescribeTasks", "9.3.2"),
+    Term("タスク", "task", "RunTask, DescribeTasks", "9.1"),
     Term(
         "タスク定義", "task definition", "aws_ecs_task_definition / RegisterTaskDefinition", "9.3.2"
     ),
@@ -52,6 +52,12 @@ TERMS: tuple[Term, ...] = (
     Term("ライフサイクル", "lifecycle", "lifecycle { ignore_changes }", "9.3.3"),
     Term("コンテナの動作確認", "checking the container", "", "9.3.4"),
     Term("ロギング", "logging", "logConfiguration", "9.4"),
+    Term(
+        "CloudWatch Logs",
+        "CloudWatch Logs",
+        "logs (the AWS CLI), awslogs (the log driver)",
+        "9.4.1",
+    ),
     Term("ロググループ", "log group", "aws_cloudwatch_log_group / CreateLogGroup", "9.4.1"),
     Term("ログストリーム", "log stream", "awslogs-stream-prefix", "9.4.3"),
     Term(
@@ -63,6 +69,7 @@ TERMS: tuple[Term, ...] = (
     Term("IAMポリシーデータソース", "IAM policy data source", 'data "aws_iam_policy"', "9.4.2"),
     Term("ポリシードキュメント", "policy document", 'data "aws_iam_policy_document"', "9.4.2"),
     Term("IAMロール", "IAM role", "aws_iam_role", "9.4.2"),
+    Term("ALB", "Application Load Balancer", 'aws_lb (load_balancer_type = "application")', "8"),
     Term("ターゲットグループ", "target group", "aws_lb_target_group", "8"),
     Term("リスナー", "listener", "aws_lb_listener", "8"),
     Term("ヘルスチェック", "health check", "health_check", "8"),
