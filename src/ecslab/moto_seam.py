@@ -278,6 +278,71 @@ def installed() -> dict[str, list[str]]:
     return found | {key: [owner] for key, owner in _replaced.items()}
 
 
+# --- moto's server, its account, its errors and its files -----------------------------
+
+
+def default_account_id() -> str:
+    """The account moto files resources under for the fake credentials we hand out."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    return str(DEFAULT_ACCOUNT_ID)
+
+
+def server_app() -> Any:
+    """moto's own WSGI app, which dispatches each request to its service's Flask app."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def backend(service: str, account_id: str, region: str) -> Any:
+    """moto's backend of one service (`region` is "aws" or "global" for IAM, Route 53)."""
+    from moto.backends import get_backend
+
+    return get_backend(service)[account_id][region]  # type: ignore[call-overload]
+
+
+def request_param(call: Call, name: str) -> Any:
+    """A parameter of the request a wrapped responses-layer method is answering."""
+    return call.self._get_param(name)
+
+
+def ecs_client_exception(message: str) -> Exception:
+    """ECS's `ClientException` with AWS's message, as moto serialises it."""
+    from moto.ecs.exceptions import EcsClientException
+
+    return EcsClientException(message)
+
+
+def ecs_invalid_parameter(message: str) -> Exception:
+    """ECS's `InvalidParameterException` with AWS's message, as moto serialises it."""
+    from moto.ecs.exceptions import InvalidParameterException
+
+    return InvalidParameterException(message)
+
+
+def elbv2_validation_error(message: str) -> Exception:
+    """ELBv2's `ValidationError` with AWS's message, as moto serialises it."""
+    from moto.elbv2.exceptions import ValidationError
+
+    return ValidationError(message)
+
+
+def load_resource(path: str) -> Any:
+    """One of moto's bundled JSON files (path under moto/), gzipped or not."""
+    from moto.utilities.utils import load_resource as load
+
+    return load(path)
+
+
+def instance_type_offerings() -> dict[str, Any]:
+    """moto's EC2 instance type offerings: {location type: {region: [offering]}}, the
+    module-level dict its EC2 backend reads (changed in place by whoever trims it)."""
+    from moto.ec2.models import instance_types
+
+    return instance_types.INSTANCE_TYPE_OFFERINGS
+
+
 # --- readers: moto's state as plain values --------------------------------------------
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecslab import moto_seam
+
 Counts = dict[str, dict[str, int]]
 
 
 def counts(account_id: str, region: str) -> Counts:
     """{service: {resource kind: number}} for the services the chapter uses."""
-    from moto.backends import get_backend
 
     def backend(name: str, key: str = region) -> Any:
-        return get_backend(name)[account_id][key]  # type: ignore[call-overload]
+        return moto_seam.backend(name, account_id, key)
 
     return {
         "ec2": _ec2(backend("ec2")),

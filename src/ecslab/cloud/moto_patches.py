@@ -61,7 +61,7 @@ def keep_create_service_parameters() -> None:
         result = call.proceed()
         service = result.result["service"]
         for name in KEPT_CREATE_SERVICE_PARAMETERS:
-            value = call.self._get_param(name)
+            value = moto_seam.request_param(call, name)
             if value is not None and getattr(service, xform_name(name), None) is None:
                 setattr(service, xform_name(name), value)
         return result
@@ -82,7 +82,7 @@ def resolve_update_service_task_definition() -> None:
     def update_service(call: moto_seam.Call) -> Any:
         result = call.proceed()
         service = result.result["service"]
-        if call.self._get_param("taskDefinition"):
+        if moto_seam.request_param(call, "taskDefinition"):
             service.task_definition = call.self.ecs_backend.describe_task_definition(
                 service.task_definition
             ).arn
@@ -134,13 +134,11 @@ class _LazyOfferings(dict[str, Any]):
         self.location_type = location_type
 
     def __missing__(self, region: str) -> Any:
-        from moto.utilities.utils import load_resource
-
         path = f"ec2/resources/instance_type_offerings/{self.location_type}/{region}.json"
         try:
-            offerings = load_resource(path + ".gz")
+            offerings = moto_seam.load_resource(path + ".gz")
         except FileNotFoundError:
-            offerings = load_resource(path)
+            offerings = moto_seam.load_resource(path)
         for offering in offerings:
             offering["LocationType"] = self.location_type
         self[region] = offerings
@@ -161,9 +159,7 @@ def load_instance_offerings_lazily(region: str) -> None:
     runs Fargate in one region and never asks for them. Other regions still answer,
     read from moto's files on first use.
     """
-    from moto.ec2.models import instance_types
-
-    offerings = instance_types.INSTANCE_TYPE_OFFERINGS
+    offerings = moto_seam.instance_type_offerings()
     for location_type, regions in offerings.items():
         if not isinstance(regions, _LazyOfferings):
             kept = {region: regions[region]} if region in regions else {}
