@@ -497,6 +497,283 @@ def load_balancer_vpc(lb: Any) -> str:
     return str(lb.vpc_id)
 
 
+# --- ECS tasks, services and target groups: read as ecslab's values, written by name ---
+
+#: Attributes of moto's models the seam reads or writes (key -> module, class, names).
+#: tests/test_moto_seam.py checks each on the pinned moto: a property or class attribute
+#: of the class (or its bases), or an instance attribute one of its methods assigns.
+MODEL_ATTRIBUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "ecs.Task": (
+        _ECS,
+        "Task",
+        (
+            "id",
+            "task_arn",
+            "cluster_name",
+            "region_name",
+            "started_by",
+            "group",
+            "status",
+            "_status",
+            "desired_status",
+            "stopped_reason",
+            "attachments",
+            "network_configuration",
+        ),
+    ),
+    "ecs.Container": (_ECS, "Container", ("exitCode", "last_status")),
+    "ecs.Backend": (_ECS, _BACKEND, ("tasks", "services")),
+    "ecs.Service": (_ECS, "Service", ("running_count", "pending_count")),
+    "elbv2.Backend": ("moto.elbv2.models", "ELBv2Backend", ("target_groups",)),
+    "elbv2.FakeTargetGroup": (
+        "moto.elbv2.models",
+        "FakeTargetGroup",
+        (
+            "arn",
+            "targets",
+            "port",
+            "load_balancer_arns",
+            "attributes",
+            "matcher",
+            "health_check_path",
+            "health_check_port",
+            "health_check_interval_seconds",
+            "health_check_timeout_seconds",
+            "healthy_threshold_count",
+            "unhealthy_threshold_count",
+            "health_check_enabled",
+        ),
+    ),
+}
+
+#: Fields of DescribeTasks that moto's models lack and the data plane adds to a task:
+#: moto's serializer reads each member of botocore's ECS `Task` shape from the model
+#: attribute of the same name in snake case (tests/test_moto_seam.py checks the names).
+TASK_FIELDS = frozenset(
+    {
+        "created_at",
+        "pull_started_at",
+        "pull_stopped_at",
+        "started_at",
+        "connectivity",
+        "connectivity_at",
+        "stopping_at",
+        "execution_stopped_at",
+        "stopped_at",
+        "stop_code",
+        "availability_zone",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What stays true of a task once the data plane has made it a Fargate task."""
+
+    id: str
+    arn: str
+    cluster: str
+    region: str
+    started_by: str  # a service's deployment id, or what RunTask was given
+    group: str  # "service:<name>" or "family:<name>"
+    subnet_id: str | None  # of its ENI
+    private_ip: str | None  # of its ENI
+    public_ip: bool  # asked for with assignPublicIp ENABLED
+    created_at: Any  # a datetime once the data plane filled the task
+    availability_zone: str | None
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """Where a task is in its life, as DescribeTasks shows it."""
+
+    status: str
+    desired_status: str
+    stop_code: str | None
+    stopped_reason: str | None
+
+
+def task_facts(task: Any) -> TaskFacts:
+    """The facts of a moto ECS task."""
+    details = {d["name"]: d["value"] for a in task.attachments for d in a.get("details", [])}
+    network = getattr(task, "network_configuration", None)  # set for awsvpc tasks only
+    awsvpc = (network or {}).get("awsvpcConfiguration") or {}
+    return TaskFacts(
+        id=str(task.id),
+        arn=str(task.task_arn),
+        cluster=str(task.cluster_name),
+        region=str(task.region_name),
+        started_by=str(task.started_by or ""),
+        group=str(task.group or ""),
+        subnet_id=details.get("subnetId"),
+        private_ip=details.get("privateIPv4Address"),
+        public_ip=str(awsvpc.get("assignPublicIp", "DISABLED")).upper() == "ENABLED",
+        created_at=getattr(task, "created_at", None),
+        availability_zone=getattr(task, "availability_zone", None),
+    )
+
+
+def task_state(task: Any) -> TaskState:
+    """A moto ECS task's state, read without moving moto's own state machine on."""
+    return TaskState(
+        status=str(task._status),
+        desired_status=str(task.desired_status),
+        stop_code=getattr(task, "stop_code", None),
+        stopped_reason=task.stopped_reason or None,
+    )
+
+
+def set_task_status(task: Any, status: str, **fields: Any) -> None:
+    """Move a moto ECS task to `status`, setting some of TASK_FIELDS (its times) with it."""
+    task.status = status
+    stamp_task(task, **fields)
+
+
+def stamp_task(task: Any, **fields: Any) -> None:
+    """Set some of TASK_FIELDS of a moto ECS task (a time, its zone), its status unchanged."""
+    unknown = set(fields) - TASK_FIELDS
+    if unknown:
+        raise ValueError(f"not a field of a task ecslab sets: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(task, name, value)
+
+
+def set_task_stopping(task: Any, code: str, reason: str) -> None:
+    """What DescribeTasks shows once a task is asked to stop: desired STOPPED, code, reason."""
+    task.desired_status = "STOPPED"
+    task.stop_code = code
+    task.stopped_reason = reason
+
+
+def drop_task(ecs: Any, facts: TaskFacts) -> None:
+    """Remove a task from moto's ECS backend (DescribeTasks no longer finds it)."""
+    ecs.tasks.get(facts.cluster, {}).pop(facts.arn, None)
+
+
+def drop_every_task(ecs: Any) -> list[Any]:
+    """Remove every task of moto's ECS backend and zero its services' counts (a restored
+    cloud: no process runs them); the removed tasks."""
+    dropped = []
+    for cluster_tasks in list(ecs.tasks.values()):
+        dropped += list(cluster_tasks.values())
+        cluster_tasks.clear()
+    for service in list(ecs.services.values()):
+        service.running_count = service.pending_count = 0
+    return dropped
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    """A container of a task, as DescribeTasks shows it."""
+
+    last_status: str
+    exit_code: int | None
+
+
+def container_state(container: Any) -> ContainerState:
+    return ContainerState(str(container.last_status), getattr(container, "exitCode", None))
+
+
+def set_container(container: Any, *, last_status: str | None = None, **changes: Any) -> None:
+    """Set a moto container's `last_status`, and its `exit_code` or `reason` if given."""
+    if last_status is not None:
+        container.last_status = last_status
+    if "exit_code" in changes:
+        container.exitCode = changes.pop("exit_code")
+    if "reason" in changes:
+        container.reason = changes.pop("reason")
+    if changes:
+        raise ValueError(f"not a field of a container ecslab sets: {sorted(changes)}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target registered in a target group: its id (an IP for `ip` groups) and port."""
+
+    id: str
+    port: int
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """A target group's health check settings, with AWS's defaults where it gave none."""
+
+    path: str
+    port: str  # "traffic-port" or a number
+    interval: float
+    timeout: float
+    healthy: int
+    unhealthy: int
+    matcher: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    """A target group as the data plane needs it: its targets, health check, load balancers."""
+
+    arn: str
+    port: int | None
+    load_balancer_arns: tuple[str, ...]
+    targets: tuple[Target, ...]
+    health_check: HealthCheck
+    health_check_port: str | None  # as DescribeTargetHealth reports it
+    deregistration_delay: str | None  # its attribute, as moto keeps it (a string)
+
+
+def target_groups(elbv2: Any) -> list[TargetGroup]:
+    """Every target group of moto's ELBv2 backend, read at once."""
+    return [target_group(group) for group in list(elbv2.target_groups.values())]
+
+
+def find_target_group(elbv2: Any, arn: str) -> TargetGroup | None:
+    group = elbv2.target_groups.get(arn)
+    return target_group(group) if group is not None else None
+
+
+def target_group(group: Any) -> TargetGroup:
+    """The data plane's view of one moto target group."""
+    delay = group.attributes.get("deregistration_delay.timeout_seconds")
+    return TargetGroup(
+        arn=str(group.arn),
+        port=int(group.port) if group.port else None,
+        load_balancer_arns=tuple(group.load_balancer_arns),
+        targets=tuple(
+            Target(str(t["Id"]), int(t.get("Port") or group.port))
+            for t in list(group.targets.values())
+        ),
+        health_check=_health_check(group),
+        health_check_port=group.health_check_port,
+        deregistration_delay=None if delay is None else str(delay),
+    )
+
+
+def _health_check(group: Any) -> HealthCheck:
+    matcher = (getattr(group, "matcher", None) or {}).get("HttpCode", "200")
+    return HealthCheck(
+        path=group.health_check_path or "/",
+        port=str(group.health_check_port or "traffic-port"),
+        interval=float(group.health_check_interval_seconds or 30),
+        timeout=float(group.health_check_timeout_seconds or 5),
+        healthy=int(group.healthy_threshold_count or 5),
+        unhealthy=int(group.unhealthy_threshold_count or 2),
+        matcher=str(matcher),
+        enabled=group.health_check_enabled is not False,
+    )
+
+
+def target_port(group: Any, target_id: str) -> int:
+    """The port a target is registered on (the group's own when it gave none, or is not
+    registered)."""
+    return int((group.targets.get(target_id) or {}).get("Port") or group.port)
+
+
+def forget_targets(group: Any, target_ids: set[str]) -> None:
+    """Deregister targets in moto's model at once (their tasks are gone: no draining)."""
+    for key in [k for k in group.targets if k in target_ids]:
+        del group.targets[key]
+
+
 # --- whole backends: snapshots of the local cloud (ecslab.cloud.snapshot) -------------
 # moto keeps each service's state in a module-level `BackendDict` (account id ->
 # `AccountSpecificBackend`, region -> the service's backend object). The dicts are

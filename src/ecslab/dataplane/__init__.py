@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ecslab import settings
+from ecslab import moto_seam, settings
 from ecslab.dataplane import acm, health, hooks, network, reach, runtime, validation, views
 from ecslab.dataplane.agent import FargateAgent
 from ecslab.dataplane.clock import Clock
@@ -126,14 +126,14 @@ class DataPlane:
         assert self.agent
         groups = set()
         for elbv2, ec2 in regions:
-            for group in list(elbv2.target_groups.values()):
+            for group in moto_seam.target_groups(elbv2):
                 groups.add(group.arn)
                 delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
                 self._check_due(elbv2, ec2, group)
         self.agent.health.forget_groups_but(groups)
 
-    def _check_due(self, elbv2: Any, ec2: Any, group: Any) -> None:
+    def _check_due(self, elbv2: Any, ec2: Any, group: moto_seam.TargetGroup) -> None:
         """Health checks of `group` from its (first) ALB's nodes, through its security
         groups as they are now."""
         assert self.agent

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.dataplane import launch
 from ecslab.dataplane.agent import FargateAgent, event
 from ecslab.dataplane.tasks import (
@@ -133,7 +134,7 @@ class Scheduler:
         for task in [t for t in self.tasks.values() if t.expired(self.agent.clock)]:
             del self.tasks[task.id]
             for backend in self.agent.ecs_backends():
-                backend.tasks.get(task.record.cluster_name, {}).pop(task.record.task_arn, None)
+                moto_seam.drop_task(backend, task.facts)
         alive = {(service.arn, id(service)) for _, service in services}
         for key in set(self.states) - alive:
             del self.states[key]
@@ -144,7 +145,7 @@ class Scheduler:
             t
             for t in self.tasks.values()
             if t.service == key
-            and t.record.region_name == service.region_name
+            and t.facts.region == service.region_name
             and not (live_only and (t.stop_request or t.status == "STOPPED"))
         ]
 
@@ -190,7 +191,7 @@ class Scheduler:
         self._note_failures(service, state)
         self._replace_unhealthy(service)
         live = self.service_tasks(service)
-        new = [t for t in live if t.record.started_by == state.primary["id"]]
+        new = [t for t in live if t.facts.started_by == state.primary["id"]]
         old = [t for t in live if t not in new]
         desired = int(service.desired_count)
         config = getattr(service, "deployment_configuration", None) or {}
@@ -242,7 +243,7 @@ class Scheduler:
                 healthy -= 1
         extra = len(new) - desired
         if extra > 0:
-            victims += sorted(new, key=lambda t: (self._healthy(t), t.record.created_at))[:extra]
+            victims += sorted(new, key=lambda t: (self._healthy(t), t.facts.created_at))[:extra]
         self._stop(service, victims, state)
 
     def _stop(self, service: Any, victims: list[LocalTask], state: ServiceState) -> None:
@@ -325,8 +326,8 @@ class Scheduler:
             return
         for deployment in [state.primary, *state.old]:
             mine = deployment["id"]
-            deployment["runningCount"] = sum(1 for t in running if t.record.started_by == mine)
-            deployment["pendingCount"] = sum(1 for t in pending if t.record.started_by == mine)
+            deployment["runningCount"] = sum(1 for t in running if t.facts.started_by == mine)
+            deployment["pendingCount"] = sum(1 for t in pending if t.facts.started_by == mine)
             if deployment["status"] == "PRIMARY":
                 deployment["desiredCount"] = service.desired_count
         service.deployments = [dict(d) for d in [state.primary, *state.old]]

@@ -76,9 +76,7 @@ def prepare(backend: Any, ec2: Any, task: Any, subnet_id: str, groups: list[str]
 
 def pick_subnet(subnets: list[str], siblings: list[LocalTask]) -> str:
     """The subnet with fewest of the service's tasks (AWS spreads across AZs)."""
-    used = Counter(
-        t.record.attachments[0]["details"][0]["value"] for t in siblings if t.record.attachments
-    )
+    used = Counter(t.facts.subnet_id for t in siblings if t.facts.subnet_id)
     fewest = min(used.get(s, 0) for s in subnets)
     return random.choice([s for s in subnets if used.get(s, 0) == fewest])
 

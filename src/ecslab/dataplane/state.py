@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.dataplane.controller import ServiceState
 from ecslab.dataplane.network import detach_eni
 
@@ -53,26 +54,12 @@ def drop_task_records(plane: Any) -> int:
     for backend in plane.agent.ecs_backends():
         ec2 = plane.agent.ec2_for(backend.region_name)
         gone: set[str] = set()
-        for cluster_tasks in backend.tasks.values():
-            for task in list(cluster_tasks.values()):
-                gone |= _ips(task)
-                detach_eni(task, ec2)
-                dropped += 1
-            cluster_tasks.clear()
-        for service in backend.services.values():
-            service.running_count = service.pending_count = 0
+        for task in moto_seam.drop_every_task(backend):
+            gone.add(str(moto_seam.task_facts(task).private_ip))
+            detach_eni(task, ec2)
+            dropped += 1
         _drop_targets(plane, backend.region_name, gone)
     return dropped
-
-
-def _ips(task: Any) -> set[str]:
-    """The private IPs of a moto task's ENI attachments."""
-    return {
-        str(detail["value"])
-        for attachment in getattr(task, "attachments", [])
-        for detail in attachment.get("details", [])
-        if detail.get("name") == "privateIPv4Address"
-    }
 
 
 def _drop_targets(plane: Any, region: str, ips: set[str]) -> None:
@@ -81,8 +68,7 @@ def _drop_targets(plane: Any, region: str, ips: set[str]) -> None:
         if elbv2.region_name != region:
             continue
         for group in elbv2.target_groups.values():
-            for key in [k for k in group.targets if k in ips]:
-                del group.targets[key]
+            moto_seam.forget_targets(group, ips)
 
 
 def load(plane: Any, exported: Exported) -> None:
