@@ -168,12 +168,18 @@ def test_the_pinned_moto_models_have_each_attribute_the_seam_touches(key: str) -
     assert not missing, f"moto's {module}.{owner} has no {missing}: re-check the seam's readers"
 
 
-def test_the_fields_the_data_plane_adds_to_a_task_are_ones_describe_tasks_serves() -> None:
-    """Is each field the seam adds to moto's task a member of ECS's `Task` shape, under the
-    snake-case name moto's serializer reads?"""
-    shape = botocore.session.get_session().get_service_model("ecs").shape_for("Task")
-    served = {xform_name(member) for member in shape.members}  # type: ignore[attr-defined]
-    assert sorted(moto_seam.TASK_FIELDS - served) == []
+@pytest.mark.parametrize(
+    ("shape", "fields"),
+    [("Task", moto_seam.TASK_FIELDS), ("Container", moto_seam.CONTAINER_FIELDS)],
+)
+def test_the_fields_the_data_plane_sets_are_ones_describe_tasks_serves(
+    shape: str, fields: frozenset[str]
+) -> None:
+    """Is each field the seam sets on moto's task (container) a member of ECS's `Task`
+    (`Container`) shape, under the snake-case name moto's serializer reads?"""
+    model = botocore.session.get_session().get_service_model("ecs").shape_for(shape)
+    served = {xform_name(member) for member in model.members}  # type: ignore[attr-defined]
+    assert sorted(fields - served) == []
 
 
 @pytest.fixture

@@ -462,6 +462,49 @@ def subnet_vpc(ec2: Any, subnet_id: str) -> str | None:
     return str(ec2.get_subnet(subnet_id).vpc_id)
 
 
+def subnet_zone(ec2: Any, subnet_id: str) -> str:
+    """The availability zone of a subnet."""
+    return str(ec2.get_subnet(subnet_id).availability_zone)
+
+
+def subnet_cidr(ec2: Any, subnet_id: str) -> str:
+    return str(ec2.get_subnet(subnet_id).cidr_block)
+
+
+def ips_in_use(ec2: Any, subnet_id: str) -> set[str]:
+    """The private IPs of the ENIs in a subnet."""
+    return {
+        str(eni.private_ip_address)
+        for eni in list(ec2.enis.values())
+        if getattr(eni.subnet, "id", None) == subnet_id
+    }
+
+
+@dataclass(frozen=True)
+class Eni:
+    """A network interface the data plane made for a task."""
+
+    id: str
+    mac_address: str
+
+
+def create_task_eni(ec2: Any, subnet_id: str, ip: str, groups: list[str], description: str) -> Eni:
+    """An in-use ENI with private IP `ip`, as Fargate attaches one to a task."""
+    eni = ec2.create_network_interface(
+        subnet=subnet_id, private_ip_address=ip, group_ids=groups, description=description
+    )
+    eni.status = "in-use"
+    eni.device_index = 1
+    eni.interface_type = "interface"
+    return Eni(str(eni.id), str(eni.mac_address))
+
+
+def delete_eni(ec2: Any, eni_id: str) -> None:
+    """Delete an ENI if it still exists (its IP returns to the subnet)."""
+    if eni_id in ec2.enis:
+        ec2.delete_network_interface(eni_id)
+
+
 def default_route(ec2: Any, subnet_id: str) -> str | None:
     """The target id (nat-..., igw-...) of the 0.0.0.0/0 route of the subnet's route
     table: its explicitly associated table, else its VPC's main table."""
@@ -519,11 +562,67 @@ MODEL_ATTRIBUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "stopped_reason",
             "attachments",
             "network_configuration",
+            "_account_id",
+            "_transitions",
+            "task_definition_arn",
+            "containers",
         ),
     ),
-    "ecs.Container": (_ECS, "Container", ("exitCode", "last_status")),
-    "ecs.Backend": (_ECS, _BACKEND, ("tasks", "services")),
-    "ecs.Service": (_ECS, "Service", ("running_count", "pending_count")),
+    "ecs.Container": (
+        _ECS,
+        "Container",
+        (
+            "container_arn",
+            "task_arn",
+            "name",
+            "image",
+            "cpu",
+            "memory",
+            "exitCode",
+            "health_status",
+            "last_status",
+            "network_interfaces",
+        ),
+    ),
+    "ecs.Backend": (
+        _ECS,
+        _BACKEND,
+        ("tasks", "services", "describe_task_definition", "_get_service", "_get_cluster"),
+    ),
+    "ecs.Service": (
+        _ECS,
+        "Service",
+        (
+            "arn",
+            "name",
+            "cluster_name",
+            "region_name",
+            "status",
+            "launch_type",
+            "desired_count",
+            "task_definition",
+            "deployments",
+            "network_configuration",
+            "load_balancers",
+            "events",
+            "running_count",
+            "pending_count",
+        ),
+    ),
+    "ecs.TaskDefinition": (
+        _ECS,
+        "TaskDefinition",
+        (
+            "arn",
+            "family",
+            "revision",
+            "cpu",
+            "memory",
+            "network_mode",
+            "requires_compatibilities",
+            "container_definitions",
+        ),
+    ),
     "elbv2.Backend": ("moto.elbv2.models", "ELBv2Backend", ("target_groups",)),
     "elbv2.FakeTargetGroup": (
         "moto.elbv2.models",
@@ -546,11 +645,22 @@ MODEL_ATTRIBUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
 }
 
-#: Fields of DescribeTasks that moto's models lack and the data plane adds to a task:
-#: moto's serializer reads each member of botocore's ECS `Task` shape from the model
-#: attribute of the same name in snake case (tests/test_moto_seam.py checks the names).
+#: Fields of DescribeTasks' `Task` the data plane sets on moto's task (many of them moto's
+#: model lacks): moto's serializer reads each member of botocore's ECS `Task` shape from
+#: the model attribute of the same name in snake case (tests/test_moto_seam.py checks).
 TASK_FIELDS = frozenset(
     {
+        "attachments",
+        "containers",
+        "cpu",
+        "memory",
+        "desired_status",
+        "platform_version",
+        "platform_family",
+        "health_status",
+        "launch_type",
+        "version",
+        "ephemeral_storage",
         "created_at",
         "pull_started_at",
         "pull_stopped_at",
@@ -578,7 +688,11 @@ class TaskFacts:
     group: str  # "service:<name>" or "family:<name>"
     subnet_id: str | None  # of its ENI
     private_ip: str | None  # of its ENI
+    attachment_id: str | None  # of its ENI
+    eni_id: str | None
     public_ip: bool  # asked for with assignPublicIp ENABLED
+    subnets: tuple[str, ...]  # of its awsvpc network configuration
+    security_groups: tuple[str, ...]  # of its awsvpc network configuration
     created_at: Any  # a datetime once the data plane filled the task
     availability_zone: str | None
 
@@ -607,7 +721,11 @@ def task_facts(task: Any) -> TaskFacts:
         group=str(task.group or ""),
         subnet_id=details.get("subnetId"),
         private_ip=details.get("privateIPv4Address"),
+        attachment_id=task.attachments[0]["id"] if task.attachments else None,
+        eni_id=details.get("networkInterfaceId"),
         public_ip=str(awsvpc.get("assignPublicIp", "DISABLED")).upper() == "ENABLED",
+        subnets=tuple(awsvpc.get("subnets") or ()),
+        security_groups=tuple(awsvpc.get("securityGroups") or ()),
         created_at=getattr(task, "created_at", None),
         availability_zone=getattr(task, "availability_zone", None),
     )
@@ -663,6 +781,206 @@ def drop_every_task(ecs: Any) -> list[Any]:
 
 
 @dataclass(frozen=True)
+class Service:
+    """An ECS service as the scheduler reads it at one moment (`handle` is moto's model:
+    only the seam's writers use it)."""
+
+    arn: str
+    identity: int  # a service deleted and created again under one ARN is another one
+    name: str
+    cluster: str
+    region: str
+    status: str
+    launch_type: str | None
+    desired_count: int
+    task_definition: str  # as the service holds it: an ARN, or what UpdateService was sent
+    moto_deployment_id: str | None  # the id moto gave its first deployment, if any
+    network_configuration: dict[str, Any] | None
+    load_balancers: tuple[dict[str, Any], ...]
+    deployment_configuration: dict[str, Any]
+    grace_period: float
+    handle: Any = field(repr=False, compare=False)
+
+
+def services(ecs: Any) -> list[Service]:
+    """Every service of moto's ECS backend, read at once."""
+    return [service_view(s) for s in list(ecs.services.values())]
+
+
+def find_service(ecs: Any, cluster: str, name: str) -> Service | None:
+    found = ecs.services.get(f"{cluster}:{name}")
+    return service_view(found) if found is not None else None
+
+
+def service_view(service: Any) -> Service:
+    """The scheduler's view of one moto ECS service."""
+    deployments = service.deployments or []
+    return Service(
+        arn=str(service.arn),
+        identity=id(service),
+        name=str(service.name),
+        cluster=str(service.cluster_name),
+        region=str(service.region_name),
+        status=str(service.status),
+        launch_type=service.launch_type,
+        desired_count=int(service.desired_count),
+        task_definition=str(service.task_definition),
+        moto_deployment_id=deployments[0]["id"] if deployments else None,
+        network_configuration=service.network_configuration,
+        load_balancers=tuple(service.load_balancers or []),
+        deployment_configuration=getattr(service, "deployment_configuration", None) or {},
+        grace_period=float(getattr(service, "health_check_grace_period_seconds", None) or 0),
+        handle=service,
+    )
+
+
+def set_service_task_definition(service: Service, arn: str) -> None:
+    """The task definition (full ARN) the service runs, as DescribeServices shows it."""
+    service.handle.task_definition = arn
+
+
+def publish_service(
+    service: Service, running: int, pending: int, deployments: list[dict[str, Any]] | None
+) -> None:
+    """The counts and deployments (None: left as they are) DescribeServices shows."""
+    model = service.handle
+    model.running_count, model.pending_count = running, pending
+    if deployments is not None:
+        model.deployments = deployments
+
+
+def add_service_event(service: Service, entry: dict[str, Any], keep: int = 100) -> None:
+    """A service event, newest first, as DescribeServices lists them (the newest `keep`)."""
+    service.handle.events.insert(0, entry)
+    del service.handle.events[keep:]
+
+
+def existing_service(ecs: Any, cluster: str, name: str) -> Service:
+    """A service by cluster and name; ECS's ClusterNotFoundException or
+    ServiceNotFoundException (moto's own) when there is none."""
+    return service_view(ecs._get_service(cluster, name))
+
+
+@dataclass(frozen=True)
+class TaskDefinition:
+    """A task definition revision as the data plane needs it (`handle` is moto's model:
+    only the seam's builders use it)."""
+
+    arn: str
+    family: str
+    revision: int
+    cpu: str | None
+    memory: str | None
+    network_mode: str | None
+    requires_compatibilities: tuple[str, ...]
+    container_definitions: tuple[dict[str, Any], ...]
+    handle: Any = field(repr=False, compare=False)
+
+
+def task_definition(ecs: Any, reference: str) -> TaskDefinition:
+    """A task definition given as family, family:revision or ARN (ECS's
+    ClientException, moto's own, when there is none)."""
+    return task_definition_view(ecs.describe_task_definition(reference))
+
+
+def task_definition_view(definition: Any) -> TaskDefinition:
+    return TaskDefinition(
+        arn=str(definition.arn),
+        family=str(definition.family),
+        revision=int(definition.revision),
+        cpu=definition.cpu,
+        memory=definition.memory,
+        network_mode=definition.network_mode,
+        requires_compatibilities=tuple(definition.requires_compatibilities or []),
+        container_definitions=tuple(definition.container_definitions),
+        handle=definition,
+    )
+
+
+def task_definition_arn(ecs: Any, reference: str) -> str:
+    """The full ARN of a task definition given as family, family:revision or ARN."""
+    return task_definition(ecs, reference).arn
+
+
+def new_service_task(
+    ecs: Any, service: Service, definition: TaskDefinition, started_by: str, platform: str
+) -> Any:
+    """A moto ECS task of a service, made as moto's RunTask makes one (not yet filed)."""
+    return task_class()(
+        cluster=ecs._get_cluster(service.cluster),
+        task_definition=definition.handle,
+        container_instance_arn=None,
+        resource_requirements=None,
+        backend=ecs,
+        group=f"service:{service.name}",
+        launch_type="FARGATE",
+        started_by=started_by,
+        networking_configuration=service.network_configuration,
+        platform_version=platform,
+    )
+
+
+def task_definition_ref(task: Any) -> str:
+    """The task definition ARN a moto task was made from."""
+    return str(task.task_definition_arn)
+
+
+def refile_task(ecs: Any, task: Any, task_id: str) -> None:
+    """Give a moto task another id, filed under its new ARN (and no longer the old one)."""
+    tasks = ecs.tasks.setdefault(task.cluster_name, {})
+    tasks.pop(task.task_arn, None)
+    task.id = task_id
+    tasks[task.task_arn] = task
+
+
+def manual_lifecycle(task: Any) -> None:
+    """Stop moto's own lifecycle (it moves a task on when it is described): the data
+    plane moves it, as the task really starts and stops."""
+    task._transitions = []
+
+
+def check_cluster(ecs: Any, cluster: str) -> None:
+    """ECS's ClusterNotFoundException (moto's own) when there is no such cluster."""
+    ecs._get_cluster(cluster)
+
+
+def account_of(task: Any) -> str:
+    """The account a moto task belongs to."""
+    return str(task._account_id)
+
+
+def set_attachment_status(task: Any, status: str) -> None:
+    """PRECREATED -> ATTACHED -> DELETED, as DescribeTasks shows the task's ENI."""
+    for attachment in task.attachments:
+        attachment["status"] = status
+
+
+#: Fields of DescribeTasks' `Container` the data plane sets on moto's container model.
+CONTAINER_FIELDS = frozenset(
+    {
+        "container_arn",
+        "task_arn",
+        "name",
+        "image",
+        "cpu",
+        "memory",
+        "exit_code",
+        "health_status",
+        "last_status",
+        "network_interfaces",
+        "reason",
+    }
+)
+
+
+def new_container(definition: TaskDefinition, **fields: Any) -> Any:
+    """A moto container of a task of `definition`, with some of CONTAINER_FIELDS."""
+    container = container_class()(definition.handle)
+    set_container(container, **fields)
+    return container
+
+
+@dataclass(frozen=True)
 class ContainerState:
     """A container of a task, as DescribeTasks shows it."""
 
@@ -674,16 +992,14 @@ def container_state(container: Any) -> ContainerState:
     return ContainerState(str(container.last_status), getattr(container, "exitCode", None))
 
 
-def set_container(container: Any, *, last_status: str | None = None, **changes: Any) -> None:
-    """Set a moto container's `last_status`, and its `exit_code` or `reason` if given."""
-    if last_status is not None:
-        container.last_status = last_status
-    if "exit_code" in changes:
-        container.exitCode = changes.pop("exit_code")
-    if "reason" in changes:
-        container.reason = changes.pop("reason")
-    if changes:
-        raise ValueError(f"not a field of a container ecslab sets: {sorted(changes)}")
+def set_container(container: Any, **fields: Any) -> None:
+    """Set some of CONTAINER_FIELDS of a moto container (moto names the exit code
+    `exitCode`)."""
+    unknown = set(fields) - CONTAINER_FIELDS
+    if unknown:
+        raise ValueError(f"not a field of a container ecslab sets: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(container, "exitCode" if name == "exit_code" else name, value)
 
 
 @dataclass(frozen=True)

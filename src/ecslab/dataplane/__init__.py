@@ -162,18 +162,23 @@ class DataPlane:
         assert self.scheduler
         return self.scheduler.tasks.get(task_ref.split("/")[-1])
 
-    def watch(self, backend: Any, service: Any) -> None:
+    def watch(self, backend: Any, service: moto_seam.Service) -> None:
         """UpdateService is about to change `service` (see Scheduler.watch)."""
         if self.scheduler is not None:
             self._guarded(self.scheduler.watch, backend, service)
 
-    def follow(self, backend: Any, service: Any) -> None:
+    def follow(self, backend: Any, service: moto_seam.Service) -> None:
         """UpdateService changed `service` (see Scheduler.follow); the update itself stands
         if this fails: the next tick tries again."""
         if self.scheduler is not None:
             self._guarded(self.scheduler.follow, backend, service)
 
-    def _guarded(self, step: Callable[[Any, Any], None], backend: Any, service: Any) -> None:
+    def _guarded(
+        self,
+        step: Callable[[Any, moto_seam.Service], None],
+        backend: Any,
+        service: moto_seam.Service,
+    ) -> None:
         if service.launch_type != "FARGATE":
             return
         with self.lock:

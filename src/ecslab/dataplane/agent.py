@@ -33,15 +33,14 @@ log = logging.getLogger("ecslab.dataplane.agent")
 DEFAULT_DEREGISTRATION_DELAY = 300.0
 
 
-def event(service: Any, message: str) -> None:
+def event(service: moto_seam.Service, message: str) -> None:
     """Add a service event (newest first), as DescribeServices lists them."""
     entry = {
         "id": str(uuid.uuid4()),
         "createdAt": utcnow(),
         "message": f"(service {service.name}) {message}",
     }
-    service.events.insert(0, entry)
-    del service.events[100:]
+    moto_seam.add_service_event(service, entry)
 
 
 class FargateAgent:
@@ -102,10 +101,10 @@ class FargateAgent:
         ec2 = self.ec2_for(task.facts.region)
         return reach.route_out(ec2, task.subnet_id(), public_ip=task.public_ip())
 
-    def _service(self, task: LocalTask) -> Any:
+    def _service(self, task: LocalTask) -> moto_seam.Service | None:
         backend = moto_seam.ecs_backend(self.account_id, task.facts.region)
         cluster, name = task.service or ("", "")
-        return backend.services.get(f"{cluster}:{name}")
+        return moto_seam.find_service(backend, cluster, name)
 
     def register(self, task: LocalTask) -> list[str]:
         """RegisterTargets for each load balancer of the task's service; the group ARNs."""

@@ -76,8 +76,8 @@ def load(plane: Any, exported: Exported) -> None:
     not steady: their tasks are about to start again. Call with plane.lock held."""
     assert plane.scheduler is not None
     for backend in plane.agent.ecs_backends():
-        for service in backend.services.values():
+        for service in moto_seam.services(backend):
             saved = exported.get(service.arn)
             if saved is not None:
                 state = ServiceState(copy.deepcopy(saved["primary"]), copy.deepcopy(saved["old"]))
-                plane.scheduler.states[(service.arn, id(service))] = state
+                plane.scheduler.states[(service.arn, service.identity)] = state

@@ -21,7 +21,7 @@ from ecslab.dataplane import clock as timing
 from ecslab.dataplane import reach
 from ecslab.dataplane.awslogs import AwsLogs, LogStream
 from ecslab.dataplane.clock import Clock
-from ecslab.dataplane.network import Endpoints, detach_eni, set_attachment_status
+from ecslab.dataplane.network import Endpoints, detach_eni
 from ecslab.dataplane.process import Child, free_port, wait_for_port
 from ecslab.dataplane.runtime import ContainerSpec, Runtime, docker_ref, pull_error
 from ecslab.errors import TaskFailedToStart
@@ -171,7 +171,7 @@ class LocalTask:
             handler(agent)
 
     def _after_provisioning(self, agent: Agent) -> None:
-        set_attachment_status(self.record, "ATTACHED")
+        moto_seam.set_attachment_status(self.record, "ATTACHED")
         self._set("PENDING", pull_started_at=utcnow())
         self._set_containers("PENDING")
         if not agent.route_out(self):

@@ -133,7 +133,7 @@ def check_task_definition(
 
 
 def check_launch(
-    task_definition: Any,
+    task_definition: moto_seam.TaskDefinition,
     launch_type: str | None,
     network: dict[str, Any] | None,
     platform: str | None,
@@ -141,7 +141,7 @@ def check_launch(
     """RunTask/CreateService with launch type FARGATE: compatibility, network, platform."""
     if launch_type != "FARGATE":
         return
-    if "FARGATE" not in (task_definition.requires_compatibilities or []):
+    if "FARGATE" not in task_definition.requires_compatibilities:
         raise moto_seam.ecs_invalid_parameter(NOT_FARGATE)
     if task_definition.network_mode == "awsvpc" and not (network or {}).get("awsvpcConfiguration"):
         raise moto_seam.ecs_invalid_parameter(NO_NETWORK_CONFIGURATION)
@@ -152,7 +152,7 @@ def check_launch(
 def check_load_balancers(
     load_balancers: list[dict[str, Any]] | None,
     grace_period: int | None,
-    task_definition: Any,
+    task_definition: moto_seam.TaskDefinition | None,
     elbv2: Any,
 ) -> None:
     """CreateService/UpdateService: a target group must be behind a load balancer, the
@@ -161,7 +161,7 @@ def check_load_balancers(
         raise moto_seam.ecs_invalid_parameter(GRACE_WITHOUT_LB)
     for lb in load_balancers or []:
         arn = lb.get("targetGroupArn")
-        group = elbv2.target_groups.get(arn) if arn else None
+        group = moto_seam.find_target_group(elbv2, arn) if arn else None
         if group is not None and not group.load_balancer_arns:
             raise moto_seam.ecs_invalid_parameter(
                 f"The target group with targetGroupArn {arn} "
@@ -171,7 +171,9 @@ def check_load_balancers(
             _check_container_port(task_definition, lb.get("containerName"), lb.get("containerPort"))
 
 
-def _check_container_port(task_definition: Any, name: str | None, port: int | None) -> None:
+def _check_container_port(
+    task_definition: moto_seam.TaskDefinition, name: str | None, port: int | None
+) -> None:
     for container in task_definition.container_definitions:
         if container.get("name") == name:
             ports = {int(m.get("containerPort", 0)) for m in container.get("portMappings", [])}
@@ -215,7 +217,7 @@ def _on_register(call: moto_seam.Call) -> None:
 
 
 def _on_run_task(call: moto_seam.Call) -> None:
-    definition = call.self.describe_task_definition(call["task_definition_str"])
+    definition = moto_seam.task_definition(call.self, call["task_definition_str"])
     check_launch(
         definition,
         call["launch_type"],
@@ -226,7 +228,7 @@ def _on_run_task(call: moto_seam.Call) -> None:
 
 def _on_create_service(call: moto_seam.Call) -> None:
     td = call["task_definition_str"]
-    definition = call.self.describe_task_definition(td) if td else None
+    definition = moto_seam.task_definition(call.self, td) if td else None
     if definition is not None:
         check_launch(
             definition,
@@ -240,11 +242,11 @@ def _on_create_service(call: moto_seam.Call) -> None:
 
 def _on_update_service(call: moto_seam.Call) -> None:
     properties = call["service_properties"]
-    service = call.self._get_service(
-        properties.get("cluster", "default"), properties["service"].split("/")[-1]
+    service = moto_seam.existing_service(
+        call.self, properties.get("cluster", "default"), properties["service"].split("/")[-1]
     )
     td = properties.get("task_definition")
-    definition = call.self.describe_task_definition(td) if td else None
+    definition = moto_seam.task_definition(call.self, td) if td else None
     if definition is not None:
         check_launch(
             definition,
@@ -254,7 +256,10 @@ def _on_update_service(call: moto_seam.Call) -> None:
         )
     grace = properties.get("health_check_grace_period_seconds")
     check_load_balancers(
-        properties.get("load_balancers") or service.load_balancers, grace, None, _elbv2(call.self)
+        properties.get("load_balancers") or list(service.load_balancers),
+        grace,
+        None,
+        _elbv2(call.self),
     )
 
 
