@@ -164,7 +164,7 @@ def test_the_pinned_moto_models_have_each_attribute_the_seam_touches(key: str) -
     upgrade that renames one fails here, naming it.)"""
     module, owner, names = moto_seam.MODEL_ATTRIBUTES[key]
     cls = getattr(importlib.import_module(module), owner)
-    missing = sorted(set(names) - _attributes_of(cls))
+    missing = sorted(set(names.split()) - _attributes_of(cls))
     assert not missing, f"moto's {module}.{owner} has no {missing}: re-check the seam's readers"
 
 

@@ -297,9 +297,23 @@ def server_app() -> Any:
 
 def backend(service: str, account_id: str, region: str) -> Any:
     """moto's backend of one service (`region` is "aws" or "global" for IAM, Route 53)."""
+    return _get_backend(service, account_id, region)
+
+
+def _get_backend(service: str, account_id: str, region: str) -> Any:
     from moto.backends import get_backend
 
     return get_backend(service)[account_id][region]  # type: ignore[call-overload]
+
+
+def region_of(backend: Any) -> str:
+    """The region a moto backend serves."""
+    return str(backend.region_name)
+
+
+def sibling_backend(backend: Any, service: str) -> Any:
+    """moto's backend of `service` in the account and region of `backend`."""
+    return _get_backend(service, backend.account_id, backend.region_name)
 
 
 def request_param(call: Call, name: str) -> Any:
@@ -411,6 +425,59 @@ def health_status(*args: Any) -> Any:
     from moto.elbv2.models import FakeHealthStatus
 
     return FakeHealthStatus(*args)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """An ACM certificate: its names, and (while it waits for DNS validation) the
+    (name, type, value) records ACM asks for."""
+
+    arn: str
+    names: tuple[str, ...]  # its domain name first, then its other alternative names
+    pending_validation: bool  # an AMAZON_ISSUED certificate in PENDING_VALIDATION
+    validation_records: tuple[tuple[str, str, str], ...]  # asked for while pending
+
+
+def certificates(acm: Any) -> list[Certificate]:
+    """Every certificate of moto's ACM backend, read at once."""
+    return [_certificate(c) for c in list(acm._certificates.values())]
+
+
+def find_certificate(acm: Any, arn: str) -> Certificate | None:
+    found = acm._certificates.get(arn)
+    return _certificate(found) if found is not None else None
+
+
+def _certificate(cert: Any) -> Certificate:
+    first = str(cert.common_name)
+    pending = cert.type == "AMAZON_ISSUED" and cert.status == "PENDING_VALIDATION"
+    options = cert.describe()["Certificate"].get("DomainValidationOptions", []) if pending else []
+    asked = [o.get("ResourceRecord") for o in options]
+    records = tuple((str(r["Name"]), str(r["Type"]), str(r["Value"])) for r in asked if r)
+    return Certificate(
+        arn=str(cert.arn),
+        names=(first, *[str(n) for n in cert.sans if n != first]),
+        pending_validation=pending,
+        # a record ACM has not named yet: nothing can validate the certificate
+        validation_records=records if all(asked) else (),
+    )
+
+
+def issue_certificate(acm: Any, arn: str) -> None:
+    """Mark a certificate ISSUED, as ACM does once its DNS validation succeeds."""
+    acm._certificates[arn].status = "ISSUED"
+
+
+def public_dns_records(route53: Any) -> list[tuple[str, str, str]]:
+    """(name, type, value) of every record of every public hosted zone of moto's
+    Route 53 backend (ACM resolves through public DNS only)."""
+    return [
+        (str(rrset.name), str(rrset.type), str(value))
+        for zone in list(route53.zones.values())
+        if not getattr(zone, "private_zone", False)
+        for rrset in list(zone.rrsets)
+        for value in rrset.records or []
+    ]
 
 
 @dataclass(frozen=True)
@@ -531,117 +598,200 @@ def nat_gateway_subnet(ec2: Any, nat_id: str) -> str | None:
     return str(nat.subnet_id)
 
 
-def load_balancer_groups(ec2: Any, lb: Any) -> list[str]:
+@dataclass(frozen=True)
+class ListenerRule:
+    """One rule of a listener, in AWS's shapes (Action, RuleCondition)."""
+
+    priority: int | None  # None: the listener's default rule
+    actions: tuple[dict[str, Any], ...]
+    conditions: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Listener:
+    """An ALB listener: its port and protocol, its certificate (HTTPS) and its rules."""
+
+    arn: str
+    protocol: str
+    port: int
+    certificate: str | None
+    rules: tuple[ListenerRule, ...]
+
+
+@dataclass(frozen=True)
+class LoadBalancer:
+    """An ALB as the data plane needs it (the field names are AWS's, in snake case)."""
+
+    arn: str
+    name: str
+    type: str | None  # "application", "network", "gateway"
+    dns_name: str
+    vpc_id: str
+    subnet_ids: tuple[str, ...]
+    security_groups: tuple[str, ...]  # as given (none: its VPC's default group applies)
+    listeners: tuple[Listener, ...]
+
+
+def load_balancers(elbv2: Any) -> list[LoadBalancer]:
+    """Every load balancer of moto's ELBv2 backend, read at once."""
+    return [_load_balancer(lb) for lb in list(elbv2.load_balancers.values())]
+
+
+def find_load_balancer(elbv2: Any, arn: str) -> LoadBalancer | None:
+    found = elbv2.load_balancers.get(arn)
+    return _load_balancer(found) if found is not None else None
+
+
+def _load_balancer(lb: Any) -> LoadBalancer:
+    return LoadBalancer(
+        arn=str(lb.arn),
+        name=str(lb.name),
+        type=lb.type,  # moto's name (its constructor's argument is `loadbalancer_type`)
+        dns_name=str(lb.dns_name),
+        vpc_id=str(lb.vpc_id),
+        subnet_ids=tuple(str(getattr(s, "id", s)) for s in lb.subnets),
+        security_groups=tuple(lb.security_groups or ()),
+        listeners=tuple(_listener(x) for x in list(lb.listeners.values())),
+    )
+
+
+def _listener(listener: Any) -> Listener:
+    return Listener(
+        arn=str(listener.arn),
+        protocol=str(listener.protocol),
+        port=int(listener.port),
+        certificate=listener.certificate,
+        rules=tuple(_rule(rule) for rule in list(listener.rules.values())),
+    )
+
+
+def _rule(rule: Any) -> ListenerRule:
+    default = bool(rule.is_default)
+    return ListenerRule(
+        priority=None if default else int(rule.priority),
+        actions=tuple(dict(getattr(a, "data", a)) for a in rule.actions),
+        conditions=tuple(rule.conditions or ()),
+    )
+
+
+def load_balancer_groups(ec2: Any, lb: LoadBalancer) -> list[str]:
     """An ALB's security groups (its VPC's default group when it was given none)."""
     return security_group_ids(ec2, list(lb.security_groups or []), lb.vpc_id)
 
 
-def load_balancer_vpc(lb: Any) -> str:
-    return str(lb.vpc_id)
+def load_balancer_vpc(lb: LoadBalancer) -> str:
+    return lb.vpc_id
 
 
 # --- ECS tasks, services and target groups: read as ecslab's values, written by name ---
 
-#: Attributes of moto's models the seam reads or writes (key -> module, class, names).
+#: Attributes of moto's models the seam reads or writes (key -> module, class, names
+#: separated by spaces).
 #: tests/test_moto_seam.py checks each on the pinned moto: a property or class attribute
 #: of the class (or its bases), or an instance attribute one of its methods assigns.
-MODEL_ATTRIBUTES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+MODEL_ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "ecs.Task": (
         _ECS,
         "Task",
-        (
-            "id",
-            "task_arn",
-            "cluster_name",
-            "region_name",
-            "started_by",
-            "group",
-            "status",
-            "_status",
-            "desired_status",
-            "stopped_reason",
-            "attachments",
-            "network_configuration",
-            "_account_id",
-            "_transitions",
-            "task_definition_arn",
-            "containers",
-        ),
+        "id task_arn cluster_name region_name started_by group status _status "
+        "desired_status stopped_reason attachments network_configuration _account_id "
+        "_transitions task_definition_arn containers",
     ),
     "ecs.Container": (
         _ECS,
         "Container",
-        (
-            "container_arn",
-            "task_arn",
-            "name",
-            "image",
-            "cpu",
-            "memory",
-            "exitCode",
-            "health_status",
-            "last_status",
-            "network_interfaces",
-        ),
+        "container_arn task_arn name image cpu memory exitCode health_status last_status "
+        "network_interfaces",
     ),
     "ecs.Backend": (
         _ECS,
         _BACKEND,
-        ("tasks", "services", "describe_task_definition", "_get_service", "_get_cluster"),
+        "tasks services describe_task_definition _get_service _get_cluster",
     ),
+    "elbv2.FakeLoadBalancer": (
+        "moto.elbv2.models",
+        "FakeLoadBalancer",
+        "arn name type dns_name vpc_id subnets security_groups listeners",
+    ),
+    "elbv2.FakeListener": (
+        "moto.elbv2.models",
+        "FakeListener",
+        "arn protocol port certificate rules",
+    ),
+    "elbv2.FakeListenerRule": (
+        "moto.elbv2.models",
+        "FakeListenerRule",
+        "priority actions conditions is_default",
+    ),
+    "elbv2.FakeRule": ("moto.elbv2.models", "FakeRule", "priority actions conditions is_default"),
+    "elbv2.FakeAction": ("moto.elbv2.models", "FakeAction", "data"),
+    "acm.Backend": ("moto.acm.models", "AWSCertificateManagerBackend", "_certificates"),
+    "acm.CertBundle": (
+        "moto.acm.models",
+        "CertBundle",
+        "arn type status common_name sans describe",
+    ),
+    "route53.Backend": ("moto.route53.models", "Route53Backend", "zones"),
+    "route53.FakeZone": ("moto.route53.models", "FakeZone", "private_zone rrsets"),
+    "route53.RecordSet": ("moto.route53.models", "RecordSet", "name type records"),
     "ecs.Service": (
         _ECS,
         "Service",
-        (
-            "arn",
-            "name",
-            "cluster_name",
-            "region_name",
-            "status",
-            "launch_type",
-            "desired_count",
-            "task_definition",
-            "deployments",
-            "network_configuration",
-            "load_balancers",
-            "events",
-            "running_count",
-            "pending_count",
-        ),
+        "arn name cluster_name region_name status launch_type desired_count "
+        "task_definition deployments network_configuration load_balancers events "
+        "running_count pending_count",
     ),
     "ecs.TaskDefinition": (
         _ECS,
         "TaskDefinition",
-        (
-            "arn",
-            "family",
-            "revision",
-            "cpu",
-            "memory",
-            "network_mode",
-            "requires_compatibilities",
-            "container_definitions",
-        ),
+        "arn family revision cpu memory network_mode requires_compatibilities "
+        "container_definitions",
     ),
-    "elbv2.Backend": ("moto.elbv2.models", "ELBv2Backend", ("target_groups",)),
+    "elbv2.Backend": ("moto.elbv2.models", "ELBv2Backend", "target_groups load_balancers"),
+    "ec2.Backend": (
+        "moto.ec2.models",
+        "EC2Backend",
+        "enis route_tables nat_gateways vpcs subnets groups internet_gateways addresses "
+        "get_subnet get_security_group_from_id get_default_security_group "
+        "create_network_interface delete_network_interface",
+    ),
+    "ec2.NetworkInterface": (
+        "moto.ec2.models.elastic_network_interfaces",
+        "NetworkInterface",
+        "id private_ip_address subnet group_set status device_index interface_type mac_address",
+    ),
+    "ec2.SecurityGroup": (
+        "moto.ec2.models.security_groups",
+        "SecurityGroup",
+        "id name ingress_rules",
+    ),
+    "ec2.SecurityGroupRule": (
+        "moto.ec2.models.security_groups",
+        "SecurityGroupRule",
+        "ip_protocol from_port to_port ip_range source_group",
+    ),
+    "ec2.RouteTable": (
+        "moto.ec2.models.route_tables",
+        "RouteTable",
+        "vpc_id _associations main_association_id routes",
+    ),
+    "ec2.Route": (
+        "moto.ec2.models.route_tables",
+        "Route",
+        "destination_cidr_block nat_gateway gateway",
+    ),
+    "ec2.NatGateway": ("moto.ec2.models.nat_gateways", "NatGateway", "id state subnet_id"),
+    "ec2.Subnet": ("moto.ec2.models.subnets", "Subnet", "id vpc_id availability_zone cidr_block"),
+    "ec2.VPC": ("moto.ec2.models.vpcs", "VPC", "is_default"),
+    "ecs.Backend.inventory": (_ECS, _BACKEND, "clusters task_definitions"),
+    "iam.Backend": ("moto.iam.models", "IAMBackend", "roles managed_policies"),
+    "logs.Backend": ("moto.logs.models", "LogsBackend", "groups"),
     "elbv2.FakeTargetGroup": (
         "moto.elbv2.models",
         "FakeTargetGroup",
-        (
-            "arn",
-            "targets",
-            "port",
-            "load_balancer_arns",
-            "attributes",
-            "matcher",
-            "health_check_path",
-            "health_check_port",
-            "health_check_interval_seconds",
-            "health_check_timeout_seconds",
-            "healthy_threshold_count",
-            "unhealthy_threshold_count",
-            "health_check_enabled",
-        ),
+        "arn targets port load_balancer_arns attributes matcher health_check_path "
+        "health_check_port health_check_interval_seconds health_check_timeout_seconds "
+        "healthy_threshold_count unhealthy_threshold_count health_check_enabled",
     ),
 }
 
@@ -1084,10 +1234,79 @@ def target_port(group: Any, target_id: str) -> int:
     return int((group.targets.get(target_id) or {}).get("Port") or group.port)
 
 
-def forget_targets(group: Any, target_ids: set[str]) -> None:
-    """Deregister targets in moto's model at once (their tasks are gone: no draining)."""
-    for key in [k for k in group.targets if k in target_ids]:
-        del group.targets[key]
+def forget_targets(elbv2: Any, target_ids: set[str]) -> None:
+    """Deregister targets from every target group of moto's ELBv2 backend at once (their
+    tasks are gone: no draining)."""
+    for group in list(elbv2.target_groups.values()):
+        for key in [k for k in group.targets if k in target_ids]:
+            del group.targets[key]
+
+
+# --- what the learner created, counted (ecslab.cloud.inventory, `ecslab status`) -------
+# Things moto makes on its own (the default VPC and its subnets and security group, AWS
+# managed IAM policies) are left out: the learner did not create them.
+
+
+def resource_counts(account_id: str, region: str) -> dict[str, dict[str, int]]:
+    """{service: {resource kind: number}} for the services the chapter uses."""
+
+    def of(name: str, key: str = region) -> Any:
+        return _get_backend(name, account_id, key)
+
+    return {
+        "ec2": _ec2(of("ec2")),
+        "elbv2": _elbv2(of("elbv2")),
+        "ecs": _ecs(of("ecs")),
+        "iam": _iam(of("iam", "aws")),
+        "logs": {"log_groups": len(of("logs").groups)},
+    }
+
+
+def _snapshot(mapping: dict[Any, Any]) -> list[Any]:
+    """The values of one of moto's dicts, copied at once: requests may change it meanwhile."""
+    return list(mapping.copy().values())
+
+
+def _ec2(ec2: Any) -> dict[str, int]:
+    """VPC resources outside the default VPC."""
+    vpcs = {vpc_id for vpc_id, vpc in list(ec2.vpcs.items()) if not vpc.is_default}
+    subnets = [s for zone in _snapshot(ec2.subnets) for s in _snapshot(zone) if s.vpc_id in vpcs]
+    groups = [g for vpc_id in vpcs for g in _snapshot(ec2.groups.get(vpc_id, {}))]
+    return {
+        "vpcs": len(vpcs),
+        "subnets": len(subnets),
+        "security_groups": sum(1 for g in groups if g.name != "default"),
+        "internet_gateways": len(ec2.internet_gateways),
+        "nat_gateways": sum(1 for n in _snapshot(ec2.nat_gateways) if n.state != "deleted"),
+        "elastic_ips": len(ec2.addresses),
+    }
+
+
+def _elbv2(elbv2: Any) -> dict[str, int]:
+    """Load balancers, their listeners, and target groups."""
+    lbs = _snapshot(elbv2.load_balancers)
+    return {
+        "load_balancers": len(lbs),
+        "listeners": sum(len(lb.listeners) for lb in lbs),
+        "target_groups": len(elbv2.target_groups),
+    }
+
+
+def _ecs(ecs: Any) -> dict[str, int]:
+    """Clusters, services, active task definition revisions and tasks."""
+    revisions = [td for family in _snapshot(ecs.task_definitions) for td in _snapshot(family)]
+    return {
+        "clusters": len(ecs.clusters),
+        "services": sum(1 for s in _snapshot(ecs.services) if s.status != "INACTIVE"),
+        "task_definitions": sum(1 for td in revisions if td.status == "ACTIVE"),
+        "tasks": sum(len(tasks) for tasks in _snapshot(ecs.tasks)),
+    }
+
+
+def _iam(iam: Any) -> dict[str, int]:
+    """Roles, and policies other than AWS managed ones."""
+    own = [arn for arn in list(iam.managed_policies) if ":aws:policy/" not in arn]
+    return {"roles": len(iam.roles), "policies": len(own)}
 
 
 # --- whole backends: snapshots of the local cloud (ecslab.cloud.snapshot) -------------

@@ -128,7 +128,7 @@ class DataPlane:
         for elbv2, ec2 in regions:
             for group in moto_seam.target_groups(elbv2):
                 groups.add(group.arn)
-                delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
+                delay = self.agent.deregistration_delay(moto_seam.region_of(elbv2), group.arn)
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
                 self._check_due(elbv2, ec2, group)
         self.agent.health.forget_groups_but(groups)
@@ -137,12 +137,12 @@ class DataPlane:
         """Health checks of `group` from its (first) ALB's nodes, through its security
         groups as they are now."""
         assert self.agent
-        found = [elbv2.load_balancers.get(arn) for arn in group.load_balancer_arns]
+        found = [moto_seam.find_load_balancer(elbv2, arn) for arn in group.load_balancer_arns]
         lb = next((x for x in found if x is not None), None)
         if lb is None:
             self.agent.health.due(group, [])
             return
-        nodes = lb_node_ips(ec2, [getattr(s, "id", s) for s in lb.subnets])
+        nodes = lb_node_ips(ec2, list(lb.subnet_ids))
 
         def admits(ip: str, port: int) -> bool:
             return reach.alb_reaches_target(ec2, lb, nodes, ip, port)
@@ -153,7 +153,8 @@ class DataPlane:
         """A task moto's RunTask just filed becomes a real Fargate task."""
         assert self.scheduler and self.agent
         with self.lock:
-            local = hooks.adopt_fargate(backend, self.agent.ec2_for(backend.region_name), task)
+            ec2 = self.agent.ec2_for(moto_seam.region_of(backend))
+            local = hooks.adopt_fargate(backend, ec2, task)
             self.scheduler.add(local)
             return local
 

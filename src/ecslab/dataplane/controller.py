@@ -209,7 +209,7 @@ class Scheduler:
     ) -> None:
         if count <= 0 or self.agent.clock.now() < state.next_launch:
             return
-        ec2 = self.agent.ec2_for(backend.region_name)
+        ec2 = self.agent.ec2_for(moto_seam.region_of(backend))
         started: list[LocalTask] = []
         for _ in range(count):
             task = launch.create(

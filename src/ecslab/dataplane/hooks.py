@@ -99,7 +99,7 @@ def _with_groups(backend: Any, config: dict[str, Any] | None) -> dict[str, Any] 
     vpc = (config or {}).get("awsvpcConfiguration")
     if not vpc or vpc.get("securityGroups") or not vpc.get("subnets"):
         return config
-    ec2 = moto_seam.ec2_backend(backend.account_id, backend.region_name)
+    ec2 = moto_seam.sibling_backend(backend, "ec2")
     groups = moto_seam.security_group_ids(ec2, [], moto_seam.subnet_vpc(ec2, vpc["subnets"][0]))
     return {**config, "awsvpcConfiguration": {**vpc, "securityGroups": groups}}  # type: ignore[dict-item]
 

@@ -52,23 +52,22 @@ def drop_task_records(plane: Any) -> int:
     assert plane.agent is not None
     dropped = 0
     for backend in plane.agent.ecs_backends():
-        ec2 = plane.agent.ec2_for(backend.region_name)
+        region = moto_seam.region_of(backend)
+        ec2 = plane.agent.ec2_for(region)
         gone: set[str] = set()
         for task in moto_seam.drop_every_task(backend):
             gone.add(str(moto_seam.task_facts(task).private_ip))
             detach_eni(task, ec2)
             dropped += 1
-        _drop_targets(plane, backend.region_name, gone)
+        _drop_targets(plane, region, gone)
     return dropped
 
 
 def _drop_targets(plane: Any, region: str, ips: set[str]) -> None:
     """Deregister (in moto's model) the targets that were the dropped tasks' IPs."""
     for elbv2, _ec2 in plane.agent.elbv2_backends():
-        if elbv2.region_name != region:
-            continue
-        for group in elbv2.target_groups.values():
-            moto_seam.forget_targets(group, ips)
+        if moto_seam.region_of(elbv2) == region:
+            moto_seam.forget_targets(elbv2, ips)
 
 
 def load(plane: Any, exported: Exported) -> None:

@@ -186,7 +186,7 @@ def _check_container_port(
 
 
 def _elbv2(backend: Any) -> Any:
-    return moto_seam.elbv2_backend(backend.account_id, backend.region_name)
+    return moto_seam.sibling_backend(backend, "elbv2")
 
 
 _BY = "ecslab.dataplane.validation"
