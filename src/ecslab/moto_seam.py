@@ -321,6 +321,31 @@ def request_param(call: Call, name: str) -> Any:
     return call.self._get_param(name)
 
 
+def result_model(result: Any, key: str) -> Any:
+    """The model a responses-layer method answered with (its `ActionResult`), by key."""
+    return result.result[key]
+
+
+def responder_ecs(call: Call) -> Any:
+    """The ECS backend of the responses-layer method being called."""
+    return call.self.ecs_backend
+
+
+def keep_parameter(model: Any, parameter: str, value: Any) -> None:
+    """Keep a request parameter moto dropped on its model, under the attribute name its
+    serializer reads (botocore's snake case: `healthCheckGracePeriodSeconds` ->
+    `health_check_grace_period_seconds`), unless moto kept it itself."""
+    from botocore import xform_name
+
+    if getattr(model, xform_name(parameter), None) is None:
+        setattr(model, xform_name(parameter), value)
+
+
+def set_event_id(event: Any, make: Callable[[int], int]) -> None:
+    """Give a moto log event the id `make(its timestamp in ms)`."""
+    event.event_id = make(int(event.timestamp))
+
+
 def ecs_client_exception(message: str) -> Exception:
     """ECS's `ClientException` with AWS's message, as moto serialises it."""
     from moto.ecs.exceptions import EcsClientException
@@ -786,6 +811,9 @@ MODEL_ATTRIBUTES: dict[str, tuple[str, str, str]] = {
     "ecs.Backend.inventory": (_ECS, _BACKEND, "clusters task_definitions"),
     "iam.Backend": ("moto.iam.models", "IAMBackend", "roles managed_policies"),
     "logs.Backend": ("moto.logs.models", "LogsBackend", "groups"),
+    "logs.LogEvent": ("moto.logs.models", "LogEvent", "event_id timestamp"),
+    "core.ActionResult": ("moto.core.responses", "ActionResult", "result"),
+    "ecs.Response": (_ECS_RESPONSES, "EC2ContainerServiceResponse", "ecs_backend _get_param"),
     "elbv2.FakeTargetGroup": (
         "moto.elbv2.models",
         "FakeTargetGroup",

@@ -17,8 +17,6 @@ import itertools
 import random
 from typing import Any
 
-from botocore import xform_name
-
 from ecslab import moto_seam
 
 #: CreateService parameters moto 5.2.5 accepts but drops: its responses layer passes only
@@ -59,11 +57,11 @@ def keep_create_service_parameters() -> None:
 
     def create_service(call: moto_seam.Call) -> Any:
         result = call.proceed()
-        service = result.result["service"]
+        service = moto_seam.result_model(result, "service")
         for name in KEPT_CREATE_SERVICE_PARAMETERS:
             value = moto_seam.request_param(call, name)
-            if value is not None and getattr(service, xform_name(name), None) is None:
-                setattr(service, xform_name(name), value)
+            if value is not None:
+                moto_seam.keep_parameter(service, name, value)
         return result
 
     moto_seam.wrap("ecs.responses.create_service", create_service, by=_BY)
@@ -81,11 +79,11 @@ def resolve_update_service_task_definition() -> None:
 
     def update_service(call: moto_seam.Call) -> Any:
         result = call.proceed()
-        service = result.result["service"]
+        service = moto_seam.service_view(moto_seam.result_model(result, "service"))
         if moto_seam.request_param(call, "taskDefinition"):
-            service.task_definition = call.self.ecs_backend.describe_task_definition(
-                service.task_definition
-            ).arn
+            ecs = moto_seam.responder_ecs(call)
+            arn = moto_seam.task_definition_arn(ecs, service.task_definition)
+            moto_seam.set_service_task_definition(service, arn)
         return result
 
     moto_seam.wrap("ecs.responses.update_service", update_service, by=_BY)
@@ -115,8 +113,10 @@ def aws_event_ids() -> None:
 
     def init(call: moto_seam.Call) -> None:
         call.proceed()
-        event, ingestion_time = call.self, call["ingestion_time"]
-        event.event_id = event_id(int(event.timestamp), ingestion_time, shard, next(counter))
+        ingestion_time, sequence = call["ingestion_time"], next(counter)
+        moto_seam.set_event_id(
+            call.self, lambda timestamp: event_id(timestamp, ingestion_time, shard, sequence)
+        )
 
     moto_seam.wrap("logs.event_init", init, by=_BY)
 
