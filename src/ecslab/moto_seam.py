@@ -26,7 +26,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True)
@@ -384,6 +384,19 @@ def instance_type_offerings() -> dict[str, Any]:
 
 # --- readers: moto's state as plain values --------------------------------------------
 
+View = TypeVar("View")
+
+
+def _all(models: dict[str, Any], view: Callable[[Any], View]) -> list[View]:
+    """Each model of one of moto's dicts as ecslab's value (copied at once: requests may
+    change the dict meanwhile)."""
+    return [view(model) for model in list(models.values())]
+
+
+def _one(models: dict[str, Any], key: str, view: Callable[[Any], View]) -> View | None:
+    found = models.get(key)
+    return view(found) if found is not None else None
+
 
 def ecs_backends(account_id: str) -> Iterator[Any]:
     """moto's ECS backends of an account that exist (one per region used)."""
@@ -465,12 +478,11 @@ class Certificate:
 
 def certificates(acm: Any) -> list[Certificate]:
     """Every certificate of moto's ACM backend, read at once."""
-    return [_certificate(c) for c in list(acm._certificates.values())]
+    return _all(acm._certificates, _certificate)
 
 
 def find_certificate(acm: Any, arn: str) -> Certificate | None:
-    found = acm._certificates.get(arn)
-    return _certificate(found) if found is not None else None
+    return _one(acm._certificates, arn, _certificate)
 
 
 def _certificate(cert: Any) -> Certificate:
@@ -659,12 +671,11 @@ class LoadBalancer:
 
 def load_balancers(elbv2: Any) -> list[LoadBalancer]:
     """Every load balancer of moto's ELBv2 backend, read at once."""
-    return [_load_balancer(lb) for lb in list(elbv2.load_balancers.values())]
+    return _all(elbv2.load_balancers, _load_balancer)
 
 
 def find_load_balancer(elbv2: Any, arn: str) -> LoadBalancer | None:
-    found = elbv2.load_balancers.get(arn)
-    return _load_balancer(found) if found is not None else None
+    return _one(elbv2.load_balancers, arn, _load_balancer)
 
 
 def _load_balancer(lb: Any) -> LoadBalancer:
@@ -982,12 +993,11 @@ class Service:
 
 def services(ecs: Any) -> list[Service]:
     """Every service of moto's ECS backend, read at once."""
-    return [service_view(s) for s in list(ecs.services.values())]
+    return _all(ecs.services, service_view)
 
 
 def find_service(ecs: Any, cluster: str, name: str) -> Service | None:
-    found = ecs.services.get(f"{cluster}:{name}")
-    return service_view(found) if found is not None else None
+    return _one(ecs.services, f"{cluster}:{name}", service_view)
 
 
 def service_view(service: Any) -> Service:
@@ -1217,12 +1227,11 @@ class TargetGroup:
 
 def target_groups(elbv2: Any) -> list[TargetGroup]:
     """Every target group of moto's ELBv2 backend, read at once."""
-    return [target_group(group) for group in list(elbv2.target_groups.values())]
+    return _all(elbv2.target_groups, target_group)
 
 
 def find_target_group(elbv2: Any, arn: str) -> TargetGroup | None:
-    group = elbv2.target_groups.get(arn)
-    return target_group(group) if group is not None else None
+    return _one(elbv2.target_groups, arn, target_group)
 
 
 def target_group(group: Any) -> TargetGroup:
