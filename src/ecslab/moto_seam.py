@@ -13,8 +13,16 @@ in one place, loudly:
   An adapter gets a `Call`: moto's arguments by name (bound against the pinned
   signature, defaults filled in), never by position; `call.proceed(**changes)` runs the
   next layer, then moto's own.
-- Readers (`ecs_backends`, `ingress`, `default_route`, ...) give the data plane moto's
-  state as plain values, so deciding code (ecslab.dataplane.reach) never reads a model.
+- Readers give the data plane moto's state as ecslab's own frozen values (`TaskFacts`,
+  `TaskState`, `Service`, `TaskDefinition`, `TargetGroup`, `LoadBalancer`, `Certificate`,
+  `Ingress`...), so deciding code never reads a model. Where the data plane must change
+  moto's state (a task's status and times, a service's counts, deployments and events,
+  targets, ENIs), a named writer does it; a model's `handle` is for those writers only.
+- `MODEL_ATTRIBUTES` lists every attribute of moto's models the readers and writers
+  touch; `TASK_FIELDS` and `CONTAINER_FIELDS`, the DescribeTasks fields the data plane
+  sets. tests/test_moto_seam.py checks both against the pinned moto and botocore.
+- moto's server app, account, error classes and bundled files are reached here too: no
+  other module of ecslab imports moto (the same test parses every import).
 
 It sits beneath every layer of the package (it imports nothing of ecslab), since both
 the local cloud (ecslab.cloud) and its data plane (ecslab.dataplane) use it.

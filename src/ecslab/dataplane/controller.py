@@ -227,7 +227,7 @@ class Scheduler:
 
     def _retire(
         self,
-        service: Any,
+        service: Service,
         state: ServiceState,
         old: list[LocalTask],
         new: list[LocalTask],
