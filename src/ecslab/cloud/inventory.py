@@ -1,75 +1,18 @@
 """Count what the learner created in moto, by service, for `ecslab status`.
 
-Read from moto's in-process models (this runs inside the host). Things moto makes on its
-own (the default VPC and its subnets and security group, AWS managed IAM policies) are
-left out: the learner did not create them and `destroy` does not remove them.
+Read from moto's in-process models (this runs inside the host), through ecslab.moto_seam.
+Things moto makes on its own (the default VPC and its subnets and security group, AWS
+managed IAM policies) are left out: the learner did not create them and `destroy` does
+not remove them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from ecslab import moto_seam
 
 Counts = dict[str, dict[str, int]]
 
 
 def counts(account_id: str, region: str) -> Counts:
     """{service: {resource kind: number}} for the services the chapter uses."""
-    from moto.backends import get_backend
-
-    def backend(name: str, key: str = region) -> Any:
-        return get_backend(name)[account_id][key]  # type: ignore[call-overload]
-
-    return {
-        "ec2": _ec2(backend("ec2")),
-        "elbv2": _elbv2(backend("elbv2")),
-        "ecs": _ecs(backend("ecs")),
-        "iam": _iam(backend("iam", "aws")),
-        "logs": {"log_groups": len(backend("logs").groups)},
-    }
-
-
-def _snapshot(mapping: dict[Any, Any]) -> list[Any]:
-    """The values of one of moto's dicts, copied at once: requests may change it meanwhile."""
-    return list(mapping.copy().values())
-
-
-def _ec2(ec2: Any) -> dict[str, int]:
-    """VPC resources outside the default VPC."""
-    vpcs = {vpc_id for vpc_id, vpc in list(ec2.vpcs.items()) if not vpc.is_default}
-    subnets = [s for zone in _snapshot(ec2.subnets) for s in _snapshot(zone) if s.vpc_id in vpcs]
-    groups = [g for vpc_id in vpcs for g in _snapshot(ec2.groups.get(vpc_id, {}))]
-    return {
-        "vpcs": len(vpcs),
-        "subnets": len(subnets),
-        "security_groups": sum(1 for g in groups if g.name != "default"),
-        "internet_gateways": len(ec2.internet_gateways),
-        "nat_gateways": sum(1 for n in _snapshot(ec2.nat_gateways) if n.state != "deleted"),
-        "elastic_ips": len(ec2.addresses),
-    }
-
-
-def _elbv2(elbv2: Any) -> dict[str, int]:
-    """Load balancers, their listeners, and target groups."""
-    lbs = _snapshot(elbv2.load_balancers)
-    return {
-        "load_balancers": len(lbs),
-        "listeners": sum(len(lb.listeners) for lb in lbs),
-        "target_groups": len(elbv2.target_groups),
-    }
-
-
-def _ecs(ecs: Any) -> dict[str, int]:
-    """Clusters, services, active task definition revisions and tasks."""
-    revisions = [td for family in _snapshot(ecs.task_definitions) for td in _snapshot(family)]
-    return {
-        "clusters": len(ecs.clusters),
-        "services": sum(1 for s in _snapshot(ecs.services) if s.status != "INACTIVE"),
-        "task_definitions": sum(1 for td in revisions if td.status == "ACTIVE"),
-        "tasks": sum(len(tasks) for tasks in _snapshot(ecs.tasks)),
-    }
-
-
-def _iam(iam: Any) -> dict[str, int]:
-    """Roles, and policies other than AWS managed ones."""
-    own = [arn for arn in list(iam.managed_policies) if ":aws:policy/" not in arn]
-    return {"roles": len(iam.roles), "policies": len(own)}
+    return moto_seam.resource_counts(account_id, region)

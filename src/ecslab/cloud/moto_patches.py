@@ -17,8 +17,6 @@ import itertools
 import random
 from typing import Any
 
-from botocore import xform_name
-
 from ecslab import moto_seam
 
 #: CreateService parameters moto 5.2.5 accepts but drops: its responses layer passes only
@@ -59,11 +57,11 @@ def keep_create_service_parameters() -> None:
 
     def create_service(call: moto_seam.Call) -> Any:
         result = call.proceed()
-        service = result.result["service"]
+        service = moto_seam.result_model(result, "service")
         for name in KEPT_CREATE_SERVICE_PARAMETERS:
-            value = call.self._get_param(name)
-            if value is not None and getattr(service, xform_name(name), None) is None:
-                setattr(service, xform_name(name), value)
+            value = moto_seam.request_param(call, name)
+            if value is not None:
+                moto_seam.keep_parameter(service, name, value)
         return result
 
     moto_seam.wrap("ecs.responses.create_service", create_service, by=_BY)
@@ -81,11 +79,11 @@ def resolve_update_service_task_definition() -> None:
 
     def update_service(call: moto_seam.Call) -> Any:
         result = call.proceed()
-        service = result.result["service"]
-        if call.self._get_param("taskDefinition"):
-            service.task_definition = call.self.ecs_backend.describe_task_definition(
-                service.task_definition
-            ).arn
+        service = moto_seam.service_view(moto_seam.result_model(result, "service"))
+        if moto_seam.request_param(call, "taskDefinition"):
+            ecs = moto_seam.responder_ecs(call)
+            arn = moto_seam.task_definition_arn(ecs, service.task_definition)
+            moto_seam.set_service_task_definition(service, arn)
         return result
 
     moto_seam.wrap("ecs.responses.update_service", update_service, by=_BY)
@@ -115,8 +113,10 @@ def aws_event_ids() -> None:
 
     def init(call: moto_seam.Call) -> None:
         call.proceed()
-        event, ingestion_time = call.self, call["ingestion_time"]
-        event.event_id = event_id(int(event.timestamp), ingestion_time, shard, next(counter))
+        ingestion_time, sequence = call["ingestion_time"], next(counter)
+        moto_seam.set_event_id(
+            call.self, lambda timestamp: event_id(timestamp, ingestion_time, shard, sequence)
+        )
 
     moto_seam.wrap("logs.event_init", init, by=_BY)
 
@@ -134,13 +134,11 @@ class _LazyOfferings(dict[str, Any]):
         self.location_type = location_type
 
     def __missing__(self, region: str) -> Any:
-        from moto.utilities.utils import load_resource
-
         path = f"ec2/resources/instance_type_offerings/{self.location_type}/{region}.json"
         try:
-            offerings = load_resource(path + ".gz")
+            offerings = moto_seam.load_resource(path + ".gz")
         except FileNotFoundError:
-            offerings = load_resource(path)
+            offerings = moto_seam.load_resource(path)
         for offering in offerings:
             offering["LocationType"] = self.location_type
         self[region] = offerings
@@ -161,9 +159,7 @@ def load_instance_offerings_lazily(region: str) -> None:
     runs Fargate in one region and never asks for them. Other regions still answer,
     read from moto's files on first use.
     """
-    from moto.ec2.models import instance_types
-
-    offerings = instance_types.INSTANCE_TYPE_OFFERINGS
+    offerings = moto_seam.instance_type_offerings()
     for location_type, regions in offerings.items():
         if not isinstance(regions, _LazyOfferings):
             kept = {region: regions[region]} if region in regions else {}

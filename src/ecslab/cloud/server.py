@@ -5,7 +5,7 @@ Run it with `python -m ecslab.cloud.server --port PORT` (`ecslab up` does, in th
 Why one process: moto keeps the AWS control plane in memory (VPCs, load balancers, ECS
 services...). The local Fargate data plane must read and change those very objects (task
 states, running counts, target health), so it runs here, beside moto, and reaches them
-with `moto.backends.get_backend(...)`.
+through ecslab.moto_seam.
 
 Why waitress and not moto's own server: moto's server is werkzeug's development server,
 which closes the connection after every response and was seen to fail an apply in 35
@@ -59,7 +59,7 @@ from io import BytesIO
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from ecslab import credentials, settings
+from ecslab import credentials, moto_seam, settings
 from ecslab.cloud import auth
 from ecslab.errors import LocalCloudError
 
@@ -154,9 +154,7 @@ class Host:
     @property
     def account_id(self) -> str:
         """The account moto files resources under for the fake credentials we hand out."""
-        from moto.core.models import DEFAULT_ACCOUNT_ID
-
-        return str(DEFAULT_ACCOUNT_ID)
+        return moto_seam.default_account_id()
 
     def register_admin_route(self, path: str, handler: AdminHandler) -> None:
         """Serve `handler` at `path`, which must start with /_ecslab/."""
@@ -338,13 +336,11 @@ def _moto_app(region: str) -> Any:
     """moto's own WSGI app (dispatching on the request to each service's Flask app), patched,
     behind `RetryMemo` so an SDK's retry never runs a create twice."""
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # listing 9.6's aws_iam_policy
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
     from ecslab.cloud import moto_patches
     from ecslab.cloud.retries import RetryMemo
 
     moto_patches.apply(region)
-    return RetryMemo(DomainDispatcherApplication(create_backend_app))
+    return RetryMemo(moto_seam.server_app())
 
 
 def _bind(app: Host, port: int) -> Any:

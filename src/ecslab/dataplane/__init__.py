@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ecslab import settings
+from ecslab import moto_seam, settings
 from ecslab.dataplane import acm, health, hooks, network, reach, runtime, validation, views
 from ecslab.dataplane.agent import FargateAgent
 from ecslab.dataplane.clock import Clock
@@ -126,23 +126,23 @@ class DataPlane:
         assert self.agent
         groups = set()
         for elbv2, ec2 in regions:
-            for group in list(elbv2.target_groups.values()):
+            for group in moto_seam.target_groups(elbv2):
                 groups.add(group.arn)
-                delay = self.agent.deregistration_delay(elbv2.region_name, group.arn)
+                delay = self.agent.deregistration_delay(moto_seam.region_of(elbv2), group.arn)
                 self.agent.health.sync(group, bool(group.load_balancer_arns), delay)
                 self._check_due(elbv2, ec2, group)
         self.agent.health.forget_groups_but(groups)
 
-    def _check_due(self, elbv2: Any, ec2: Any, group: Any) -> None:
+    def _check_due(self, elbv2: Any, ec2: Any, group: moto_seam.TargetGroup) -> None:
         """Health checks of `group` from its (first) ALB's nodes, through its security
         groups as they are now."""
         assert self.agent
-        found = [elbv2.load_balancers.get(arn) for arn in group.load_balancer_arns]
+        found = [moto_seam.find_load_balancer(elbv2, arn) for arn in group.load_balancer_arns]
         lb = next((x for x in found if x is not None), None)
         if lb is None:
             self.agent.health.due(group, [])
             return
-        nodes = lb_node_ips(ec2, [getattr(s, "id", s) for s in lb.subnets])
+        nodes = lb_node_ips(ec2, list(lb.subnet_ids))
 
         def admits(ip: str, port: int) -> bool:
             return reach.alb_reaches_target(ec2, lb, nodes, ip, port)
@@ -153,7 +153,8 @@ class DataPlane:
         """A task moto's RunTask just filed becomes a real Fargate task."""
         assert self.scheduler and self.agent
         with self.lock:
-            local = hooks.adopt_fargate(backend, self.agent.ec2_for(backend.region_name), task)
+            ec2 = self.agent.ec2_for(moto_seam.region_of(backend))
+            local = hooks.adopt_fargate(backend, ec2, task)
             self.scheduler.add(local)
             return local
 
@@ -162,18 +163,23 @@ class DataPlane:
         assert self.scheduler
         return self.scheduler.tasks.get(task_ref.split("/")[-1])
 
-    def watch(self, backend: Any, service: Any) -> None:
+    def watch(self, backend: Any, service: moto_seam.Service) -> None:
         """UpdateService is about to change `service` (see Scheduler.watch)."""
         if self.scheduler is not None:
             self._guarded(self.scheduler.watch, backend, service)
 
-    def follow(self, backend: Any, service: Any) -> None:
+    def follow(self, backend: Any, service: moto_seam.Service) -> None:
         """UpdateService changed `service` (see Scheduler.follow); the update itself stands
         if this fails: the next tick tries again."""
         if self.scheduler is not None:
             self._guarded(self.scheduler.follow, backend, service)
 
-    def _guarded(self, step: Callable[[Any, Any], None], backend: Any, service: Any) -> None:
+    def _guarded(
+        self,
+        step: Callable[[Any, moto_seam.Service], None],
+        backend: Any,
+        service: moto_seam.Service,
+    ) -> None:
         if service.launch_type != "FARGATE":
             return
         with self.lock:

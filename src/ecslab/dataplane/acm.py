@@ -37,28 +37,18 @@ def _name(value: str) -> str:
 
 
 def dns_records(route53_backends: list[Any]) -> set[tuple[str, str, str]]:
-    """(name, type, value) of every record of every public hosted zone."""
-    records = set()
-    for backend in route53_backends:
-        for zone in list(backend.zones.values()):
-            if getattr(zone, "private_zone", False):
-                continue  # ACM resolves through public DNS only
-            for rrset in list(zone.rrsets):
-                for value in rrset.records or []:
-                    records.add((_name(rrset.name), str(rrset.type), _name(str(value))))
-    return records
+    """(name, type, value) of every record of every public hosted zone, as compared."""
+    return {
+        (_name(name), kind, _name(value))
+        for backend in route53_backends
+        for name, kind, value in moto_seam.public_dns_records(backend)
+    }
 
 
-def validated(certificate: Any, records: set[tuple[str, str, str]]) -> bool:
+def validated(certificate: moto_seam.Certificate, records: set[tuple[str, str, str]]) -> bool:
     """Whether every validation record `certificate` asks for exists in `records`."""
-    options = certificate.describe()["Certificate"].get("DomainValidationOptions", [])
     wanted = {
-        (
-            _name(o["ResourceRecord"]["Name"]),
-            o["ResourceRecord"]["Type"],
-            _name(o["ResourceRecord"]["Value"]),
-        )
-        for o in options
+        (_name(name), kind, _name(value)) for name, kind, value in certificate.validation_records
     }
     return bool(wanted) and wanted <= records
 
@@ -80,27 +70,26 @@ class Certificates:
     def validate(self) -> list[str]:
         """Issue every pending certificate whose validation records exist; their ARNs."""
         pending = [
-            cert
+            (backend, cert)
             for backend in self._acm_backends()
-            for cert in list(backend._certificates.values())
-            if cert.type == "AMAZON_ISSUED" and cert.status == "PENDING_VALIDATION"
+            for cert in moto_seam.certificates(backend)
+            if cert.pending_validation
         ]
         if not pending:
             return []
         records = dns_records(self._route53_backends())
-        issued = [cert for cert in pending if validated(cert, records)]
-        for cert in issued:
-            cert.status = "ISSUED"
-        return [str(cert.arn) for cert in issued]
+        issued = [(backend, cert) for backend, cert in pending if validated(cert, records)]
+        for backend, cert in issued:
+            moto_seam.issue_certificate(backend, cert.arn)
+        return [cert.arn for _, cert in issued]
 
     def names(self, arn: str) -> list[str]:
         """The domain names of certificate `arn`: its domain name first, then the other
         subject alternative names; [] when ACM does not hold it."""
         for backend in self._acm_backends():
-            cert = backend._certificates.get(arn)
+            cert = moto_seam.find_certificate(backend, arn)
             if cert is not None:
-                first = str(cert.common_name)
-                return [first] + [str(n) for n in cert.sans if n != first]
+                return list(cert.names)
         return []
 
     def files_for(self, arn: str) -> tuple[Path, Path] | None:

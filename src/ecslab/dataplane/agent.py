@@ -33,15 +33,14 @@ log = logging.getLogger("ecslab.dataplane.agent")
 DEFAULT_DEREGISTRATION_DELAY = 300.0
 
 
-def event(service: Any, message: str) -> None:
+def event(service: moto_seam.Service, message: str) -> None:
     """Add a service event (newest first), as DescribeServices lists them."""
     entry = {
         "id": str(uuid.uuid4()),
         "createdAt": utcnow(),
         "message": f"(service {service.name}) {message}",
     }
-    service.events.insert(0, entry)
-    del service.events[100:]
+    moto_seam.add_service_event(service, entry)
 
 
 class FargateAgent:
@@ -97,22 +96,19 @@ class FargateAgent:
     def ec2_for(self, region: str) -> Any:
         return moto_seam.ec2_backend(self.account_id, region)
 
-    def ec2(self, task: Any) -> Any:
-        return self.ec2_for(task.region_name)
-
     def route_out(self, task: LocalTask) -> bool:
         """Can the task reach its registry and CloudWatch Logs (see ecslab.dataplane.reach)?"""
-        ec2 = self.ec2(task.record)
+        ec2 = self.ec2_for(task.facts.region)
         return reach.route_out(ec2, task.subnet_id(), public_ip=task.public_ip())
 
-    def _service(self, task: LocalTask) -> Any:
-        backend = moto_seam.ecs_backend(self.account_id, task.record.region_name)
+    def _service(self, task: LocalTask) -> moto_seam.Service | None:
+        backend = moto_seam.ecs_backend(self.account_id, task.facts.region)
         cluster, name = task.service or ("", "")
-        return backend.services.get(f"{cluster}:{name}")
+        return moto_seam.find_service(backend, cluster, name)
 
     def register(self, task: LocalTask) -> list[str]:
         """RegisterTargets for each load balancer of the task's service; the group ARNs."""
-        elbv2 = self.client("elbv2", task.record.region_name)
+        elbv2 = self.client("elbv2", task.facts.region)
         arns = []
         for lb in task.load_balancers:
             arn, port = lb["targetGroupArn"], int(lb["containerPort"])
@@ -129,7 +125,7 @@ class FargateAgent:
         """DeregisterTargets; returns the longest deregistration delay (AWS seconds)."""
         if not task.registered:
             return 0.0
-        elbv2 = self.client("elbv2", task.record.region_name)
+        elbv2 = self.client("elbv2", task.facts.region)
         delay = 0.0
         service = self._service(task)
         for arn, ip, port in task.registered:
@@ -138,19 +134,16 @@ class FargateAgent:
             except elbv2.exceptions.TargetGroupNotFoundException:
                 log.debug("target group %s is gone: nothing to deregister %s from", arn, ip)
                 continue  # deleted first (terraform destroy): nothing left to drain, as on AWS
-            delay = max(delay, self.deregistration_delay(task.record.region_name, arn))
+            delay = max(delay, self.deregistration_delay(task.facts.region, arn))
             if service is not None:
                 event(service, f"deregistered 1 targets in (target-group {arn})")
         return delay
 
     def deregistration_delay(self, region: str, arn: str) -> float:
-        group = moto_seam.elbv2_backend(self.account_id, region).target_groups.get(arn)
+        group = moto_seam.find_target_group(moto_seam.elbv2_backend(self.account_id, region), arn)
         if group is None:
             return 0.0
-        value = group.attributes.get(
-            "deregistration_delay.timeout_seconds", DEFAULT_DEREGISTRATION_DELAY
-        )
-        return float(str(value))
+        return float(group.deregistration_delay or DEFAULT_DEREGISTRATION_DELAY)
 
     def target_state(self, arn: str, ip: str, port: int) -> str | None:
         found = self.health.state(arn, ip, port)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.dataplane import launch
 from ecslab.dataplane.agent import FargateAgent, event
 from ecslab.dataplane.tasks import (
@@ -24,6 +25,7 @@ from ecslab.dataplane.tasks import (
     LocalTask,
     utcnow,
 )
+from ecslab.moto_seam import Service
 
 log = logging.getLogger("ecslab.dataplane.scheduler")
 
@@ -47,7 +49,7 @@ class ServiceState:
 
 
 def _deployment(
-    service: Any, task_definition: str, deployment_id: str | None = None
+    service: Service, task_definition: str, deployment_id: str | None = None
 ) -> dict[str, Any]:
     now = utcnow()
     return {
@@ -85,7 +87,7 @@ class Scheduler:
     def add(self, task: LocalTask) -> None:
         self.tasks[task.id] = task
 
-    def plan(self) -> list[tuple[Any, Any]]:
+    def plan(self) -> list[tuple[Any, Service]]:
         """Decide, from moto's state only (no I/O), which tasks each Fargate service starts
         and stops; a tick is `plan`, `step` for every task, then `settle`. One broken
         service is logged and skipped, never allowed to stall the others. Returns the
@@ -93,14 +95,14 @@ class Scheduler:
         services = [
             (backend, service)
             for backend in self.agent.ecs_backends()
-            for service in list(backend.services.values())
+            for service in moto_seam.services(backend)
             if service.launch_type == "FARGATE"
         ]
         for backend, service in services:
             self._guard(f"service {service.name}", self._reconcile, backend, service)
         return services
 
-    def settle(self, services: list[tuple[Any, Any]]) -> None:
+    def settle(self, services: list[tuple[Any, Service]]) -> None:
         """Write the counts and deployments the lifecycles led to; drop what expired."""
         for _, service in services:
             self._count(service)
@@ -127,61 +129,61 @@ class Scheduler:
             if task.fault(e, self.agent.clock):
                 log.exception("task %s: stopped after an error in its lifecycle", task.id)
 
-    def _forget(self, services: list[tuple[Any, Any]]) -> None:
+    def _forget(self, services: list[tuple[Any, Service]]) -> None:
         """Drop what AWS no longer shows: stopped tasks past their retention (from moto
         too) and the state of services that are gone."""
         for task in [t for t in self.tasks.values() if t.expired(self.agent.clock)]:
             del self.tasks[task.id]
             for backend in self.agent.ecs_backends():
-                backend.tasks.get(task.record.cluster_name, {}).pop(task.record.task_arn, None)
-        alive = {(service.arn, id(service)) for _, service in services}
+                moto_seam.drop_task(backend, task.facts)
+        alive = {(service.arn, service.identity) for _, service in services}
         for key in set(self.states) - alive:
             del self.states[key]
 
-    def service_tasks(self, service: Any, live_only: bool = True) -> list[LocalTask]:
-        key = (service.cluster_name, service.name)  # names repeat across regions: check both
+    def service_tasks(self, service: Service, live_only: bool = True) -> list[LocalTask]:
+        key = (service.cluster, service.name)  # names repeat across regions: check both
         return [
             t
             for t in self.tasks.values()
             if t.service == key
-            and t.record.region_name == service.region_name
+            and t.facts.region == service.region
             and not (live_only and (t.stop_request or t.status == "STOPPED"))
         ]
 
-    def watch(self, backend: Any, service: Any) -> None:
+    def watch(self, backend: Any, service: Service) -> None:
         """UpdateService is about to change `service`: learn its current deployment first
         (a service created a moment ago may not have been ticked yet)."""
         self._state(backend, service)
 
-    def follow(self, backend: Any, service: Any) -> None:
+    def follow(self, backend: Any, service: Service) -> None:
         """UpdateService changed `service`: start its new deployment and publish deployments
         and counts now, as the next tick would, so that UpdateService's response shows them."""
         if service.status == "ACTIVE":
             self._follow_updates(backend, service, self._state(backend, service))
         self._count(service)
 
-    def _state(self, backend: Any, service: Any) -> ServiceState:
-        key = (service.arn, id(service))  # a service re-created under the same ARN starts afresh
+    def _state(self, backend: Any, service: Service) -> ServiceState:
+        key = (service.arn, service.identity)  # re-created under the same ARN: afresh
         state = self.states.get(key)
         if state is None:
-            moto_id = service.deployments[0]["id"] if service.deployments else None
-            td = backend.describe_task_definition(service.task_definition).arn
-            state = self.states[key] = ServiceState(_deployment(service, td, moto_id))
+            td = moto_seam.task_definition_arn(backend, service.task_definition)
+            deployment = _deployment(service, td, service.moto_deployment_id)
+            state = self.states[key] = ServiceState(deployment)
         return state
 
-    def _follow_updates(self, backend: Any, service: Any, state: ServiceState) -> None:
+    def _follow_updates(self, backend: Any, service: Service, state: ServiceState) -> None:
         """UpdateService to a new revision, or forceNewDeployment, starts a new deployment."""
-        td = backend.describe_task_definition(service.task_definition).arn
-        moto_id = service.deployments[0]["id"] if service.deployments else state.primary["id"]
+        td = moto_seam.task_definition_arn(backend, service.task_definition)
+        moto_id = service.moto_deployment_id or state.primary["id"]
         if td != state.primary["taskDefinition"] or moto_id != state.primary["id"]:
             state.primary["status"] = "ACTIVE"
             state.old.insert(0, state.primary)
             new_id = moto_id if moto_id != state.primary["id"] else None
             state.primary = _deployment(service, td, new_id)
             state.steady = False
-        service.task_definition = td
+        moto_seam.set_service_task_definition(service, td)
 
-    def _reconcile(self, backend: Any, service: Any) -> None:
+    def _reconcile(self, backend: Any, service: Service) -> None:
         state = self._state(backend, service)
         if service.status != "ACTIVE":
             self._stop(service, self.service_tasks(service), state)
@@ -190,10 +192,10 @@ class Scheduler:
         self._note_failures(service, state)
         self._replace_unhealthy(service)
         live = self.service_tasks(service)
-        new = [t for t in live if t.record.started_by == state.primary["id"]]
+        new = [t for t in live if t.facts.started_by == state.primary["id"]]
         old = [t for t in live if t not in new]
-        desired = int(service.desired_count)
-        config = getattr(service, "deployment_configuration", None) or {}
+        desired = service.desired_count
+        config = service.deployment_configuration
         max_total = max(
             desired * int(config.get("maximumPercent", 200)) // 100, desired if not old else 0
         )
@@ -203,11 +205,11 @@ class Scheduler:
         self._check_steady(service, state, old)
 
     def _launch(
-        self, backend: Any, service: Any, state: ServiceState, count: int, live: list[LocalTask]
+        self, backend: Any, service: Service, state: ServiceState, count: int, live: list[LocalTask]
     ) -> None:
         if count <= 0 or self.agent.clock.now() < state.next_launch:
             return
-        ec2 = self.agent.ec2_for(backend.region_name)
+        ec2 = self.agent.ec2_for(moto_seam.region_of(backend))
         started: list[LocalTask] = []
         for _ in range(count):
             task = launch.create(
@@ -225,7 +227,7 @@ class Scheduler:
 
     def _retire(
         self,
-        service: Any,
+        service: Service,
         state: ServiceState,
         old: list[LocalTask],
         new: list[LocalTask],
@@ -242,10 +244,10 @@ class Scheduler:
                 healthy -= 1
         extra = len(new) - desired
         if extra > 0:
-            victims += sorted(new, key=lambda t: (self._healthy(t), t.record.created_at))[:extra]
+            victims += sorted(new, key=lambda t: (self._healthy(t), t.facts.created_at))[:extra]
         self._stop(service, victims, state)
 
-    def _stop(self, service: Any, victims: list[LocalTask], state: ServiceState) -> None:
+    def _stop(self, service: Service, victims: list[LocalTask], state: ServiceState) -> None:
         if not victims:
             return
         reason = f"Scaling activity initiated by (deployment {state.primary['id']})"
@@ -262,8 +264,8 @@ class Scheduler:
             self.agent.target_state(arn, ip, port) == "healthy" for arn, ip, port in task.registered
         )
 
-    def _replace_unhealthy(self, service: Any) -> None:
-        grace = float(getattr(service, "health_check_grace_period_seconds", None) or 0)
+    def _replace_unhealthy(self, service: Service) -> None:
+        grace = service.grace_period
         for task in self.service_tasks(service):
             if task.status != "RUNNING" or task.uptime(self.agent.clock) < self.agent.clock.real(
                 grace
@@ -281,7 +283,7 @@ class Scheduler:
                     event(service, f"has stopped 1 running tasks: (task {task.id}).")
                     break
 
-    def _note_failures(self, service: Any, state: ServiceState) -> None:
+    def _note_failures(self, service: Service, state: ServiceState) -> None:
         """Count tasks that failed to start; back off launches as ECS does."""
         for task in self.service_tasks(service, live_only=False):
             if not task.take_stop():
@@ -296,7 +298,7 @@ class Scheduler:
         if any(self._healthy(t) for t in self.service_tasks(service)):
             state.failures = 0
 
-    def _check_steady(self, service: Any, state: ServiceState, old: list[LocalTask]) -> None:
+    def _check_steady(self, service: Service, state: ServiceState, old: list[LocalTask]) -> None:
         live = self.service_tasks(service)
         ready = (
             not old and len(live) == service.desired_count and all(self._healthy(t) for t in live)
@@ -312,21 +314,22 @@ class Scheduler:
                 event(service, f"(deployment {state.primary['id']}) deployment completed.")
             event(service, "has reached a steady state.")
 
-    def _count(self, service: Any) -> None:
+    def _count(self, service: Service) -> None:
         """Counts on the service and its deployments; the deployments are published as
         copies, so that moto's forceNewDeployment (which rewrites the first deployment's
         id in place) shows up as a change next tick instead of rewriting our record."""
         tasks = self.service_tasks(service, live_only=False)
         running = [t for t in tasks if t.status == "RUNNING"]
         pending = [t for t in tasks if t.status in ("PROVISIONING", "PENDING")]
-        service.running_count, service.pending_count = len(running), len(pending)
-        state = self.states.get((service.arn, id(service)))
+        state = self.states.get((service.arn, service.identity))
         if state is None:
+            moto_seam.publish_service(service, len(running), len(pending), None)
             return
         for deployment in [state.primary, *state.old]:
             mine = deployment["id"]
-            deployment["runningCount"] = sum(1 for t in running if t.record.started_by == mine)
-            deployment["pendingCount"] = sum(1 for t in pending if t.record.started_by == mine)
+            deployment["runningCount"] = sum(1 for t in running if t.facts.started_by == mine)
+            deployment["pendingCount"] = sum(1 for t in pending if t.facts.started_by == mine)
             if deployment["status"] == "PRIMARY":
                 deployment["desiredCount"] = service.desired_count
-        service.deployments = [dict(d) for d in [state.primary, *state.old]]
+        deployments = [dict(d) for d in [state.primary, *state.old]]
+        moto_seam.publish_service(service, len(running), len(pending), deployments)

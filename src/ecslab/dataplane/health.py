@@ -11,6 +11,7 @@ balancer sends requests (healthy targets, or all of them when all are unhealthy)
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import re
 import threading
@@ -64,19 +65,9 @@ def matches(code: int, matcher: str) -> bool:
     return False
 
 
-def settings_of(group: Any) -> dict[str, Any]:
-    """The health-check settings of a moto target group, with AWS's defaults."""
-    matcher = (getattr(group, "matcher", None) or {}).get("HttpCode", "200")
-    return {
-        "path": group.health_check_path or "/",
-        "port": group.health_check_port or "traffic-port",
-        "interval": float(group.health_check_interval_seconds or 30),
-        "timeout": float(group.health_check_timeout_seconds or 5),
-        "healthy": int(group.healthy_threshold_count or 5),
-        "unhealthy": int(group.unhealthy_threshold_count or 2),
-        "matcher": str(matcher),
-        "enabled": group.health_check_enabled is not False,
-    }
+def settings_of(group: moto_seam.TargetGroup) -> dict[str, Any]:
+    """The health-check settings of a target group, with AWS's defaults."""
+    return dataclasses.asdict(group.health_check)
 
 
 def _check_port(config: dict[str, Any], traffic_port: int) -> int:
@@ -127,10 +118,10 @@ class HealthChecker:
         self.changed = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health")
 
-    def sync(self, group: Any, in_use: bool, delay: float) -> None:
+    def sync(self, group: moto_seam.TargetGroup, in_use: bool, delay: float) -> None:
         """Track new targets of `group`, start draining deregistered ones, drop drained ones."""
         now = self.clock.now()
-        current = {(group.arn, t["Id"], int(t["Port"])) for t in group.targets.values()}
+        current = {(group.arn, t.id, t.port) for t in group.targets}
         with self.lock:
             for key in current:
                 known = self.targets.get(key)
@@ -158,7 +149,9 @@ class HealthChecker:
             for key in [k for k in self.targets if k[0] not in groups]:
                 del self.targets[key]
 
-    def due(self, group: Any, nodes: list[str], admits: Admits = lambda ip, port: True) -> None:
+    def due(
+        self, group: moto_seam.TargetGroup, nodes: list[str], admits: Admits = lambda ip, port: True
+    ) -> None:
         """Start the checks of `group` whose interval has come. `admits(ip, port)` says
         whether the ALB may open that port of the target (ecslab.dataplane.reach); it is
         asked here, on the caller's thread, so that checks never read moto's state."""
@@ -262,10 +255,8 @@ def install(checker: HealthChecker) -> None:
     """Make moto's DescribeTargetHealth report the checker's states (never moto's own)."""
 
     def health_for(call: moto_seam.Call) -> Any:
-        group, target = call.self, call["target"]
-        port = int(
-            target.get("Port") or group.targets.get(target["Id"], {}).get("Port") or group.port
-        )
+        group, target = moto_seam.target_group(call.self), call["target"]
+        port = int(target.get("Port") or moto_seam.target_port(call.self, target["Id"]))
         # A target the checker has not picked up yet is being registered, as on AWS (moto's
         # own answer would be an instant `healthy`).
         state, reason, description = checker.state(group.arn, target["Id"], port) or REGISTERING

@@ -30,9 +30,9 @@ class Adopter(Protocol):
 
     def find(self, task_ref: str) -> LocalTask | None: ...
 
-    def watch(self, backend: Any, service: Any) -> None: ...
+    def watch(self, backend: Any, service: moto_seam.Service) -> None: ...
 
-    def follow(self, backend: Any, service: Any) -> None: ...
+    def follow(self, backend: Any, service: moto_seam.Service) -> None: ...
 
 
 _BY = "ecslab.dataplane.hooks"
@@ -45,14 +45,16 @@ def install(plane: Adopter) -> None:
     def run_task(call: moto_seam.Call) -> Any:
         config = call["networking_configuration"]
         tasks = call.proceed(networking_configuration=_with_groups(call.self, config))
-        return [plane.adopt(call.self, t).record if t.attachments else t for t in tasks]
+        return [
+            plane.adopt(call.self, t).record if moto_seam.task_facts(t).eni_id else t for t in tasks
+        ]
 
     def stop_task(call: moto_seam.Call) -> Any:
         with plane.lock:
             local = plane.find(call["task_str"])
             if local is None:
                 return call.proceed()
-            call.self._get_cluster(call["cluster_str"])
+            moto_seam.check_cluster(call.self, call["cluster_str"])
             local.request_stop(USER_INITIATED, call["reason"] or "Task stopped by user")
             return local.record
 
@@ -60,7 +62,8 @@ def install(plane: Adopter) -> None:
         service_name = call["service_name"]
         tasks = call.proceed(service_name=None, desiredStatus=call["desiredStatus"] or "RUNNING")
         if service_name:
-            tasks = [t for t in tasks if t.group == f"service:{service_name.split('/')[-1]}"]
+            group = f"service:{service_name.split('/')[-1]}"
+            tasks = [t for t in tasks if moto_seam.task_facts(t).group == group]
         return tasks
 
     def serialized(call: moto_seam.Call) -> Any:
@@ -72,14 +75,17 @@ def install(plane: Adopter) -> None:
         with plane.lock:  # never between the scheduler reading and writing a service
             cluster = str(properties.get("cluster") or "default").split("/")[-1]
             name = str(properties.get("service") or "").split("/")[-1]
-            before = call.self.services.get(f"{cluster}:{name}")
+            before = moto_seam.find_service(call.self, cluster, name)
             if before is not None:
                 plane.watch(call.self, before)  # the deployment the update replaces
             service = call.proceed()
-            plane.follow(call.self, service)
+            plane.follow(call.self, moto_seam.service_view(service))
             return service
 
-    moto_seam.wrap("ecs.task_resources", lambda call: _resources(call["task_definition"]), by=_BY)
+    def resources(call: moto_seam.Call) -> dict[str, Any]:
+        return _resources(moto_seam.task_definition_view(call["task_definition"]))
+
+    moto_seam.wrap("ecs.task_resources", resources, by=_BY)
     moto_seam.wrap("ecs.update_service", update_service, by=_BY)
     moto_seam.wrap("ecs.delete_service", serialized, by=_BY)
     moto_seam.wrap("ecs.run_task", run_task, by=_BY)
@@ -93,12 +99,12 @@ def _with_groups(backend: Any, config: dict[str, Any] | None) -> dict[str, Any] 
     vpc = (config or {}).get("awsvpcConfiguration")
     if not vpc or vpc.get("securityGroups") or not vpc.get("subnets"):
         return config
-    ec2 = moto_seam.ec2_backend(backend.account_id, backend.region_name)
+    ec2 = moto_seam.sibling_backend(backend, "ec2")
     groups = moto_seam.security_group_ids(ec2, [], moto_seam.subnet_vpc(ec2, vpc["subnets"][0]))
     return {**config, "awsvpcConfiguration": {**vpc, "securityGroups": groups}}  # type: ignore[dict-item]
 
 
-def _resources(task_definition: Any) -> dict[str, Any]:
+def _resources(task_definition: moto_seam.TaskDefinition) -> dict[str, Any]:
     """moto's version adds up container memory and fails (None + int) on a Fargate task
     definition, whose size is set at the task level: use the task's size."""
     cpu = sum(int(c.get("cpu") or 0) for c in task_definition.container_definitions)
@@ -118,6 +124,5 @@ def uninstall() -> None:
 
 def adopt_fargate(backend: Any, ec2: Any, task: Any) -> LocalTask:
     """A task filed by moto's RunTask, made a Fargate task in its first subnet."""
-    config = task.network_configuration["awsvpcConfiguration"]
-    subnet = config["subnets"][0]
-    return launch.prepare(backend, ec2, task, subnet, config.get("securityGroups", []))
+    facts = moto_seam.task_facts(task)
+    return launch.prepare(backend, ec2, task, facts.subnets[0], list(facts.security_groups))

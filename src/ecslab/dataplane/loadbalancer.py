@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.dataplane import nginxconf, reach
 from ecslab.dataplane.acm import Certificates
 from ecslab.dataplane.health import HealthChecker
@@ -83,10 +84,6 @@ class Listener:
         return sum(len(b) for arn, b in routing if arn == self.target_group)
 
 
-def _subnet_ids(lb: Any) -> list[str]:
-    return [getattr(s, "id", s) for s in lb.subnets]
-
-
 class LoadBalancers:
     """Keeps one local listener per ALB listener moto holds; routes to healthy targets."""
 
@@ -109,13 +106,14 @@ class LoadBalancers:
         no region holds it any more."""
         seen = set()
         for elbv2, ec2 in regions:
-            for lb in list(elbv2.load_balancers.values()):
-                if getattr(lb, "loadbalancer_type", "application") != "application":
+            for lb in moto_seam.load_balancers(elbv2):
+                if lb.type != "application":
                     continue
-                nodes = lb_node_ips(ec2, _subnet_ids(lb))
-                for arn, aws_listener in list(lb.listeners.items()):
-                    if not reach.internet_reaches_listener(ec2, lb, int(aws_listener.port)):
+                nodes = lb_node_ips(ec2, list(lb.subnet_ids))
+                for aws_listener in lb.listeners:
+                    if not reach.internet_reaches_listener(ec2, lb, aws_listener.port):
                         continue  # its security groups shut the internet out: not served
+                    arn = aws_listener.arn
                     seen.add(arn)
                     listener = self.listeners.get(arn) or self._start(lb, aws_listener)
                     self._read(listener, aws_listener)
@@ -123,13 +121,13 @@ class LoadBalancers:
         for arn in set(self.listeners) - seen:
             self._stop(self.listeners.pop(arn))
 
-    def _start(self, lb: Any, aws_listener: Any) -> Listener:
+    def _start(self, lb: moto_seam.LoadBalancer, aws_listener: moto_seam.Listener) -> Listener:
         listener = Listener(
             arn=aws_listener.arn,
             load_balancer=lb.name,
             dns_name=lb.dns_name,
             protocol=aws_listener.protocol,
-            aws_port=int(aws_listener.port),
+            aws_port=aws_listener.port,
             port=free_port(),
             # named from the listener's id (the ARN's last part), never from a name
             workdir=self.home / "loadbalancers" / aws_listener.arn.rsplit("/", 1)[-1],
@@ -150,10 +148,10 @@ class LoadBalancers:
         self.listeners[listener.arn] = listener
         return listener
 
-    def _read(self, listener: Listener, aws_listener: Any) -> None:
+    def _read(self, listener: Listener, aws_listener: moto_seam.Listener) -> None:
         """The listener's rules and, for HTTPS, its certificate, as moto holds them now."""
         listener.rules = listener_rules(aws_listener)
-        certificate = getattr(aws_listener, "certificate", None)
+        certificate = aws_listener.certificate
         if listener.protocol == "HTTPS" and certificate and self.certificates:
             listener.tls = self.certificates.files_for(certificate)
 

@@ -43,13 +43,8 @@ class Endpoints:
 
 def free_ip(ec2: Any, subnet_id: str) -> str:
     """A free private IP of the subnet, picked at random like AWS (not the next one)."""
-    subnet = ec2.get_subnet(subnet_id)
-    network = ipaddress.ip_network(subnet.cidr_block)
-    used = {
-        eni.private_ip_address
-        for eni in ec2.enis.values()
-        if getattr(eni.subnet, "id", None) == subnet_id
-    }
+    network = ipaddress.ip_network(moto_seam.subnet_cidr(ec2, subnet_id))
+    used = moto_seam.ips_in_use(ec2, subnet_id)
     hosts = list(network.hosts())[_RESERVED_HEAD - 1 : -1]
     free = [str(ip) for ip in hosts if str(ip) not in used]
     return random.choice(free)
@@ -57,23 +52,15 @@ def free_ip(ec2: Any, subnet_id: str) -> str:
 
 def attach_eni(task: Any, ec2: Any, subnet_id: str, groups: list[str]) -> str:
     """Give the moto task one ENI in `subnet_id` (replacing moto's random one); its IP."""
-    for attachment in task.attachments:
-        for detail in attachment["details"]:
-            if detail["name"] == "networkInterfaceId":
-                ec2.delete_network_interface(detail["value"])
+    facts = moto_seam.task_facts(task)
+    if facts.eni_id is not None:
+        moto_seam.delete_eni(ec2, facts.eni_id)
     ip = free_ip(ec2, subnet_id)
     attachment_id = str(uuid.uuid4())
-    eni = ec2.create_network_interface(
-        subnet=subnet_id,
-        private_ip_address=ip,
-        group_ids=groups,
-        description=f"arn:aws:ecs:{task.region_name}:{task._account_id}:attachment/{attachment_id}",
-    )
-    eni.status = "in-use"
-    eni.device_index = 1
-    eni.interface_type = "interface"
-    region = task.region_name
-    task.attachments = [
+    region, account = facts.region, moto_seam.account_of(task)
+    description = f"arn:aws:ecs:{region}:{account}:attachment/{attachment_id}"
+    eni = moto_seam.create_task_eni(ec2, subnet_id, ip, groups, description)
+    attachments = [
         {
             "id": attachment_id,
             "type": "ElasticNetworkInterface",
@@ -87,6 +74,7 @@ def attach_eni(task: Any, ec2: Any, subnet_id: str, groups: list[str]) -> str:
             ],
         }
     ]
+    moto_seam.stamp_task(task, attachments=attachments)
     return ip
 
 
@@ -95,26 +83,19 @@ def dns_name(ip: str, region: str) -> str:
     return f"ip-{ip.replace('.', '-')}.{region}.compute.internal"
 
 
-def set_attachment_status(task: Any, status: str) -> None:
-    """PRECREATED -> ATTACHED -> DELETED, as DescribeTasks shows during the lifecycle."""
-    for attachment in task.attachments:
-        attachment["status"] = status
-
-
 def detach_eni(task: Any, ec2: Any) -> None:
     """Delete the task's ENI (its IP returns to the subnet)."""
-    for attachment in task.attachments:
-        for detail in attachment["details"]:
-            if detail["name"] == "networkInterfaceId" and detail["value"] in ec2.enis:
-                ec2.delete_network_interface(detail["value"])
-    set_attachment_status(task, "DELETED")
+    eni_id = moto_seam.task_facts(task).eni_id
+    if eni_id is not None:
+        moto_seam.delete_eni(ec2, eni_id)
+    moto_seam.set_attachment_status(task, "DELETED")
 
 
 def lb_node_ips(ec2: Any, subnet_ids: list[str]) -> list[str]:
     """One stable private IP per load-balancer subnet: the ALB nodes that send requests."""
     ips = []
     for subnet_id in subnet_ids:
-        network = ipaddress.ip_network(ec2.get_subnet(subnet_id).cidr_block)
+        network = ipaddress.ip_network(moto_seam.subnet_cidr(ec2, subnet_id))
         index = 16 + int(uuid.uuid5(uuid.NAMESPACE_OID, subnet_id).int % 200)
         ips.append(str(network.network_address + index))
     return ips

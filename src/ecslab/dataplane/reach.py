@@ -92,7 +92,9 @@ def _rules(ec2: object, group_ids: Iterable[str]) -> list[Ingress]:
     return [rule for group in group_ids for rule in moto_seam.ingress(ec2, group)]
 
 
-def alb_reaches_target(ec2: object, lb: object, nodes: list[str], ip: str, port: int) -> bool:
+def alb_reaches_target(
+    ec2: object, lb: moto_seam.LoadBalancer, nodes: list[str], ip: str, port: int
+) -> bool:
     """May the ALB (its node IPs `nodes`, its security groups) open `ip`:`port`? A target
     with no ENI in the local cloud has no group to ask: the answer is yes."""
     eni = moto_seam.eni_with_ip(ec2, ip, moto_seam.load_balancer_vpc(lb))
@@ -104,7 +106,7 @@ def alb_reaches_target(ec2: object, lb: object, nodes: list[str], ip: str, port:
     return admits(rules, port, sources=nodes, groups=lb_groups)
 
 
-def internet_reaches_listener(ec2: object, lb: object, port: int) -> bool:
+def internet_reaches_listener(ec2: object, lb: moto_seam.LoadBalancer, port: int) -> bool:
     """May a client on the internet open the ALB's listener `port`?"""
     rules = _rules(ec2, moto_seam.load_balancer_groups(ec2, lb))
     return admits(rules, port, internet=True)

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ecslab import moto_seam
+
 #: The variable nginx sets to the name of the action that answers a request.
 ACTION_VARIABLE = "$ecslab_action"
 
@@ -85,10 +87,10 @@ class Rule:
     action: Action
 
 
-def parse_action(actions: list[Any]) -> Action | None:
+def parse_action(actions: list[dict[str, Any]]) -> Action | None:
     """The action that answers (the last by `Order`: authenticate actions come first);
     None for an action type the local cloud does not route (authenticate-*)."""
-    datas = [getattr(a, "data", a) for a in actions]
+    datas = list(actions)
     datas.sort(key=lambda d: int(d.get("Order") or 0))
     for data in reversed(datas):
         kind = data.get("Type")
@@ -149,18 +151,18 @@ def parse_condition(data: dict[str, Any]) -> Condition:
     return Condition(field, tuple(values))
 
 
-def listener_rules(listener: Any) -> tuple[Rule, ...]:
-    """The rules of a moto listener, lowest priority number first, then its default rule.
+def listener_rules(listener: moto_seam.Listener) -> tuple[Rule, ...]:
+    """The rules of a listener, lowest priority number first, then its default rule.
     Rules whose action the local cloud cannot route are left out; such a default action
     answers ALB's 503 (a forward to no target)."""
     rules = []
-    for rule in listener.rules.values():
-        default = bool(getattr(rule, "is_default", False))
-        action = parse_action(rule.actions) or (Forward("") if default else None)
+    for rule in listener.rules:
+        default = rule.priority is None
+        action = parse_action(list(rule.actions)) or (Forward("") if default else None)
         if action is None:
             continue
         conditions = () if default else tuple(parse_condition(c) for c in rule.conditions)
-        rules.append(Rule(None if default else int(rule.priority), conditions, action))
+        rules.append(Rule(rule.priority, conditions, action))
     return tuple(sorted(rules, key=lambda r: (r.priority is None, r.priority or 0)))
 
 

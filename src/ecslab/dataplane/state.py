@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ecslab import moto_seam
 from ecslab.dataplane.controller import ServiceState
 from ecslab.dataplane.network import detach_eni
 
@@ -51,38 +52,22 @@ def drop_task_records(plane: Any) -> int:
     assert plane.agent is not None
     dropped = 0
     for backend in plane.agent.ecs_backends():
-        ec2 = plane.agent.ec2_for(backend.region_name)
+        region = moto_seam.region_of(backend)
+        ec2 = plane.agent.ec2_for(region)
         gone: set[str] = set()
-        for cluster_tasks in backend.tasks.values():
-            for task in list(cluster_tasks.values()):
-                gone |= _ips(task)
-                detach_eni(task, ec2)
-                dropped += 1
-            cluster_tasks.clear()
-        for service in backend.services.values():
-            service.running_count = service.pending_count = 0
-        _drop_targets(plane, backend.region_name, gone)
+        for task in moto_seam.drop_every_task(backend):
+            gone.add(str(moto_seam.task_facts(task).private_ip))
+            detach_eni(task, ec2)
+            dropped += 1
+        _drop_targets(plane, region, gone)
     return dropped
-
-
-def _ips(task: Any) -> set[str]:
-    """The private IPs of a moto task's ENI attachments."""
-    return {
-        str(detail["value"])
-        for attachment in getattr(task, "attachments", [])
-        for detail in attachment.get("details", [])
-        if detail.get("name") == "privateIPv4Address"
-    }
 
 
 def _drop_targets(plane: Any, region: str, ips: set[str]) -> None:
     """Deregister (in moto's model) the targets that were the dropped tasks' IPs."""
     for elbv2, _ec2 in plane.agent.elbv2_backends():
-        if elbv2.region_name != region:
-            continue
-        for group in elbv2.target_groups.values():
-            for key in [k for k in group.targets if k in ips]:
-                del group.targets[key]
+        if moto_seam.region_of(elbv2) == region:
+            moto_seam.forget_targets(elbv2, ips)
 
 
 def load(plane: Any, exported: Exported) -> None:
@@ -90,8 +75,8 @@ def load(plane: Any, exported: Exported) -> None:
     not steady: their tasks are about to start again. Call with plane.lock held."""
     assert plane.scheduler is not None
     for backend in plane.agent.ecs_backends():
-        for service in backend.services.values():
+        for service in moto_seam.services(backend):
             saved = exported.get(service.arn)
             if saved is not None:
                 state = ServiceState(copy.deepcopy(saved["primary"]), copy.deepcopy(saved["old"]))
-                plane.scheduler.states[(service.arn, id(service))] = state
+                plane.scheduler.states[(service.arn, service.identity)] = state

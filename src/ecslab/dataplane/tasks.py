@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from ecslab import moto_seam
 from ecslab.dataplane import clock as timing
 from ecslab.dataplane import reach
 from ecslab.dataplane.awslogs import AwsLogs, LogStream
 from ecslab.dataplane.clock import Clock
-from ecslab.dataplane.network import Endpoints, detach_eni, set_attachment_status
+from ecslab.dataplane.network import Endpoints, detach_eni
 from ecslab.dataplane.process import Child, free_port, wait_for_port
 from ecslab.dataplane.runtime import ContainerSpec, Runtime, docker_ref, pull_error
 from ecslab.errors import TaskFailedToStart
@@ -46,7 +47,7 @@ class Agent(Protocol):
     endpoints: Endpoints
     home: Path
 
-    def ec2(self, task: Any) -> Any: ...
+    def ec2_for(self, region: str) -> Any: ...
 
     def route_out(self, task: LocalTask) -> bool: ...
 
@@ -64,7 +65,7 @@ class ContainerRun:
     """One container of a task: its definition, its moto record, its process."""
 
     definition: dict[str, Any]
-    record: Any
+    record: Any  # moto's container: read and written through ecslab.moto_seam only
     ports: dict[int, int] = field(default_factory=dict)
     child: Child | None = None
     stream: LogStream | None = None
@@ -82,7 +83,7 @@ class ContainerRun:
 class LocalTask:
     """A task of the local cloud; `step()` moves it on when its time has come."""
 
-    record: Any  # moto.ecs.models.Task
+    record: Any  # moto's task: read and written through ecslab.moto_seam only
     task_definition: Any
     ip: str
     service: tuple[str, str] | None = None  # (cluster name, service name)
@@ -93,29 +94,33 @@ class LocalTask:
     registered: list[tuple[str, str, int]] = field(default_factory=list)
     started_monotonic: float | None = None
     stopped_monotonic: float | None = None
+    facts: moto_seam.TaskFacts = field(init=False)
     _stop_taken: bool = field(default=False, repr=False)
     _faults: int = field(default=0, repr=False)
 
+    def __post_init__(self) -> None:
+        self.facts = moto_seam.task_facts(self.record)
+
     @property
     def id(self) -> str:
-        return str(self.record.id)
+        return self.facts.id
 
     @property
     def status(self) -> str:
-        return str(self.record._status)
+        return self.state().status
+
+    def state(self) -> moto_seam.TaskState:
+        """The task's state in moto's record (what DescribeTasks shows)."""
+        return moto_seam.task_state(self.record)
 
     def _set(self, status: str, **times: datetime | str) -> None:
-        self.record.status = status
-        for name, value in times.items():
-            setattr(self.record, name, value)
+        moto_seam.set_task_status(self.record, status, **times)
 
     def request_stop(self, code: str, reason: str) -> None:
         """Ask the task to stop (once); the lifecycle does the rest."""
         if self.stop_request is None and self.status != "STOPPED":
             self.stop_request = (code, reason)
-            self.record.desired_status = "STOPPED"
-            self.record.stop_code = code
-            self.record.stopped_reason = reason
+            moto_seam.set_task_stopping(self.record, code, reason)
 
     def take_stop(self) -> bool:
         """True exactly once, the first time it is asked after the task STOPPED: the
@@ -127,7 +132,7 @@ class LocalTask:
 
     def failed_to_start(self) -> bool:
         """Stopped before it ever ran, or with AWS's TaskFailedToStart code."""
-        return self.record.stop_code == TASK_FAILED_TO_START or self.started_monotonic is None
+        return self.state().stop_code == TASK_FAILED_TO_START or self.started_monotonic is None
 
     def fault(self, error: Exception, clock: Clock) -> bool:
         """An unexpected error inside this task's life: the task stops with a reason, as
@@ -166,7 +171,7 @@ class LocalTask:
             handler(agent)
 
     def _after_provisioning(self, agent: Agent) -> None:
-        set_attachment_status(self.record, "ATTACHED")
+        moto_seam.set_attachment_status(self.record, "ATTACHED")
         self._set("PENDING", pull_started_at=utcnow())
         self._set_containers("PENDING")
         if not agent.route_out(self):
@@ -188,29 +193,27 @@ class LocalTask:
             config = container.definition.get("logConfiguration") or {}
             if config.get("logDriver") == "awslogs":
                 region = (config.get("options") or {}).get("awslogs-region")
-                return reach.logs_timeout(region or self.record.region_name)
+                return reach.logs_timeout(region or self.facts.region)
         image = str(self.containers[0].definition["image"]) if self.containers else ""
         return str(pull_error(image, reach.pull_timeout(docker_ref(image))))
 
     def subnet_id(self) -> str:
         """The subnet of the task's ENI."""
-        details = self.record.attachments[0]["details"]
-        return str(next(d["value"] for d in details if d["name"] == "subnetId"))
+        return str(self.facts.subnet_id)
 
     def public_ip(self) -> bool:
         """Was the task asked for a public IP (`assignPublicIp` ENABLED)?"""
-        config = (self.record.network_configuration or {}).get("awsvpcConfiguration") or {}
-        return str(config.get("assignPublicIp", "DISABLED")).upper() == "ENABLED"
+        return self.facts.public_ip
 
     def _after_pending(self, agent: Agent) -> None:
         if not all(agent.runtime.ready(c.definition["image"]) for c in self.containers):
             return  # still pulling: stay PENDING
-        self.record.pull_stopped_at = utcnow()
+        moto_seam.stamp_task(self.record, pull_stopped_at=utcnow())
         try:
             self._start_containers(agent)
         except TaskFailedToStart as e:
             for container in self.containers:
-                container.record.reason = str(e)
+                moto_seam.set_container(container.record, reason=str(e))
             self.request_stop(TASK_FAILED_TO_START, str(e))
             return
         now = utcnow()
@@ -252,8 +255,7 @@ class LocalTask:
         for container in self.containers:
             code = container.child.exit_code() if container.child else None
             if code is not None:
-                container.record.exitCode = code
-                container.record.last_status = "STOPPED"
+                moto_seam.set_container(container.record, last_status="STOPPED", exit_code=code)
                 if container.essential:
                     self.request_stop(ESSENTIAL_CONTAINER_EXITED, ESSENTIAL_EXITED_REASON)
 
@@ -267,20 +269,21 @@ class LocalTask:
         for container in self.containers:
             if container.child is not None:
                 code = container.child.stop(timeout=max(agent.clock.real(30), 5))
-                if getattr(container.record, "exitCode", None) is None:
-                    container.record.exitCode = max(code, 0) if code >= 0 else 137
+                if moto_seam.container_state(container.record).exit_code is None:
+                    exit_code = max(code, 0) if code >= 0 else 137
+                    moto_seam.set_container(container.record, exit_code=exit_code)
             if container.stream is not None:
                 agent.logs.close_stream(container.stream)
         self._set_containers("STOPPED")
         shutil.rmtree(agent.home / "tasks" / self.id, ignore_errors=True)
         agent.endpoints.remove(self.ip)
-        self.record.execution_stopped_at = utcnow()
+        moto_seam.stamp_task(self.record, execution_stopped_at=utcnow())
         self.next_at = agent.clock.deadline(timing.STOPPING_SECONDS)
 
     def _after_stopping(self, agent: Agent) -> None:
         self._set("DEPROVISIONING")
         with contextlib.suppress(Exception):
-            detach_eni(self.record, agent.ec2(self.record))
+            detach_eni(self.record, agent.ec2_for(self.facts.region))
         self.next_at = agent.clock.deadline(timing.STOPPING_SECONDS)
 
     def _after_deprovisioning(self, agent: Agent) -> None:
@@ -289,8 +292,8 @@ class LocalTask:
 
     def _set_containers(self, status: str) -> None:
         for container in self.containers:
-            if container.record.last_status != "STOPPED":
-                container.record.last_status = status
+            if moto_seam.container_state(container.record).last_status != "STOPPED":
+                moto_seam.set_container(container.record, last_status=status)
 
     def kill(self) -> None:
         """Stop every process now (the local cloud is shutting down)."""

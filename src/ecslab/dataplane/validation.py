@@ -1,7 +1,8 @@
 """Checks AWS makes on ECS requests that moto does not, with AWS's own messages.
 
-Pure functions raise moto's ECS exceptions (so the client sees AWS's error code and
-text); `install()` wraps moto's backend methods to run them first.
+Pure functions raise moto's ECS and ELBv2 exceptions, made by ecslab.moto_seam (so the
+client sees AWS's error code and text); `install()` wraps moto's backend methods to run
+them first.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-
-from moto.ecs.exceptions import EcsClientException, InvalidParameterException
 
 from ecslab import fargate, moto_seam
 from ecslab.errors import FargateSizeError
@@ -57,15 +56,15 @@ def check_names(family: str, containers: list[dict[str, Any]]) -> None:
     """RegisterTaskDefinition, any launch type: family, container names and images as ECS
     allows them. (The data plane never names a file from them; this is AWS's answer.)"""
     if not ECS_NAME.fullmatch(str(family)):
-        raise EcsClientException(FAMILY_INVALID)
+        raise moto_seam.ecs_client_exception(FAMILY_INVALID)
     for container in containers:
         if not ECS_NAME.fullmatch(str(container.get("name") or "")):
-            raise EcsClientException(CONTAINER_NAME_INVALID)
+            raise moto_seam.ecs_client_exception(CONTAINER_NAME_INVALID)
         image = container.get("image")
         if not image:
-            raise EcsClientException(IMAGE_MISSING)
+            raise moto_seam.ecs_client_exception(IMAGE_MISSING)
         if not ECS_IMAGE.fullmatch(str(image)):
-            raise EcsClientException(IMAGE_INVALID)
+            raise moto_seam.ecs_client_exception(IMAGE_INVALID)
 
 
 def check_port_mappings(network_mode: str | None, containers: list[dict[str, Any]]) -> None:
@@ -75,35 +74,33 @@ def check_port_mappings(network_mode: str | None, containers: list[dict[str, Any
         for mapping in container.get("portMappings") or []:
             port = mapping.get("containerPort")
             if port is None or not 0 < int(port) < 65536:
-                raise EcsClientException(
+                raise moto_seam.ecs_client_exception(
                     f"Invalid 'containerPort' setting for container '{container.get('name')}'."
                 )
             host = mapping.get("hostPort")
             if network_mode == "awsvpc" and host not in (None, 0) and int(host) != int(port):
-                raise EcsClientException(AWSVPC_PORTS)
+                raise moto_seam.ecs_client_exception(AWSVPC_PORTS)
 
 
 def check_load_balancer_name(name: str) -> None:
     """CreateLoadBalancer: the name rules of ELBv2, with its ValidationError messages."""
     if len(name) > LB_NAME_LENGTH:
-        raise _elbv2_invalid(
+        raise moto_seam.elbv2_validation_error(
             f"The load balancer name '{name}' cannot be longer than '{LB_NAME_LENGTH}' characters"
         )
     if not re.fullmatch(r"[A-Za-z0-9-]+", name):
-        raise _elbv2_invalid(
+        raise moto_seam.elbv2_validation_error(
             f"Load balancer name '{name}' can only contain characters that are alphanumeric "
             "characters or hyphens(-)"
         )
     if name.startswith("-") or name.endswith("-"):
-        raise _elbv2_invalid(f"Load balancer name '{name}' cannot begin or end with '-'")
+        raise moto_seam.elbv2_validation_error(
+            f"Load balancer name '{name}' cannot begin or end with '-'"
+        )
     if name.startswith("internal-"):
-        raise _elbv2_invalid(f"Load balancer name '{name}' cannot begin with 'internal-'")
-
-
-def _elbv2_invalid(message: str) -> Exception:
-    from moto.elbv2.exceptions import ValidationError
-
-    return ValidationError(message)
+        raise moto_seam.elbv2_validation_error(
+            f"Load balancer name '{name}' cannot begin with 'internal-'"
+        )
 
 
 def check_task_definition(
@@ -118,25 +115,25 @@ def check_task_definition(
     if not _option(requires, "FARGATE"):
         return
     if network_mode != "awsvpc":
-        raise EcsClientException(AWSVPC_ONLY)
+        raise moto_seam.ecs_client_exception(AWSVPC_ONLY)
     for name, value in (("cpu", cpu), ("memory", memory)):
         if not value:
-            raise EcsClientException(
+            raise moto_seam.ecs_client_exception(
                 f"Fargate requires that '{name}' be defined at the task level."
             )
     try:
         fargate.validate(str(cpu), str(memory))
     except FargateSizeError as e:
-        raise EcsClientException(str(e)) from e
+        raise moto_seam.ecs_client_exception(str(e)) from e
     uses_awslogs = any(
         (c.get("logConfiguration") or {}).get("logDriver") == "awslogs" for c in containers
     )
     if uses_awslogs and not execution_role_arn:
-        raise EcsClientException(AWSLOGS_NEEDS_ROLE)
+        raise moto_seam.ecs_client_exception(AWSLOGS_NEEDS_ROLE)
 
 
 def check_launch(
-    task_definition: Any,
+    task_definition: moto_seam.TaskDefinition,
     launch_type: str | None,
     network: dict[str, Any] | None,
     platform: str | None,
@@ -144,29 +141,29 @@ def check_launch(
     """RunTask/CreateService with launch type FARGATE: compatibility, network, platform."""
     if launch_type != "FARGATE":
         return
-    if "FARGATE" not in (task_definition.requires_compatibilities or []):
-        raise InvalidParameterException(NOT_FARGATE)
+    if "FARGATE" not in task_definition.requires_compatibilities:
+        raise moto_seam.ecs_invalid_parameter(NOT_FARGATE)
     if task_definition.network_mode == "awsvpc" and not (network or {}).get("awsvpcConfiguration"):
-        raise InvalidParameterException(NO_NETWORK_CONFIGURATION)
+        raise moto_seam.ecs_invalid_parameter(NO_NETWORK_CONFIGURATION)
     if platform and platform not in PLATFORM_VERSIONS:
-        raise InvalidParameterException(NO_PLATFORM)
+        raise moto_seam.ecs_invalid_parameter(NO_PLATFORM)
 
 
 def check_load_balancers(
     load_balancers: list[dict[str, Any]] | None,
     grace_period: int | None,
-    task_definition: Any,
+    task_definition: moto_seam.TaskDefinition | None,
     elbv2: Any,
 ) -> None:
     """CreateService/UpdateService: a target group must be behind a load balancer, the
     container and port must exist, and a grace period needs a load balancer."""
     if grace_period and not load_balancers:
-        raise InvalidParameterException(GRACE_WITHOUT_LB)
+        raise moto_seam.ecs_invalid_parameter(GRACE_WITHOUT_LB)
     for lb in load_balancers or []:
         arn = lb.get("targetGroupArn")
-        group = elbv2.target_groups.get(arn) if arn else None
+        group = moto_seam.find_target_group(elbv2, arn) if arn else None
         if group is not None and not group.load_balancer_arns:
-            raise InvalidParameterException(
+            raise moto_seam.ecs_invalid_parameter(
                 f"The target group with targetGroupArn {arn} "
                 "does not have an associated load balancer."
             )
@@ -174,20 +171,22 @@ def check_load_balancers(
             _check_container_port(task_definition, lb.get("containerName"), lb.get("containerPort"))
 
 
-def _check_container_port(task_definition: Any, name: str | None, port: int | None) -> None:
+def _check_container_port(
+    task_definition: moto_seam.TaskDefinition, name: str | None, port: int | None
+) -> None:
     for container in task_definition.container_definitions:
         if container.get("name") == name:
             ports = {int(m.get("containerPort", 0)) for m in container.get("portMappings", [])}
             if port is not None and int(port) in ports:
                 return
             break
-    raise InvalidParameterException(
+    raise moto_seam.ecs_invalid_parameter(
         f"The container {name} did not have a container port {port} defined."
     )
 
 
 def _elbv2(backend: Any) -> Any:
-    return moto_seam.elbv2_backend(backend.account_id, backend.region_name)
+    return moto_seam.sibling_backend(backend, "elbv2")
 
 
 _BY = "ecslab.dataplane.validation"
@@ -218,7 +217,7 @@ def _on_register(call: moto_seam.Call) -> None:
 
 
 def _on_run_task(call: moto_seam.Call) -> None:
-    definition = call.self.describe_task_definition(call["task_definition_str"])
+    definition = moto_seam.task_definition(call.self, call["task_definition_str"])
     check_launch(
         definition,
         call["launch_type"],
@@ -229,7 +228,7 @@ def _on_run_task(call: moto_seam.Call) -> None:
 
 def _on_create_service(call: moto_seam.Call) -> None:
     td = call["task_definition_str"]
-    definition = call.self.describe_task_definition(td) if td else None
+    definition = moto_seam.task_definition(call.self, td) if td else None
     if definition is not None:
         check_launch(
             definition,
@@ -243,11 +242,11 @@ def _on_create_service(call: moto_seam.Call) -> None:
 
 def _on_update_service(call: moto_seam.Call) -> None:
     properties = call["service_properties"]
-    service = call.self._get_service(
-        properties.get("cluster", "default"), properties["service"].split("/")[-1]
+    service = moto_seam.existing_service(
+        call.self, properties.get("cluster", "default"), properties["service"].split("/")[-1]
     )
     td = properties.get("task_definition")
-    definition = call.self.describe_task_definition(td) if td else None
+    definition = moto_seam.task_definition(call.self, td) if td else None
     if definition is not None:
         check_launch(
             definition,
@@ -257,15 +256,18 @@ def _on_update_service(call: moto_seam.Call) -> None:
         )
     grace = properties.get("health_check_grace_period_seconds")
     check_load_balancers(
-        properties.get("load_balancers") or service.load_balancers, grace, None, _elbv2(call.self)
+        properties.get("load_balancers") or list(service.load_balancers),
+        grace,
+        None,
+        _elbv2(call.self),
     )
 
 
 def _on_create_service_request(call: moto_seam.Call) -> None:
     """The grace period never reaches moto's backend: check it on the request."""
-    grace = call.self._get_param("healthCheckGracePeriodSeconds")
-    if grace and not call.self._get_param("loadBalancers"):
-        raise InvalidParameterException(GRACE_WITHOUT_LB)
+    grace = moto_seam.request_param(call, "healthCheckGracePeriodSeconds")
+    if grace and not moto_seam.request_param(call, "loadBalancers"):
+        raise moto_seam.ecs_invalid_parameter(GRACE_WITHOUT_LB)
 
 
 def _on_create_load_balancer(call: moto_seam.Call) -> None:

@@ -14,9 +14,9 @@ from ecslab.dataplane.tasks import LocalTask
 
 def task_row(task: LocalTask, agent: FargateAgent) -> dict[str, Any]:
     """One task as `ecslab ps` lists it."""
-    definition = task.task_definition
+    definition, facts, state = task.task_definition, task.facts, task.state()
     health = [agent.target_state(arn, ip, port) or "-" for arn, ip, port in task.registered]
-    if task.status == "STOPPED":
+    if state.status == "STOPPED":
         health = []
     ports = {
         f"{task.ip}:{cport}": f"127.0.0.1:{local}"
@@ -24,21 +24,21 @@ def task_row(task: LocalTask, agent: FargateAgent) -> dict[str, Any]:
         for cport, local in c.ports.items()
     }
     return {
-        "id": task.id,
-        "arn": task.record.task_arn,
-        "cluster": task.record.cluster_name,
+        "id": facts.id,
+        "arn": facts.arn,
+        "cluster": facts.cluster,
         "service": task.service[1] if task.service else None,
         "task_definition": f"{definition.family}:{definition.revision}",
         "revision": definition.revision,
-        "status": task.status,
-        "desired_status": task.record.desired_status,
+        "status": state.status,
+        "desired_status": state.desired_status,
         "health": ",".join(health) if health else "-",
         "ip": task.ip,
-        "availability_zone": getattr(task.record, "availability_zone", None),
+        "availability_zone": facts.availability_zone,
         "endpoints": ports,
         "uptime_seconds": round(task.uptime(agent.clock), 1),
-        "stop_code": task.record.stop_code,
-        "stopped_reason": task.record.stopped_reason or None,
+        "stop_code": state.stop_code,
+        "stopped_reason": state.stopped_reason,
     }
 
 
