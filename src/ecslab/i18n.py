@@ -30,9 +30,8 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-from ecslab import settings
-
-LANGUAGES = settings.LANGUAGES
+#: The languages the lab speaks; the first is the source language of every text.
+LANGUAGES = ("en", "ja")
 #: The source language: its texts are the msgids, it has no catalog.
 SOURCE = LANGUAGES[0]
 #: Where the catalogs live, inside the package (so an installed ecslab has them).
@@ -58,7 +57,14 @@ def speaking(lang: str) -> Iterator[None]:
 
 def language() -> str:
     """The language the learner reads now (see the module's docstring for the order)."""
-    return _speaking.get() or notebook_language() or settings.lang() or locale_language() or SOURCE
+    return _speaking.get() or notebook_language() or setting() or locale_language() or SOURCE
+
+
+def setting() -> str | None:
+    """ECSLAB_LANG: the language of the CLI and, outside an edition's folder, of the
+    kernel (`en` or `ja`); unset or unknown: the locale decides."""
+    value = os.environ.get("ECSLAB_LANG", "").strip().lower()
+    return value if value in LANGUAGES else None
 
 
 def notebook_language() -> str | None:

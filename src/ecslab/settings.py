@@ -1,7 +1,9 @@
 """Every setting that comes from the environment, read in one place.
 
 Each function reads its variable when called (not at import), so tests and notebooks can
-change the environment and see the change.
+change the environment and see the change. One exception: ECSLAB_LANG is read by
+ecslab.i18n, beside the locale it falls back to (this module's errors are translated, so
+it imports i18n, never the other way round).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+
+from ecslab.i18n import _
 
 #: The root of the source checkout (where pyproject.toml lives), when running from one.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +106,6 @@ def target() -> str:
     value = (os.environ.get("ECSLAB_TARGET") or "local").strip().lower()
     if value not in ("local", "aws"):
         from ecslab.errors import SettingError
-        from ecslab.i18n import _  # i18n reads this module: imported when needed
 
         raise SettingError(
             _("ECSLAB_TARGET must be 'local' or 'aws', not {value!r}").format(value=value)
@@ -128,7 +131,6 @@ def runtime() -> str:
     value = (os.environ.get("ECSLAB_RUNTIME") or "process").strip().lower()
     if value not in RUNTIMES:
         from ecslab.errors import SettingError
-        from ecslab.i18n import _  # i18n reads this module: imported when needed
 
         raise SettingError(
             _("ECSLAB_RUNTIME must be 'process' or 'docker', not {value!r}").format(value=value)
@@ -140,17 +142,6 @@ def provider_mirror() -> Path | None:
     """ECSLAB_PROVIDER_MIRROR: a Terraform provider filesystem mirror (default: auto-detected)."""
     value = os.environ.get("ECSLAB_PROVIDER_MIRROR")
     return Path(value).expanduser() if value else None
-
-
-#: The languages the lab speaks; the first is the source language of every text.
-LANGUAGES = ("en", "ja")
-
-
-def lang() -> str | None:
-    """ECSLAB_LANG: the language of the CLI and, outside an edition's folder, of the
-    kernel (`en` or `ja`); unset or unknown: the locale decides (ecslab.i18n)."""
-    value = os.environ.get("ECSLAB_LANG", "").strip().lower()
-    return value if value in LANGUAGES else None
 
 
 def desk() -> Path:

@@ -35,7 +35,7 @@ DOMAIN_MODULES = {
     "checks": (
         "notebook/checks.py",
         "notebook/diagnose.py",
-        "notebook/report.py",
+        "notebook/result.py",
         "notebook/polling.py",
         "notebook/drill.py",
         "notebook/rollout.py",

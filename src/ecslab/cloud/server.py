@@ -61,6 +61,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from ecslab import credentials, moto_seam, settings
 from ecslab.cloud import auth
+from ecslab.cloud.admin import AdminError
 from ecslab.errors import LocalCloudError
 
 #: The prefix of our own routes; moto never serves a path under it.
@@ -95,15 +96,6 @@ class AdminRequest:
     def json(self) -> Any:
         """The body parsed as JSON (None when empty)."""
         return json.loads(self.body) if self.body else None
-
-
-class AdminError(Exception):
-    """Raised by an admin handler to answer with an HTTP error status and a message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 AdminHandler = Callable[[AdminRequest], Any]
@@ -465,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     # Run the module under its own name, not as __main__: a hosted service that imports
-    # ecslab.cloud.server (AdminError) must get the classes the running Host catches.
+    # ecslab.cloud.server must get the classes the running Host catches.
     from ecslab.cloud.server import main as run_main
 
     sys.exit(run_main())

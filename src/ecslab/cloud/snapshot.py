@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ecslab import moto_seam
+from ecslab.cloud.admin import AdminError
 from ecslab.errors import EcslabError
 from ecslab.i18n import _
 
@@ -128,7 +129,6 @@ def restore(path: Path, plane: Any) -> dict[str, Any]:
 
 def install(host: Any, plane: Any) -> None:
     """Serve the snapshot routes on `host`, for the data plane `plane`."""
-    from ecslab.cloud.server import AdminError
 
     def target(request: Any) -> Path:
         body = request.json() or {}

@@ -13,7 +13,7 @@ deadline is in AWS seconds, divided by the local cloud's time scale.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -31,56 +31,16 @@ from ecslab.book import (
     SERVICE,
     lab_name,
 )
-from ecslab.errors import CheckFailed, EcslabError
+from ecslab.errors import EcslabError
 from ecslab.i18n import N_, _, ngettext
-from ecslab.notebook import diagram, polling, report, task_size
+from ecslab.notebook import diagram, polling, task_size
+from ecslab.notebook.diagnose import target_health, task_failure
+from ecslab.notebook.result import Result, page, reason_code
 from ecslab.tf import workspace
 
-__all__ = ["CHECKS", "Result", "lab_name", "run"]
+__all__ = ["CHECKS", "Result", "lab_name", "reason_code", "run", "target_health", "task_failure"]
 
 WELCOME = "Welcome to nginx!"
-
-
-@dataclass
-class Result:
-    """The outcome of one check: a clear pass or a failure with what to look at next.
-
-    Decide on `passed`, `facts` and `reason`; `summary`, `details` and `hint` are for
-    people, in the learner's language (ecslab.i18n; AWS's codes and messages quoted in
-    them stay English), rendered by ecslab.notebook.report and never parsed.
-    """
-
-    name: str
-    passed: bool
-    summary: str
-    details: list[str] = field(default_factory=list)
-    hint: str = ""
-    html_extra: str = ""
-    #: What was found, as data (a stopped reason, a status code, a revision...): decide on these.
-    facts: dict[str, Any] = field(default_factory=dict)
-    #: AWS's own code for why it failed when AWS gives one ("CannotPullContainerError",
-    #: "Target.ResponseCodeMismatch"), else "".
-    reason: str = ""
-
-    @property
-    def found(self) -> bool:
-        """Whether the thing checked exists at all (facts["exists"], default: passed)."""
-        return bool(self.facts.get("exists", self.passed))
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return report.text(self)
-
-    def _repr_html_(self) -> str:
-        return report.html(self)
-
-    def require(self) -> Result:
-        """Raise CheckFailed when the check did not pass (for scripts and tests)."""
-        if not self.passed:
-            raise CheckFailed(self.summary, hint=self.hint)
-        return self
 
 
 def _call(what: str, fn: Callable[..., Any], **kwargs: Any) -> Any:
@@ -391,12 +351,6 @@ def why_not_steady(svc: dict[str, Any]) -> Why:
     return Why("", _("Look at `ecslab ps` and the service's events."), {})
 
 
-def reason_code(stopped_reason: str) -> str:
-    """AWS's code at the head of a stoppedReason ("CannotPullContainerError: ..."), or ""."""
-    head = stopped_reason.split(":", 1)[0].strip()
-    return head if head.isidentifier() and head[:1].isupper() else ""
-
-
 def stopped_task() -> dict[str, Any] | None:
     """The service's most recently stopped task (as ECS describes it), if any."""
     ecs = clients.client("ecs")
@@ -452,7 +406,7 @@ def nginx_answers(wait: float = 60.0) -> Result:
                 welcome=WELCOME
             ),
             [f"URL: {url}"],
-            html_extra=report.page(url, body),
+            html_extra=page(url, body),
             facts=facts,
         )
     hint, reason = _lb_hint(status)
@@ -846,6 +800,3 @@ def run(names: list[str] | None = None) -> list[Result]:
             hint=_("Checks: {names}.").format(names=", ".join(CHECKS)),
         )
     return [CHECKS[name]() for name in chosen]
-
-
-from ecslab.notebook.diagnose import target_health, task_failure  # noqa: E402, F401

@@ -14,7 +14,7 @@ ecslab.notebook.checks imports these two at its end, so this module imports it l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -23,9 +23,7 @@ from ecslab.account import clients
 from ecslab.i18n import N_, _, ngettext
 from ecslab.notebook import diagram
 from ecslab.notebook.polling import until
-
-if TYPE_CHECKING:
-    from ecslab.notebook.checks import Result
+from ecslab.notebook.result import Result, reason_code
 
 T = TypeVar("T")
 
@@ -139,8 +137,6 @@ def task_failure(wait: float = 60.0) -> Result:
     its start, a healthy rollout takes longer. Tasks of other revisions do not count: after
     a fix that registered a new revision, the old revision's failures are history.
     """
-    from ecslab.notebook.checks import Result, reason_code
-
     picture = until(_task_picture, lambda p: p.serving or bool(p.stopped), wait)
     service = picture.service
     if service is None:
@@ -190,8 +186,6 @@ def _plain(stopped_reason: str) -> str:
 
 
 def _no_failure(picture: TaskPicture) -> Result:
-    from ecslab.notebook.checks import Result
-
     desired = picture.service["desiredCount"] if picture.service else 0
     passed = picture.running >= desired
     summary = (
@@ -311,7 +305,6 @@ def target_health(wait: float = 60.0, changed: bool = False) -> Result:
     check itself, the targets still show the verdict of the old one: `changed=True` waits
     for the checks that follow (up to `wait`, sooner if a target turns unhealthy).
     """
-    from ecslab.notebook.checks import Result
 
     def verdict(picture: TargetPicture) -> bool:
         if picture.group is None:
@@ -363,8 +356,6 @@ def _health_check(group: dict[str, Any]) -> dict[str, Any]:
 def _targets_fine(
     group: dict[str, Any], picture: TargetPicture, said: str, facts: dict[str, Any]
 ) -> Result:
-    from ecslab.notebook.checks import Result
-
     states = picture.states()
     healthy = bool(states) and all(s == "healthy" for s in states)
     summary = (
