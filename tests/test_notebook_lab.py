@@ -589,3 +589,23 @@ def test_the_setup_report_speaks_japanese() -> None:
     assert "あなたの service.tf はそのまま残しました。" in lines[4]
     assert lines[5] == "あなたの cluster.tf を置き換える前に /w/.bak へバックアップしました。"
     assert lines[6].startswith("ネットワークとロードバランサー（8章）: 作成済みか")
+
+
+@pytest.mark.parametrize(
+    ("aws_says", "names"),
+    [
+        ("InvalidParameterException: The specified platform does not exist.", "LATEST"),
+        (
+            "ClientException: Fargate requires task definition to have execution role ARN "
+            "to support log driver awslogs.",
+            "execution_role_arn",
+        ),
+    ],
+)
+def test_the_lessons_refusals_get_their_own_hint(aws_says: str, names: str) -> None:
+    """Do AWS's two refusals that 9.3 and 9.4 provoke come with a hint that names the fix,
+    with AWS's words kept as AWS wrote them?"""
+    from ecslab.errors import TerraformError
+
+    error = lab._with_hint(TerraformError(f"Error: creating ECS Service: {aws_says}"))
+    assert aws_says in str(error) and names in error.hint

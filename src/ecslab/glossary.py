@@ -55,7 +55,7 @@ TERMS: tuple[Term, ...] = (
     Term(
         "CloudWatch Logs",
         "CloudWatch Logs",
-        "logs (the AWS CLI), awslogs (the log driver)",
+        "aws logs, awslogs",
         "9.4.1",
     ),
     Term("ロググループ", "log group", "aws_cloudwatch_log_group / CreateLogGroup", "9.4.1"),

@@ -157,8 +157,7 @@ class ProcessRuntime:
         if re.fullmatch(r"nginx/[\w.-]+", repo):
             why = (
                 "pull access denied, repository does not exist or may require authorization: "
-                "server message: insufficient_scope: authorization failed "
-                f'(the official image is "nginx:<tag>", not "{image}")'
+                "server message: insufficient_scope: authorization failed"
             )
         else:
             why = (

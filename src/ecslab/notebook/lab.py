@@ -457,6 +457,15 @@ HINTS = {
     "Duplicate module call": N_('module "loadbalancer" is already in network.tf.'),
     "No Fargate configuration": N_("Pick a cpu/memory pair Fargate offers (TaskSizePicker)."),
     "Invalid function argument": N_("Is container_definitions.json in the workspace?"),
+    # AWS's refusals the lessons provoke (9.3, 9.4): the words AWS answers with.
+    "The specified platform does not exist": N_(
+        "Fargate no longer offers platform version 1.3.0, which the book names: use "
+        'platform_version = "LATEST" (or "1.4.0").'
+    ),
+    "execution role ARN to support log driver awslogs": N_(
+        "Tasks that log with awslogs need an execution role, which pulls the image and "
+        "writes the logs for them: set execution_role_arn (listing 9.9) to the role of listing 9.8."
+    ),
 }
 
 
