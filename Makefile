@@ -101,7 +101,7 @@ test: test-deps terraform lint ## Set up and run every test (unit, integration, 
 	$(BIN)/python -m ecslab.authoring.catalogs --verify-only
 	$(BIN)/python -m ecslab.authoring.editions --verify-only
 	$(BIN)/python -m ecslab.authoring.release --verify-only
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadscope
 
 .PHONY: bench
 bench: $(TESTING) snapshots ## Run the benchmarks (bench/*.py) and print their numbers

@@ -2,7 +2,7 @@
 
 import os
 
-pytest_plugins = ["fixtures_cloud", "fixtures_stack", "fixtures_workers"]
+pytest_plugins = ["fixtures_cloud", "fixtures_stack"]
 
 # The tests read English unless one asks for another language (`i18n.speaking`, or
 # ECSLAB_LANG in a subprocess's environment): a machine with a Japanese locale changes

@@ -27,7 +27,7 @@ DESTROYS_STACK = "destroys_stack"
 #: run first, so the rest of the session restores those starts instead of applying.
 RECORDS_STARTS = "records_starts"
 #: Tests that restore the recorded starts (the notebooks, the browser, the hub) mark
-#: themselves with this: they run after the rest, when the recording has been shared.
+#: themselves with this: they run right after the recording, before the short tests.
 RESTORES_STARTS = "restores_starts"
 
 
@@ -59,17 +59,19 @@ def copy_terraform(dest: Path) -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{DESTROYS_STACK}: destroys the shared stack; runs last")
     config.addinivalue_line("markers", f"{RECORDS_STARTS}: records the section starts; runs first")
-    config.addinivalue_line("markers", f"{RESTORES_STARTS}: restores them; runs after the rest")
+    config.addinivalue_line("markers", f"{RESTORES_STARTS}: restores them; runs next")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that record the section starts first, those that restore them after the
-    rest; those that destroy the shared stack after every other test."""
+    """The tests that record the section starts first, then the slow ones that restore
+    them (a hub, the notebooks, the browser: started early, they overlap the many short
+    tests on the other worker); those that destroy the shared stack after every other
+    test."""
     items.sort(
         key=lambda item: (
             item.get_closest_marker(DESTROYS_STACK) is not None,
             item.get_closest_marker(RECORDS_STARTS) is None,
-            item.get_closest_marker(RESTORES_STARTS) is not None,
+            item.get_closest_marker(RESTORES_STARTS) is None,
         )
     )
 

@@ -644,10 +644,12 @@ def test_tracked_files_are_unchanged_after_the_session(tracked_before: str) -> N
 
 
 def _open_from_file_browser(page: Any, names: list[str], notebook: bool = True) -> Notebook:
-    """Double-click each name in turn in the file browser (folders, then the file)."""
+    """Double-click each name in turn in the file browser (folders, then the file), from
+    the desk's root (an earlier step may have left the browser in a folder)."""
+    page.locator(".jp-BreadCrumbs-home").first.click()
     for name in names:
         item = page.locator(".jp-DirListing-item", has_text=name).first
-        item.wait_for(timeout=30_000)
+        item.wait_for(timeout=60_000)
         item.dblclick()
     opened = Notebook(page)
     if notebook:
