@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ecslab.notebook import checks
 from ecslab.settings import PROJECT_ROOT
 from ecslab.tf.events import ChangeSummary
 from ecslab.tf.runner import PlanSummary, Terraform
@@ -80,7 +81,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def applied_chapter(
     local_cloud: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppliedChapter]:
-    """terraform/chapter9 applied once against the session's local cloud."""
+    """terraform/chapter9 applied once against the session's local cloud, and serving:
+    nginx answers through the load balancer (Terraform returns before the tasks run and
+    the targets pass their health checks; a test may be the first to use the stack)."""
     workdir = copy_terraform(tmp_path_factory.mktemp("stack"))
     terraform = Terraform(workdir, "local")
     terraform.init()
@@ -88,6 +91,7 @@ def applied_chapter(
     try:
         stack.applied = terraform.apply(stack.plan)
         stack.outputs = terraform.output()
+        checks.nginx_answers(wait=180).require()
         yield stack
     finally:
         stack.destroy()

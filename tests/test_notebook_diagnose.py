@@ -153,7 +153,7 @@ def test_the_pull_failure_is_explained_in_japanese_with_awss_words_kept(cloud: C
         result, nginx = diagnose.task_failure(), checks.nginx_answers(wait=0)
         shown = repr(result)
     assert result.reason == "CannotPullContainerError"
-    assert result.summary == "example:1 のタスクが停止します: CannotPullContainerError"
+    assert result.summary == "example:1 のタスクが停止しています: CannotPullContainerError"
     assert result.hint.startswith("ECS がコンテナのイメージを取得（pull）できませんでした。")
     assert 'container_definitions.json に "image": "nginx:latest" と書いてから' in result.hint
     assert result.details[0] == "停止理由 (stoppedReason): " + result.facts["stopped_reason"]
